@@ -1,0 +1,102 @@
+//go:build linux
+
+// Capture copies the /proc files of running processes into a directory tree
+// that the procscope packages read back exactly as they read the live /proc.
+// The tests' fixture trees under internal/fixtures were made with it.
+//
+//	capture -o DIR [-root /proc] [-note TEXT] [-children] PID...
+//
+// With -children, the descendants of each PID are captured too.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/procscope/procscope/proc"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "capture:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("capture", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	out := fl.String("o", "", "directory to write the capture to")
+	root := fl.String("root", "/proc", "proc tree to capture from")
+	note := fl.String("note", "", "what the capture is for, recorded in capture.json")
+	children := fl.Bool("children", false, "also capture the descendants of each PID")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" || fl.NArg() == 0 {
+		return errors.New("usage: capture -o DIR PID...")
+	}
+	src := proc.NewDir(*root)
+	var pids []int
+	for _, a := range fl.Args() {
+		pid, err := strconv.Atoi(a)
+		if err != nil || pid <= 0 {
+			return fmt.Errorf("bad pid %q", a)
+		}
+		pids = append(pids, pid)
+	}
+	if *children {
+		var err error
+		if pids, err = withDescendants(src, pids); err != nil {
+			return err
+		}
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	info, err := proc.Capture(*out, src, pids, &proc.CaptureOptions{
+		Command: append([]string{"capture"}, args...),
+		Note:    *note,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "captured %d processes into %s\n", len(info.PIDs), *out)
+	return nil
+}
+
+// withDescendants adds every descendant of pids, found by ppid.
+func withDescendants(f *proc.FS, pids []int) ([]int, error) {
+	children := map[int][]int{}
+	for p, err := range f.All() {
+		if err != nil {
+			return nil, err
+		}
+		st, err := p.Stat()
+		if err != nil {
+			continue // gone or unreadable: not ours to capture
+		}
+		children[st.PPID] = append(children[st.PPID], p.PID)
+	}
+	seen := map[int]bool{}
+	var out []int
+	var walk func(int)
+	walk = func(pid int) {
+		if seen[pid] {
+			return
+		}
+		seen[pid] = true
+		out = append(out, pid)
+		for _, c := range children[pid] {
+			walk(c)
+		}
+	}
+	for _, p := range pids {
+		walk(p)
+	}
+	return out, nil
+}

@@ -1,0 +1,53 @@
+// Package proc reads the per-process files of a /proc tree: the live /proc,
+// a capture written by [Capture] (and the examples/capture program), or any
+// [io/fs.FS] laid out the same way.
+//
+// [FS] is the tree; [FS.Process] returns a cheap [Process] handle whose
+// readers are named after the files they read:
+//
+//	/proc/PID/stat      Process.Stat     (ParseStat)
+//	/proc/PID/status    Process.Status   (ParseStatus)
+//	/proc/PID/cmdline   Process.Cmdline  (ParseCmdline)
+//	/proc/PID/comm      Process.Comm
+//	/proc/PID/exe       Process.Exe      (the link and the file behind it)
+//	/proc/PID/cwd       Process.Cwd
+//	/proc/PID/root      Process.Root
+//	/proc/PID/task/     Process.Tasks    (each Task has Stat, Status, Comm)
+//	/proc/              FS.PIDs, FS.All
+//
+// Results are plain values that hold no handle, so they compare with ==
+// or go-cmp. Parsers are pure functions of the file's bytes.
+//
+// # Errors
+//
+// Every error can be tested with [errors.Is]:
+//
+//   - A process that does not exist, or that exited while it was being read,
+//     matches [fs.ErrNotExist]. The kernel answers ENOENT for some files of an
+//     exited process and ESRCH for others; an ESRCH also matches [ErrGone].
+//   - A file the caller may not read (another user's process, hidepid, a
+//     missing capability) matches [fs.ErrPermission]. The failure is per file:
+//     one unreadable file never fails a whole scan.
+//   - A malformed or truncated file is a [*ParseError], matching [ErrParse],
+//     that names the file, the field and the raw value.
+//
+// No reader caps the size it reads.
+//
+// # Races
+//
+// Processes come and go while they are read. [FS.All] and [FS.PIDs] list the
+// pids present at one moment; a process may be gone by the time it is read,
+// and its readers then return an error matching fs.ErrNotExist. Two reads of
+// the same process are two moments: compare Stat.StartTime to detect a pid
+// that was reused in between.
+//
+// # Captures
+//
+// A capture is a plain directory: the files are copies, exe, cwd, root and
+// fd/N are real symbolic links holding the original targets, and
+// capture.json ([CaptureFile]) records what a plain tree cannot hold: the
+// mode of each link, the device, inode and link count of the file behind it,
+// files that were unreadable (reading them from the capture returns the same
+// kind of error) and directories that were empty. [NewDir] reads a capture
+// exactly as it reads the live /proc.
+package proc

@@ -1,0 +1,366 @@
+package proc
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"iter"
+	"os"
+	"path"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// FS is a /proc tree: the live /proc, a capture written by [Capture], or any
+// [fs.FS] laid out like /proc. Its methods take slash-separated names
+// relative to the root, such as "123/stat" or "123/fd/3", and return errors
+// normalised as described in the package documentation.
+//
+// An FS is safe for concurrent use.
+type FS struct {
+	fsys fs.FS
+	dir  string // set by NewDir: enables direct system calls
+
+	once    sync.Once
+	capture *CaptureInfo // nil for a live tree
+	capErr  error
+}
+
+// New returns an FS reading fsys. Reads go through [fs.ReadFile] and friends,
+// so fsys may be an [os.DirFS], a [testing/fstest.MapFS] or a capture.
+func New(fsys fs.FS) *FS { return &FS{fsys: fsys} }
+
+// NewDir returns an FS rooted at the directory dir, which is either a mounted
+// proc file system or a capture. Reads use direct system calls on dir.
+func NewDir(dir string) *FS { return &FS{fsys: os.DirFS(dir), dir: dir} }
+
+// Default returns the FS of the live system, NewDir("/proc").
+func Default() *FS { return NewDir("/proc") }
+
+// Dir returns the directory the FS was created with by [NewDir], or "" for an
+// FS created by [New]. Packages that need raw system calls on the live tree
+// for speed use it, and fall back to the fs.FS methods when it is "".
+func (f *FS) Dir() string { return f.dir }
+
+// FS returns the underlying file system.
+func (f *FS) FS() fs.FS { return f.fsys }
+
+// Capture returns the metadata of a capture, or nil when the tree is not a
+// capture (such as the live /proc). An unreadable or malformed capture.json
+// is returned as an error.
+func (f *FS) Capture() (*CaptureInfo, error) {
+	f.once.Do(f.loadCapture)
+	return f.capture, f.capErr
+}
+
+func (f *FS) loadCapture() {
+	b, err := fs.ReadFile(f.fsys, CaptureFile)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			f.capErr = fmt.Errorf("read %s: %w", CaptureFile, err)
+		}
+		return
+	}
+	var c CaptureInfo
+	if err := json.Unmarshal(b, &c); err != nil {
+		f.capErr = &ParseError{Path: CaptureFile, Field: "json", Err: err}
+		return
+	}
+	f.capture = &c
+}
+
+// recorded returns the error a capture recorded for name, if any.
+func (f *FS) recorded(op, name string) error {
+	c, err := f.Capture()
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return nil
+	}
+	if e, ok := c.Errors[name]; ok {
+		return recordedError(op, name, e)
+	}
+	return nil
+}
+
+func (f *FS) osPath(name string) string { return f.dir + "/" + name }
+
+// ReadFile returns the whole content of the file name. There is no size cap:
+// cmdline and environ can exceed 1 MiB.
+func (f *FS) ReadFile(name string) ([]byte, error) {
+	if err := f.recorded("open", name); err != nil {
+		return nil, err
+	}
+	if f.dir != "" {
+		b, err := readFileRaw(f.osPath(name))
+		if err != nil {
+			return nil, normalize(&fs.PathError{Op: "read", Path: name, Err: err})
+		}
+		return b, nil
+	}
+	b, err := fs.ReadFile(f.fsys, name)
+	return b, normalize(err)
+}
+
+// readFileRaw reads a whole file with open and read only: files in /proc
+// report a size of 0 or 4096, so the fstat that os.ReadFile makes to size its
+// buffer is wasted there.
+func readFileRaw(name string) ([]byte, error) {
+	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer syscall.Close(fd)
+	buf := make([]byte, 0, 4096)
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, cap(buf))
+		}
+		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
+	}
+}
+
+// ReadLink returns the target of the symbolic link name, such as "123/exe".
+func (f *FS) ReadLink(name string) (string, error) {
+	if err := f.recorded("readlink", name); err != nil {
+		return "", err
+	}
+	if f.dir != "" {
+		s, err := os.Readlink(f.osPath(name))
+		if err != nil {
+			return "", normalize(&fs.PathError{Op: "readlink", Path: name, Err: errors.Unwrap(err)})
+		}
+		return s, nil
+	}
+	s, err := fs.ReadLink(f.fsys, name)
+	return s, normalize(err)
+}
+
+// ReadDir returns the entries of the directory name, sorted by file name.
+// A capture keeps directories that were empty when it was written (such as
+// the fd directory of a zombie), which git would otherwise drop.
+func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if err := f.recorded("open", name); err != nil {
+		return nil, err
+	}
+	ents, err := fs.ReadDir(f.fsys, name)
+	if err != nil && errors.Is(err, fs.ErrNotExist) {
+		if c, _ := f.Capture(); c != nil && slices.Contains(c.EmptyDirs, name) {
+			return []fs.DirEntry{}, nil
+		}
+	}
+	return ents, normalize(err)
+}
+
+// Lstat describes the file name itself without following a link. For the
+// links in /proc/PID/fd, Mode().Perm() tells how the file was opened: 0400 for
+// reading, 0200 for writing, 0600 for both. A capture returns the mode the
+// link had when it was captured.
+func (f *FS) Lstat(name string) (fs.FileInfo, error) {
+	if err := f.recorded("lstat", name); err != nil {
+		return nil, err
+	}
+	c, err := f.Capture()
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		if l, ok := c.Links[name]; ok {
+			return linkInfo{name: path.Base(name), mode: fs.ModeSymlink | fs.FileMode(l.LinkMode)&fs.ModePerm}, nil
+		}
+	}
+	fi, err := fs.Lstat(f.fsys, name)
+	return fi, normalize(err)
+}
+
+type linkInfo struct {
+	name string
+	mode fs.FileMode
+}
+
+func (l linkInfo) Name() string       { return l.name }
+func (l linkInfo) Size() int64        { return 0 }
+func (l linkInfo) Mode() fs.FileMode  { return l.mode }
+func (l linkInfo) ModTime() time.Time { return time.Time{} }
+func (l linkInfo) IsDir() bool        { return false }
+func (l linkInfo) Sys() any           { return nil }
+
+// FileID identifies the file behind a link: its device (the kernel's encoded
+// dev_t), inode, link count and mode.
+type FileID struct {
+	Dev   uint64
+	Ino   uint64
+	Nlink uint64
+	Mode  fs.FileMode
+}
+
+// ErrNoFileID means the FS cannot tell what file a link points at: it is
+// neither a live proc file system nor a capture that recorded it.
+var ErrNoFileID = errors.New("no device and inode information")
+
+// StatLink describes the file behind the link name, such as "123/exe" or
+// "123/fd/3". On a live /proc the link is followed by the kernel, so it works
+// for a deleted file (Nlink is then 0). A capture answers from what it
+// recorded, never by following the link on the capturing host's paths.
+func (f *FS) StatLink(name string) (FileID, error) {
+	if err := f.recorded("stat", name); err != nil {
+		return FileID{}, err
+	}
+	c, err := f.Capture()
+	if err != nil {
+		return FileID{}, err
+	}
+	if c != nil {
+		l, ok := c.Links[name]
+		if !ok || l.NoStat {
+			return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
+		}
+		return FileID{Dev: l.Dev, Ino: l.Ino, Nlink: l.Nlink, Mode: fileMode(l.Mode)}, nil
+	}
+	var fi fs.FileInfo
+	if f.dir != "" {
+		fi, err = os.Stat(f.osPath(name))
+	} else {
+		fi, err = fs.Stat(f.fsys, name)
+	}
+	if err != nil {
+		return FileID{}, normalize(&fs.PathError{Op: "stat", Path: name, Err: underlying(err)})
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
+	}
+	return FileID{Dev: uint64(st.Dev), Ino: st.Ino, Nlink: uint64(st.Nlink), Mode: fileMode(st.Mode)}, nil
+}
+
+func underlying(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// fileMode converts a raw st_mode to an fs.FileMode.
+func fileMode(m uint32) fs.FileMode {
+	mode := fs.FileMode(m & 0o777)
+	switch m & syscall.S_IFMT {
+	case syscall.S_IFDIR:
+		mode |= fs.ModeDir
+	case syscall.S_IFLNK:
+		mode |= fs.ModeSymlink
+	case syscall.S_IFIFO:
+		mode |= fs.ModeNamedPipe
+	case syscall.S_IFSOCK:
+		mode |= fs.ModeSocket
+	case syscall.S_IFCHR:
+		mode |= fs.ModeDevice | fs.ModeCharDevice
+	case syscall.S_IFBLK:
+		mode |= fs.ModeDevice
+	}
+	if m&syscall.S_ISUID != 0 {
+		mode |= fs.ModeSetuid
+	}
+	if m&syscall.S_ISGID != 0 {
+		mode |= fs.ModeSetgid
+	}
+	if m&syscall.S_ISVTX != 0 {
+		mode |= fs.ModeSticky
+	}
+	return mode
+}
+
+// rawMode converts an fs.FileMode back to st_mode bits, for captures.
+func rawMode(m fs.FileMode) uint32 {
+	r := uint32(m.Perm())
+	switch {
+	case m&fs.ModeDir != 0:
+		r |= syscall.S_IFDIR
+	case m&fs.ModeSymlink != 0:
+		r |= syscall.S_IFLNK
+	case m&fs.ModeNamedPipe != 0:
+		r |= syscall.S_IFIFO
+	case m&fs.ModeSocket != 0:
+		r |= syscall.S_IFSOCK
+	case m&fs.ModeCharDevice != 0:
+		r |= syscall.S_IFCHR
+	case m&fs.ModeDevice != 0:
+		r |= syscall.S_IFBLK
+	default:
+		r |= syscall.S_IFREG
+	}
+	if m&fs.ModeSetuid != 0 {
+		r |= syscall.S_ISUID
+	}
+	if m&fs.ModeSetgid != 0 {
+		r |= syscall.S_ISGID
+	}
+	if m&fs.ModeSticky != 0 {
+		r |= syscall.S_ISVTX
+	}
+	return r
+}
+
+// PIDs returns the pids of all processes in numeric order.
+func (f *FS) PIDs() ([]int, error) { return f.numericDir(".") }
+
+// numericDir lists the entries of dir whose names are decimal numbers.
+func (f *FS) numericDir(dir string) ([]int, error) {
+	ents, err := f.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int, 0, len(ents))
+	for _, e := range ents {
+		if id, ok := parsePID(e.Name()); ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+func parsePID(s string) (int, bool) {
+	if s == "" || s[0] < '1' || s[0] > '9' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n > 0
+}
+
+// All iterates over every process in numeric pid order. The handles it yields
+// did no I/O: a process may exit before it is read, and its readers then
+// return errors matching fs.ErrNotExist. The only error yielded is a failure
+// to list the root directory, after which iteration stops.
+func (f *FS) All() iter.Seq2[Process, error] {
+	return func(yield func(Process, error) bool) {
+		pids, err := f.PIDs()
+		if err != nil {
+			yield(Process{}, err)
+			return
+		}
+		for _, pid := range pids {
+			if !yield(f.Process(pid), nil) {
+				return
+			}
+		}
+	}
+}
+
+// Process returns a handle for the process pid. It does no I/O.
+func (f *FS) Process(pid int) Process { return Process{PID: pid, fs: f} }
