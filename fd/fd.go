@@ -1,0 +1,305 @@
+package fd
+
+import (
+	"errors"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/procscope/procscope/proc"
+)
+
+// FD is one open file descriptor of a process.
+type FD struct {
+	FD      int        // the descriptor number
+	Target  string     // the raw link target, byte for byte
+	Type    Type       // coarse kind, from the target text
+	Subtype string     // finer kind (eventfd, memfd, ...; directory, char-device ... with Options.Stat); "" when unknown
+	Path    string     // for File: the path without " (deleted)"
+	Deleted bool       // for File: the file was deleted (always true for a memfd)
+	Inode   uint64     // inode: from the target for sockets and pipes, else from fdinfo or stat; 0 when not read
+	Mode    AccessMode // read, write or both, from the link's own permission bits
+
+	Info   *Info        // fdinfo, when Options.Info is set and it could be read
+	File   *proc.FileID // the file behind the link, when Options.Stat is set and it could be stat'ed
+	Socket *SocketInfo  // the socket's entry in the process's own network namespace; nil if not a socket or not found
+}
+
+// Options selects what [List] reads beyond the link targets. The zero value
+// (or a nil *Options) reads one link per fd, the access mode, and the
+// socket tables of the process's network namespace once.
+type Options struct {
+	// Info reads /proc/PID/fdinfo/N for each fd (pos, flags, mnt_id, ino and
+	// the per-kind lines) and fills FD.Info and FD.Inode.
+	Info bool
+	// Stat stats the file behind each fd link (one stat per fd, through the
+	// link: this can block on a hung network file system). It fills FD.File,
+	// FD.Inode and, for files, the Subtype from the file mode.
+	Stat bool
+	// NoSockets skips reading the net tables; FD.Socket stays nil.
+	NoSockets bool
+	// Sockets shares socket tables between calls (for example across all
+	// processes of a scan), so that each network namespace's tables are
+	// read once. Nil means a fresh cache per call.
+	Sockets *SocketCache
+}
+
+// List returns the open fds of p in numeric order.
+//
+// An fd closed while the list is being read is left out without error. If
+// the fd directory cannot be read the error matches [fs.ErrNotExist] (the
+// process is gone) or [fs.ErrPermission]. Other failures (an unreadable
+// fdinfo, an unreadable or malformed net table) do not drop entries: List
+// returns every entry it has together with an error joining those
+// failures, so callers that want partial results should use the slice even
+// when err != nil and it is not nil.
+func List(p proc.Process, opts *Options) ([]FD, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	var fds []FD
+	var err error
+	if r := rawDir(p.FS()); r != "" {
+		fds, err = listRaw(r, p)
+	} else {
+		fds, err = listFS(p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	needSock := false
+	for i := range fds {
+		f := &fds[i]
+		if f.Type == Socket {
+			needSock = true
+		}
+		if opts.Info {
+			name := p.Path("fdinfo", strconv.Itoa(f.FD))
+			b, err := p.FS().ReadFile(name)
+			if err == nil {
+				var in Info
+				in, err = ParseInfo(b)
+				if err == nil {
+					f.Info = &in
+					if f.Inode == 0 {
+						f.Inode = in.Ino
+					}
+				} else {
+					err = withPath(err, name)
+				}
+			}
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+		if opts.Stat {
+			id, err := p.FS().StatLink(p.Path("fd", strconv.Itoa(f.FD)))
+			if err == nil {
+				f.File = &id
+				if f.Inode == 0 {
+					f.Inode = id.Ino
+				}
+				if f.Type == File && f.Subtype == "" {
+					f.Subtype = subtypeOfMode(id.Mode)
+				}
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if needSock && !opts.NoSockets {
+		c := opts.Sockets
+		if c == nil {
+			c = NewSocketCache()
+		}
+		tab, err := c.Table(p)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for i := range fds {
+			if fds[i].Type == Socket {
+				if s, ok := tab[fds[i].Inode]; ok {
+					fds[i].Socket = &s
+				}
+			}
+		}
+	}
+	return fds, errors.Join(errs...)
+}
+
+func subtypeOfMode(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return SubRegular
+	case m.IsDir():
+		return SubDirectory
+	case m&fs.ModeCharDevice != 0:
+		return SubCharDev
+	case m&fs.ModeDevice != 0:
+		return SubBlockDev
+	case m&fs.ModeNamedPipe != 0:
+		return SubFIFO
+	case m&fs.ModeSocket != 0:
+		return SubSocket
+	case m&fs.ModeSymlink != 0:
+		return SubSymlink
+	}
+	return ""
+}
+
+func withPath(err error, name string) error {
+	var pe *proc.ParseError
+	if errors.As(err, &pe) && pe.Path == "" {
+		pe.Path = name
+	}
+	return err
+}
+
+// newFD fills an FD from its number, link target and link permission bits.
+func newFD(n int, target string, perm fs.FileMode) FD {
+	t := ParseTarget(target)
+	return FD{
+		FD: n, Target: target, Type: t.Type, Subtype: t.Subtype,
+		Path: t.Path, Deleted: t.Deleted, Inode: t.Inode, Mode: modeOfPerm(perm),
+	}
+}
+
+// modeOfPerm maps an fd link's permission bits to the access mode: the
+// kernel gives the link S_IRUSR when the file is open for reading and
+// S_IWUSR when it is open for writing.
+func modeOfPerm(perm fs.FileMode) AccessMode {
+	switch perm & 0o600 {
+	case 0o400:
+		return ReadOnly
+	case 0o200:
+		return WriteOnly
+	case 0o600:
+		return ReadWrite
+	}
+	return 3 // neither bit: O_PATH or an ioctl-only open
+}
+
+// listFS lists fds through the proc.FS methods: any fs.FS tree and captures.
+func listFS(p proc.Process) ([]FD, error) {
+	dir := p.Path("fd")
+	ents, err := p.FS().ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	fds := make([]FD, 0, len(ents))
+	for _, e := range ents {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil || n < 0 {
+			continue
+		}
+		name := dir + "/" + e.Name()
+		target, err := p.FS().ReadLink(name)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // closed meanwhile
+			}
+			return nil, err
+		}
+		var perm fs.FileMode
+		if fi, err := p.FS().Lstat(name); err == nil {
+			perm = fi.Mode().Perm()
+		} else if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		fds = append(fds, newFD(n, target, perm))
+	}
+	slices.SortFunc(fds, func(a, b FD) int { return a.FD - b.FD })
+	return fds, nil
+}
+
+// Count returns the number of open fds of p without listing them: on a live
+// /proc (Linux 6.2 and later) it is the size the kernel reports for
+// /proc/PID/fd, one system call; otherwise the directory entries are
+// counted. Errors are those of [List].
+func Count(p proc.Process) (int, error) {
+	if r := rawDir(p.FS()); r != "" {
+		if n, ok, err := countRaw(r, p); ok || err != nil {
+			return n, err
+		}
+	}
+	ents, err := p.FS().ReadDir(p.Path("fd"))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err == nil {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// SocketCache holds the socket tables of each network namespace seen, keyed
+// by the namespace (the target of /proc/PID/ns/net), so a scan over many
+// processes reads each namespace's tables once. It is safe for concurrent
+// use.
+type SocketCache struct {
+	mu   sync.Mutex
+	tabs map[string]*nsTables
+}
+
+type nsTables struct {
+	once sync.Once
+	tab  map[uint64]SocketInfo
+	err  error
+}
+
+// NewSocketCache returns an empty cache.
+func NewSocketCache() *SocketCache { return &SocketCache{tabs: map[string]*nsTables{}} }
+
+// Table returns the sockets of p's network namespace by inode, reading
+// /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet,netlink} the first
+// time the namespace is seen. A table that is missing (a protocol not
+// built into the kernel) is skipped; other failures are returned joined
+// with the sockets that could be read.
+func (c *SocketCache) Table(p proc.Process) (map[uint64]SocketInfo, error) {
+	key, err := p.FS().ReadLink(p.Path("ns", "net"))
+	if err != nil || !strings.HasPrefix(key, "net:[") {
+		// Without the namespace link the tables cannot be shared safely.
+		key = "pid:" + strconv.Itoa(p.PID)
+	}
+	c.mu.Lock()
+	t := c.tabs[key]
+	if t == nil {
+		t = &nsTables{}
+		c.tabs[key] = t
+	}
+	c.mu.Unlock()
+	t.once.Do(func() { t.tab, t.err = readTables(p) })
+	return t.tab, t.err
+}
+
+func readTables(p proc.Process) (map[uint64]SocketInfo, error) {
+	tab := map[uint64]SocketInfo{}
+	var errs []error
+	for _, name := range NetTables {
+		path := p.Path("net", name)
+		b, err := p.FS().ReadFile(path)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		socks, err := ParseNet(name, b)
+		if err != nil {
+			errs = append(errs, withPath(err, path))
+			continue
+		}
+		for _, s := range socks {
+			if s.Inode != 0 { // TIME_WAIT and similar entries have no inode
+				tab[s.Inode] = s
+			}
+		}
+	}
+	return tab, errors.Join(errs...)
+}

@@ -1,0 +1,9 @@
+package fd
+
+// Flag bits that differ on arm64 (arch/arm64/include/uapi/asm/fcntl.h).
+const (
+	O_DIRECTORY Flags = 0o40000
+	O_NOFOLLOW  Flags = 0o100000
+	O_DIRECT    Flags = 0o200000
+	O_LARGEFILE Flags = 0o400000
+)

@@ -1,0 +1,185 @@
+//go:build linux
+
+package fd
+
+import (
+	"io/fs"
+	"slices"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/procscope/procscope/proc"
+)
+
+// The raw path lists a live /proc with getdents64, readlinkat and fstatat
+// on one directory fd, reusing buffers: one readlink and one lstat per fd,
+// which is what ls -l does minus its extra getxattr calls (measured in
+// BenchmarkList). It is used only when the FS directory is a mounted proc
+// file system, never on a capture, whose link modes live in capture.json.
+
+var procDirs sync.Map // dir string -> bool: is it a procfs mount
+
+func rawDir(f *proc.FS) string {
+	dir := f.Dir()
+	if dir == "" {
+		return ""
+	}
+	if v, ok := procDirs.Load(dir); ok {
+		if v.(bool) {
+			return dir
+		}
+		return ""
+	}
+	var st unix.Statfs_t
+	isProc := unix.Statfs(dir, &st) == nil && st.Type == unix.PROC_SUPER_MAGIC
+	procDirs.Store(dir, isProc)
+	if isProc {
+		return dir
+	}
+	return ""
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+func listRaw(dir string, p proc.Process) ([]FD, error) {
+	fdDir := dir + "/" + p.Path("fd")
+	dfd, err := unix.Open(fdDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		// Let proc.FS produce its normalised error (ESRCH -> ErrGone, ...).
+		if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
+			return nil, ferr
+		}
+		return nil, &fs.PathError{Op: "open", Path: p.Path("fd"), Err: err}
+	}
+	defer unix.Close(dfd)
+
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	dbuf := *bp
+	var lbuf [4096]byte // PATH_MAX: readlink of an fd never returns more
+	var st unix.Stat_t
+	var fds []FD
+	if n, _, _ := countRaw(dir, p); n > 0 {
+		fds = make([]FD, 0, n)
+	}
+	for {
+		n, err := unix.Getdents(dfd, dbuf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
+				return nil, ferr
+			}
+			return nil, &fs.PathError{Op: "getdents", Path: p.Path("fd"), Err: err}
+		}
+		if n == 0 {
+			break
+		}
+		for b := dbuf[:n]; len(b) > 0; {
+			// struct linux_dirent64: ino u64, off s64, reclen u16, type u8, name.
+			reclen := int(*(*uint16)(unsafe.Pointer(&b[16])))
+			if reclen <= 19 || reclen > len(b) {
+				break
+			}
+			name := b[19:reclen]
+			for i, c := range name {
+				if c == 0 {
+					name = name[:i]
+					break
+				}
+			}
+			b = b[reclen:]
+			num, ok := atoiBytes(name)
+			if !ok {
+				continue // "." and ".."
+			}
+			target, perm, ok, err := readEntry(dfd, name, lbuf[:], &st)
+			if err != nil {
+				return nil, &fs.PathError{Op: "readlink", Path: p.Path("fd", string(name)), Err: err}
+			}
+			if ok {
+				fds = append(fds, newFD(num, target, perm))
+			}
+		}
+	}
+	slices.SortFunc(fds, func(a, b FD) int { return a.FD - b.FD })
+	return fds, nil
+}
+
+// readEntry reads one fd link. ok is false when the fd was closed meanwhile.
+func readEntry(dfd int, name, lbuf []byte, st *unix.Stat_t) (target string, perm fs.FileMode, ok bool, err error) {
+	var nameBuf [24]byte
+	cname := append(nameBuf[:0], name...)
+	cname = append(cname, 0)
+	p := unsafe.Pointer(&cname[0])
+	n, _, e := unix.Syscall6(unix.SYS_READLINKAT, uintptr(dfd), uintptr(p), uintptr(unsafe.Pointer(&lbuf[0])), uintptr(len(lbuf)), 0, 0)
+	if e != 0 {
+		if e == unix.ENOENT || e == unix.ESRCH {
+			return "", 0, false, nil
+		}
+		return "", 0, false, e
+	}
+	target = string(lbuf[:n])
+	_, _, e = unix.Syscall6(unix.SYS_NEWFSTATAT, uintptr(dfd), uintptr(p), uintptr(unsafe.Pointer(st)), unix.AT_SYMLINK_NOFOLLOW, 0, 0)
+	if e != 0 {
+		if e == unix.ENOENT || e == unix.ESRCH {
+			return "", 0, false, nil
+		}
+		return "", 0, false, e
+	}
+	return target, fs.FileMode(st.Mode & 0o777), true, nil
+}
+
+func atoiBytes(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 10 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+var sizeCountsFDs = sync.OnceValue(func() bool {
+	// Since Linux 6.2 the size of /proc/PID/fd is the number of open fds.
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return false
+	}
+	rel := unix.ByteSliceToString(u.Release[:])
+	var maj, min int
+	i := 0
+	for ; i < len(rel) && rel[i] >= '0' && rel[i] <= '9'; i++ {
+		maj = maj*10 + int(rel[i]-'0')
+	}
+	if i < len(rel) && rel[i] == '.' {
+		for i++; i < len(rel) && rel[i] >= '0' && rel[i] <= '9'; i++ {
+			min = min*10 + int(rel[i]-'0')
+		}
+	}
+	return maj > 6 || maj == 6 && min >= 2
+})
+
+// countRaw stats /proc/PID/fd; ok is false when the kernel is too old for
+// its size to be the fd count.
+func countRaw(dir string, p proc.Process) (n int, ok bool, err error) {
+	if !sizeCountsFDs() {
+		return 0, false, nil
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(dir+"/"+p.Path("fd"), &st); err != nil {
+		if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
+			return 0, false, ferr
+		}
+		return 0, false, &fs.PathError{Op: "stat", Path: p.Path("fd"), Err: err}
+	}
+	return int(st.Size), true, nil
+}
+

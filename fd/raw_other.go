@@ -1,0 +1,12 @@
+//go:build !linux
+
+package fd
+
+import "github.com/procscope/procscope/proc"
+
+// Off Linux there is no proc file system to take the raw path on.
+func rawDir(*proc.FS) string { return "" }
+
+func listRaw(string, proc.Process) ([]FD, error) { panic("unreachable") }
+
+func countRaw(string, proc.Process) (int, bool, error) { return 0, false, nil }
