@@ -183,3 +183,11 @@ func countRaw(dir string, p proc.Process) (n int, ok bool, err error) {
 	return int(st.Size), true, nil
 }
 
+// statPath stats a path in the caller's file system.
+func statPath(path string) (dev, ino uint64, err error) {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return 0, 0, &fs.PathError{Op: "stat", Path: path, Err: err}
+	}
+	return st.Dev, st.Ino, nil
+}

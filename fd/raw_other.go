@@ -2,7 +2,12 @@
 
 package fd
 
-import "github.com/procscope/procscope/proc"
+import (
+	"errors"
+	"io/fs"
+
+	"github.com/procscope/procscope/proc"
+)
 
 // Off Linux there is no proc file system to take the raw path on.
 func rawDir(*proc.FS) string { return "" }
@@ -10,3 +15,7 @@ func rawDir(*proc.FS) string { return "" }
 func listRaw(string, proc.Process) ([]FD, error) { panic("unreachable") }
 
 func countRaw(string, proc.Process) (int, bool, error) { return 0, false, nil }
+
+func statPath(path string) (uint64, uint64, error) {
+	return 0, 0, &fs.PathError{Op: "stat", Path: path, Err: errors.ErrUnsupported}
+}

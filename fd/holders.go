@@ -1,0 +1,335 @@
+package fd
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/procscope/procscope/proc"
+)
+
+// FileRef identifies the file whose holders [HoldersOf] looks for.
+type FileRef struct {
+	Dev uint64 // the device as stat's st_dev encodes it
+	Ino uint64
+	// Path is the path the file is known by. When Dev and Ino are zero
+	// (the file no longer exists under that path) a holder is found by
+	// its fd link reading "Path (deleted)".
+	Path string
+}
+
+// Holder is a process that holds the file: open as an fd, or as its
+// executable, working directory, root directory or a memory mapping.
+type Holder struct {
+	PID    int
+	Comm   string
+	FDs    []int  // fds open on the file, in numeric order
+	Access string // fuser's letters, in this order: c (cwd), e (executable), f (open for reading), F (open for writing), r (root), m (mapped)
+}
+
+// HolderScan is the result of a holders scan.
+type HolderScan struct {
+	Holders []Holder // in PID order
+	// Unreadable lists the processes that could not be fully examined
+	// because of permissions (their fd directory, fdinfo or maps). They
+	// are counted here, never fatal.
+	Unreadable []int
+	// Errors joins the other per-process failures (malformed files, I/O
+	// errors); processes that exited during the scan are skipped silently.
+	Errors error
+}
+
+// HoldersOf returns every process of fsys that holds the file ref.
+//
+// Matching is by device and inode, never by path text, so a file reached
+// through a bind mount, a symbolic link or a hard link is found. An fd is
+// matched with the ino and mnt_id of its fdinfo, the mount ID mapped to a
+// device through the process's mountinfo; the link is not followed, so a
+// hung network file system does not hang the scan. Mappings are matched with
+// the device and inode in /proc/PID/maps and the executable is the mapping
+// whose path is the exe link's. The cwd and root links are followed only
+// when the mount their path lies on has the file's device. On kernels before
+// 5.14 (no ino in fdinfo) the fd link itself is stat'ed.
+//
+// Limitation: on btrfs subvolumes and similar, stat reports a device that
+// differs from the mount's; such files are not matched.
+//
+// The error is non-nil only when the process list cannot be read.
+func HoldersOf(fsys *proc.FS, ref FileRef) (HolderScan, error) {
+	pids, err := fsys.PIDs()
+	if err != nil {
+		return HolderScan{}, err
+	}
+	s := &holderScan{fsys: fsys, ref: ref, mounts: map[string][]Mount{}}
+	var res HolderScan
+	var errs []error
+	for _, pid := range pids {
+		h, err := s.process(fsys.Process(pid))
+		switch {
+		case err == nil:
+		case errors.Is(err, fs.ErrPermission):
+			res.Unreadable = append(res.Unreadable, pid)
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		default:
+			errs = append(errs, err)
+		}
+		if h.Access != "" {
+			res.Holders = append(res.Holders, h)
+		}
+	}
+	res.Errors = errors.Join(errs...)
+	return res, nil
+}
+
+type holderScan struct {
+	fsys   *proc.FS
+	ref    FileRef
+	mu     sync.Mutex
+	mounts map[string][]Mount // by mount namespace link
+}
+
+func (s *holderScan) byDevIno() bool { return s.ref.Dev != 0 || s.ref.Ino != 0 }
+
+// process examines one process. A permission error on one part still
+// returns the holder found from the other parts.
+func (s *holderScan) process(p proc.Process) (Holder, error) {
+	h := Holder{PID: p.PID}
+	var acc struct{ c, e, f, F, r, m bool }
+	var firstErr error
+	keep := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+
+	fds, err := List(p, &Options{NoSockets: true})
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return h, err
+		}
+		keep(err)
+	}
+	for _, f := range fds {
+		if f.Type != File {
+			continue
+		}
+		ok, err := s.matchFD(p, f)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			keep(err)
+		}
+		if ok {
+			h.FDs = append(h.FDs, f.FD)
+			if f.Mode == ReadOnly {
+				acc.f = true
+			} else {
+				acc.F = true
+			}
+		}
+	}
+
+	if s.byDevIno() {
+		e, m, err := s.matchMaps(p)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			keep(err)
+		}
+		acc.e, acc.m = e, m
+		for _, which := range []string{"cwd", "root"} {
+			ok, err := s.matchDirLink(p, which)
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				keep(err)
+			}
+			if which == "cwd" {
+				acc.c = ok
+			} else {
+				acc.r = ok
+			}
+		}
+	} else {
+		// Deleted file: compare the exe link's text as well.
+		if exe, err := p.FS().ReadLink(p.Path("exe")); err == nil && exe == s.ref.Path+deletedSuffix {
+			acc.e = true
+		}
+	}
+
+	var sb strings.Builder
+	for _, x := range []struct {
+		on bool
+		c  byte
+	}{{acc.c, 'c'}, {acc.e, 'e'}, {acc.f, 'f'}, {acc.F, 'F'}, {acc.r, 'r'}, {acc.m, 'm'}} {
+		if x.on {
+			sb.WriteByte(x.c)
+		}
+	}
+	h.Access = sb.String()
+	if h.Access != "" {
+		if comm, err := p.Comm(); err == nil {
+			h.Comm = comm
+		}
+	}
+	return h, firstErr
+}
+
+func (s *holderScan) matchFD(p proc.Process, f FD) (bool, error) {
+	if !s.byDevIno() {
+		return f.Deleted && f.Path == s.ref.Path, nil
+	}
+	name := p.Path("fdinfo", strconv.Itoa(f.FD))
+	b, err := p.FS().ReadFile(name)
+	if err != nil {
+		return false, err
+	}
+	in, err := ParseInfo(b)
+	if err != nil {
+		return false, withPath(err, name)
+	}
+	if in.Ino == 0 {
+		// Kernel before 5.14: no ino line; stat through the link.
+		id, err := p.FS().StatLink(p.Path("fd", strconv.Itoa(f.FD)))
+		if err != nil {
+			return false, err
+		}
+		return id.Dev == s.ref.Dev && id.Ino == s.ref.Ino, nil
+	}
+	if in.Ino != s.ref.Ino {
+		return false, nil
+	}
+	mounts, err := s.mountsOf(p)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range mounts {
+		if m.ID == in.MntID {
+			return m.Dev == s.ref.Dev, nil
+		}
+	}
+	return false, nil
+}
+
+// mountsOf returns p's mountinfo, read once per mount namespace.
+func (s *holderScan) mountsOf(p proc.Process) ([]Mount, error) {
+	key, err := p.FS().ReadLink(p.Path("ns", "mnt"))
+	if err != nil {
+		key = "pid:" + strconv.Itoa(p.PID)
+	}
+	s.mu.Lock()
+	ms, ok := s.mounts[key]
+	s.mu.Unlock()
+	if ok {
+		return ms, nil
+	}
+	name := p.Path("mountinfo")
+	b, err := p.FS().ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	ms, err = parseMountInfo(b)
+	if err != nil {
+		return nil, withPath(err, name)
+	}
+	s.mu.Lock()
+	s.mounts[key] = ms
+	s.mu.Unlock()
+	return ms, nil
+}
+
+// matchMaps reports whether the file is p's executable (a mapping whose
+// path is the exe link's) or otherwise mapped.
+func (s *holderScan) matchMaps(p proc.Process) (exe, mapped bool, err error) {
+	b, err := p.FS().ReadFile(p.Path("maps"))
+	if err != nil {
+		return false, false, err
+	}
+	exePath, _ := p.FS().ReadLink(p.Path("exe"))
+	for len(b) > 0 {
+		var line []byte
+		line, b, _ = cutLine(b)
+		dev, ino, path, ok := parseMapsLine(line)
+		if !ok || ino != s.ref.Ino || dev != s.ref.Dev {
+			continue
+		}
+		if exePath != "" && path == exePath {
+			exe = true
+		} else {
+			mapped = true
+		}
+	}
+	return exe, mapped, nil
+}
+
+// parseMapsLine extracts device, inode and path from
+// "addr perms offset MAJ:MIN inode   path".
+func parseMapsLine(line []byte) (dev, ino uint64, path string, ok bool) {
+	f := fieldScanner{line}
+	f.next()
+	f.next()
+	f.next()
+	v := f.next()
+	i := bytes.IndexByte(v, ':')
+	if i < 0 {
+		return 0, 0, "", false
+	}
+	maj, ok1 := hexUint(v[:i], 32)
+	min, ok2 := hexUint(v[i+1:], 32)
+	ino, ok3 := decUint(f.next(), 64)
+	if !ok1 || !ok2 || !ok3 {
+		return 0, 0, "", false
+	}
+	rest := bytes.TrimLeft(f.b, " ")
+	return mkdev(uint32(maj), uint32(min)), ino, string(rest), true
+}
+
+// matchDirLink checks p's cwd or root. The link is followed only when the
+// longest mount point in p's mountinfo that prefixes the link's path has
+// the file's device, so links into other (possibly hung) file systems are
+// never stat'ed.
+func (s *holderScan) matchDirLink(p proc.Process, which string) (bool, error) {
+	target, err := p.FS().ReadLink(p.Path(which))
+	if err != nil {
+		return false, err
+	}
+	mounts, err := s.mountsOf(p)
+	if err != nil {
+		return false, err
+	}
+	best := -1
+	for i, m := range mounts {
+		if under(target, m.MountPoint) && (best < 0 || len(m.MountPoint) >= len(mounts[best].MountPoint)) {
+			best = i
+		}
+	}
+	if best < 0 || mounts[best].Dev != s.ref.Dev {
+		return false, nil
+	}
+	id, err := p.FS().StatLink(p.Path(which))
+	if err != nil {
+		return false, err
+	}
+	return id.Dev == s.ref.Dev && id.Ino == s.ref.Ino, nil
+}
+
+func under(path, dir string) bool {
+	if dir == "/" {
+		return strings.HasPrefix(path, "/")
+	}
+	return path == dir || strings.HasPrefix(path, dir) && len(path) > len(dir) && path[len(dir)] == '/'
+}
+
+// Holders stats path (following symbolic links, once) and returns the
+// processes holding that file, as [HoldersOf]. When path does not exist,
+// the processes holding a deleted file that had this path are returned.
+// fsys is normally the live /proc, since path is looked up in the caller's
+// file system.
+func Holders(fsys *proc.FS, path string) (HolderScan, error) {
+	dev, ino, err := statPath(path)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return HolderScan{}, err
+		}
+		return HoldersOf(fsys, FileRef{Path: path})
+	}
+	return HoldersOf(fsys, FileRef{Dev: dev, Ino: ino, Path: path})
+}

@@ -1,0 +1,95 @@
+package fd
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/procscope/procscope/proc"
+)
+
+// Mount is the part of a /proc/PID/mountinfo line that [Holders] needs.
+type Mount struct {
+	ID         int    // mount ID, as in fdinfo's mnt_id
+	Dev        uint64 // major:minor as the kernel's encoded dev_t
+	MountPoint string // unescaped (\040 becomes a blank)
+	FSType     string
+}
+
+var errFields = errors.New("too few fields")
+
+// parseMountInfo parses /proc/PID/mountinfo:
+// "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER".
+func parseMountInfo(b []byte) ([]Mount, error) {
+	var ms []Mount
+	for lineNo := 1; len(b) > 0; lineNo++ {
+		var line []byte
+		line, b, _ = cutLine(b)
+		if len(line) == 0 {
+			continue
+		}
+		f := fieldScanner{line}
+		var m Mount
+		v := f.next()
+		id, ok := decInt(v, 32)
+		if !ok {
+			return nil, lineErr(colErr("mount ID", v), lineNo)
+		}
+		m.ID = int(id)
+		f.next() // parent
+		v = f.next()
+		i := bytes.IndexByte(v, ':')
+		if i < 0 {
+			return nil, lineErr(colErr("major:minor", v), lineNo)
+		}
+		maj, ok1 := decUint(v[:i], 32)
+		min, ok2 := decUint(v[i+1:], 32)
+		if !ok1 || !ok2 {
+			return nil, lineErr(colErr("major:minor", v), lineNo)
+		}
+		m.Dev = mkdev(uint32(maj), uint32(min))
+		f.next() // root
+		v = f.next()
+		if len(v) == 0 {
+			return nil, lineErr(&proc.ParseError{Field: "mount point", Err: errFields}, lineNo)
+		}
+		m.MountPoint = unescapeOctal(string(v))
+		for {
+			v = f.next()
+			if len(v) == 0 || string(v) == "-" {
+				break
+			}
+		}
+		m.FSType = string(f.next())
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
+
+// mkdev encodes a device number as the kernel's 64-bit dev_t does
+// (glibc's makedev), the encoding of stat's st_dev.
+func mkdev(major, minor uint32) uint64 {
+	return uint64(major&0xfffff000)<<32 | uint64(major&0xfff)<<8 |
+		uint64(minor&0xffffff00)<<12 | uint64(minor&0xff)
+}
+
+// unescapeOctal undoes the kernel's \ooo escaping of blanks, tabs,
+// newlines and backslashes in mountinfo paths.
+func unescapeOctal(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			if v, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				sb.WriteByte(byte(v))
+				i += 3
+				continue
+			}
+		}
+		sb.WriteByte(s[i])
+	}
+	return sb.String()
+}
