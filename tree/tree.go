@@ -103,7 +103,7 @@ func (n *Node) Descendants() iter.Seq[*Node] {
 // Snapshot is an immutable process tree made by [Scan]. It is safe for
 // concurrent use.
 type Snapshot struct {
-	nodes   []Node // pid order
+	nodes   []Node  // pid order
 	roots   []*Node // pid order
 	root    *Node
 	threads int

@@ -1,0 +1,131 @@
+//go:build linux
+
+package tree_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// spec describes a helper process: the comm it gives itself, how many extra
+// threads it starts, and its children.
+type spec struct {
+	Comm    string  `json:"comm"`
+	Threads int     `json:"threads,omitempty"`
+	Kids    []*spec `json:"kids,omitempty"`
+}
+
+const helperEnv = "TREE_TEST_HELPER"
+
+func TestMain(m *testing.M) {
+	if s := os.Getenv(helperEnv); s != "" {
+		runHelper(s)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// runHelper is a re-executed test binary: it names itself, starts its
+// threads and children, says "ready" on stdout, and exits (stopping its
+// children) when its stdin closes.
+func runHelper(s string) {
+	var sp spec
+	if err := json.Unmarshal([]byte(s), &sp); err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		os.Exit(2)
+	}
+	if err := os.WriteFile("/proc/self/comm", []byte(sp.Comm), 0); err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		os.Exit(2)
+	}
+	for range sp.Threads {
+		started := make(chan struct{})
+		go func() {
+			runtime.LockOSThread()
+			close(started)
+			select {}
+		}()
+		<-started
+	}
+	var kids []*helper
+	for _, k := range sp.Kids {
+		h, err := startHelper(k)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "helper:", err)
+			os.Exit(2)
+		}
+		kids = append(kids, h)
+	}
+	fmt.Println("ready")
+	io.Copy(io.Discard, os.Stdin)
+	for _, h := range kids {
+		h.stop()
+	}
+}
+
+// helper is a running helper process.
+type helper struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+}
+
+func startHelper(sp *spec) (*helper, error) {
+	b, _ := json.Marshal(sp)
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), helperEnv+"="+string(b))
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	h := &helper{cmd: cmd, stdin: stdin}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "ready\n" {
+		h.stop()
+		return nil, fmt.Errorf("helper %q: no ready line (%q, %v)", sp.Comm, line, err)
+	}
+	return h, nil
+}
+
+func (h *helper) stop() {
+	h.stdin.Close()
+	done := make(chan struct{})
+	go func() { h.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		h.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// startTree starts the helper tree sp and stops it when the test ends.
+func startTree(tb testing.TB, sp *spec) int {
+	tb.Helper()
+	h, err := startHelper(sp)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(h.stop)
+	return h.cmd.Process.Pid
+}
