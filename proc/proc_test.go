@@ -56,7 +56,6 @@ func runChild(threads string) {
 	os.Exit(0)
 }
 
-
 // startChild starts the test binary as a child and waits until it is ready.
 func startChild(t *testing.T, dir string, args ...string) *exec.Cmd {
 	t.Helper()
@@ -185,7 +184,7 @@ func TestFixtures(t *testing.T) {
 			Cmdline: []string{"sh", "-c", "sleep 1000; :", "arg\xff\xfe"}, Exe: proc.Exe{Path: "/usr/bin/dash"}, Threads: []string{"sh"}}},
 		{"threads", "python3", summary{Comm: "python3", State: proc.Sleeping, NumThreads: 5, Name: "python3",
 			Cmdline: []string{"python3", "-c", "\nimport threading, time, ctypes\nlibc = ctypes.CDLL(None)\ndef run(i):\n    libc.prctl(15, (\"worker-%d\" % i).encode(), 0, 0, 0)\n    time.sleep(1000)\nfor i in range(4):\n    threading.Thread(target=run, args=(i,), daemon=True).start()\ntime.sleep(1000)"},
-			Exe: proc.Exe{Path: "/usr/bin/python3.11"}, Threads: []string{"python3", "worker-0", "worker-1", "worker-2", "worker-3"}}},
+			Exe:     proc.Exe{Path: "/usr/bin/python3.11"}, Threads: []string{"python3", "worker-0", "worker-1", "worker-2", "worker-3"}}},
 		{"kthread", "kthreadd", summary{Comm: "kthreadd", State: proc.Sleeping, Kthread: true, NumThreads: 1, Name: "kthreadd",
 			Cmdline: []string{}, ExeErr: fs.ErrNotExist, Threads: []string{"kthreadd"}}},
 		{"zombie", "sh", summary{Comm: "sh", State: proc.Zombie, NumThreads: 1, Name: "sh",
