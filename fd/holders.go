@@ -26,8 +26,14 @@ type FileRef struct {
 type Holder struct {
 	PID    int
 	Comm   string
-	FDs    []int  // fds open on the file, in numeric order
+	FDs    []HeldFD // fds open on the file, in numeric order
 	Access string // fuser's letters, in this order: c (cwd), e (executable), f (open for reading), F (open for writing), r (root), m (mapped)
+}
+
+// HeldFD is one fd a [Holder] has open on the file.
+type HeldFD struct {
+	FD   int
+	Mode AccessMode
 }
 
 // HolderScan is the result of a holders scan.
@@ -122,7 +128,7 @@ func (s *holderScan) process(p proc.Process) (Holder, error) {
 			keep(err)
 		}
 		if ok {
-			h.FDs = append(h.FDs, f.FD)
+			h.FDs = append(h.FDs, HeldFD{FD: f.FD, Mode: f.Mode})
 			if f.Mode == ReadOnly {
 				acc.f = true
 			} else {
