@@ -1,0 +1,66 @@
+package environ
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"", "A=1\x00", "A=1\x00B", "=x\x00=\x00\x00", "N\xff=\xfe\x00", "A=b=c\x00A=d\x00"} {
+		f.Add([]byte(s))
+	}
+	// Seeds from the labelled set, as one block (never the live environment,
+	// whose secrets would end up in testdata/fuzz if a crasher were saved).
+	if set, err := os.ReadFile("testdata/labelled.jsonl"); err == nil {
+		f.Add(bytes.ReplaceAll(set, []byte("\n"), []byte{0}))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		env := Parse(b)
+		if got := env.Bytes(); !bytes.Equal(got, b) {
+			t.Fatalf("Parse(%q).Bytes() = %q", b, got)
+		}
+		if env.Len() != len(b) {
+			t.Fatalf("Len() = %d, want %d", env.Len(), len(b))
+		}
+		// The JSON records, secrets shown, rebuild every entry exactly.
+		recs := env.Records(&RecordOptions{ShowSecrets: true})
+		js, err := json.Marshal(recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back []Record
+		if err := json.Unmarshal(js, &back); err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range back {
+			raw, err := r.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(raw) != env.Entries[i].Raw() {
+				t.Fatalf("record %d rebuilds %q, want %q", i, raw, env.Entries[i].Raw())
+			}
+		}
+	})
+}
+
+func FuzzClassify(f *testing.F) {
+	f.Add("DB_PASSWORD", "hunter22")
+	f.Add("X", "postgres://u:p@h/db")
+	f.Add("K", "Server=x;Password=y;")
+	f.Add("T", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.")
+	f.Add("P", "-----BEGIN ")
+	f.Fuzz(func(t *testing.T, name, value string) {
+		r := Classify(name, value)
+		e := Entry{Name: name, Value: value}
+		red := Redact(e)
+		if r != "" && red != name+"="+Marker(r) {
+			t.Fatalf("Redact(%q) = %q with reason %q", e.Raw(), red, r)
+		}
+		if r == "" && red != e.Raw() {
+			t.Fatalf("Redact(%q) = %q for a non-secret", e.Raw(), red)
+		}
+	})
+}

@@ -1,0 +1,352 @@
+package environ
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// hint is what a variable or flag name says about its value.
+type hint struct {
+	reason Reason
+	strong bool // the name alone is enough, given a credential-like value
+	pw     bool // a password: short or simple values count too
+}
+
+// metadataWords end names that describe a secret rather than hold it:
+// PASSWORD_MIN_LENGTH, TOKEN_URL, SECRET_NAME, KEY_FILE, API_KEY_ID.
+var metadataWords = map[string]bool{
+	"url": true, "uri": true, "urls": true, "endpoint": true, "endpoints": true, "host": true,
+	"hostname": true, "port": true, "addr": true, "address": true, "server": true, "domain": true,
+	"file": true, "files": true, "filename": true, "path": true, "paths": true, "dir": true,
+	"directory": true, "folder": true, "location": true, "mount": true, "sock": true, "socket": true,
+	"name": true, "names": true, "id": true, "ids": true, "arn": true, "ref": true, "label": true,
+	"kind": true, "type": true, "types": true, "mode": true, "method": true, "format": true,
+	"length": true, "len": true, "min": true, "max": true, "minimum": true, "maximum": true,
+	"size": true, "count": true, "limit": true, "ttl": true, "expiry": true, "expiration": true,
+	"expires": true, "expire": true, "lifetime": true, "timeout": true, "duration": true, "age": true,
+	"interval": true, "period": true, "retries": true, "attempts": true,
+	"enabled": true, "enable": true, "disabled": true, "disable": true, "required": true,
+	"policy": true, "policies": true, "version": true, "header": true, "prefix": true, "suffix": true,
+	"algorithm": true, "alg": true, "algo": true, "cipher": true, "rotation": true, "complexity": true,
+	"strength": true, "pattern": true, "regex": true, "hint": true, "rules": true, "level": true,
+	"user": true, "username": true, "login": true, "email": true, "owner": true,
+	"provider": true, "service": true, "backend": true, "store": true, "vault": true, "manager": true,
+	"scope": true, "scopes": true, "audience": true, "issuer": true, "realm": true, "agent": true,
+	"env": true, "var": true, "variable": true, "field": true, "param": true, "parameter": true,
+	"source": true, "helper": true, "command": true, "cmd": true, "program": true, "prompt": true,
+	"generator": true, "fingerprint": true, "checksum": true, "digest": true,
+	"public": true, "pub": true, "cert": true, "certificate": true, "crt": true,
+	"secretary": true, "tokenizer": true, "tokenizers": true,
+}
+
+// splitName splits a variable or flag name into lower-case words at
+// non-alphanumeric bytes and camelCase humps: "dbPassword_2" -> db password 2.
+func splitName(name string) []string {
+	var words []string
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && end > start {
+			words = append(words, strings.ToLower(name[start:end]))
+		}
+		start = -1
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum {
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+			continue
+		}
+		// camelCase: a lower-case letter followed by an upper-case one.
+		prev := name[i-1]
+		if c >= 'A' && c <= 'Z' && prev >= 'a' && prev <= 'z' {
+			flush(i)
+			start = i
+		}
+	}
+	flush(len(name))
+	return words
+}
+
+// nameHint reads the name's words. It returns the zero hint when the name
+// says nothing about credentials, or ends in a metadata word.
+func nameHint(name string) hint {
+	words := splitName(name)
+	// Ignore trailing numbers and environment qualifiers: API_KEY_2.
+	for len(words) > 0 && isDigits(words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
+	if len(words) == 0 {
+		return hint{}
+	}
+	if metadataWords[words[len(words)-1]] {
+		return hint{}
+	}
+	if len(words) == 1 && (words[0] == "pwd" || words[0] == "oldpwd") {
+		return hint{} // the shell's working directory
+	}
+	var best hint
+	set := func(h hint) {
+		if best.reason == "" || (h.strong && !best.strong) || (h.pw && !best.pw) {
+			best = h
+		}
+	}
+	for i, w := range words {
+		next := ""
+		if i+1 < len(words) {
+			next = words[i+1]
+		}
+		prev := ""
+		if i > 0 {
+			prev = words[i-1]
+		}
+		switch {
+		case strings.Contains(w, "password") || strings.Contains(w, "passwd") ||
+			strings.Contains(w, "passphrase") || w == "pass" || w == "pwd" || w == "pw" ||
+			strings.HasSuffix(w, "pass") && len(w) <= 8 && w != "bypass" && w != "compass" && w != "askpass" ||
+			w == "pin" && (prev == "sim" || prev == "card" || prev == "user"):
+			set(hint{reason: ReasonPassword, strong: true, pw: true})
+		case strings.Contains(w, "privatekey") || w == "private" && (next == "key" || next == "pem"):
+			set(hint{reason: ReasonPrivateKey, strong: true})
+		case strings.Contains(w, "secret"):
+			set(hint{reason: ReasonSecret, strong: true})
+		case strings.Contains(w, "token") && !strings.HasPrefix(w, "tokeniz"):
+			set(hint{reason: ReasonToken, strong: true})
+		case strings.Contains(w, "apikey") || w == "api" && next == "key" || w == "x" && next == "api":
+			set(hint{reason: ReasonAPIKey, strong: true})
+		case strings.Contains(w, "credential") || w == "creds" || w == "cred":
+			set(hint{reason: ReasonCredentials, strong: true})
+		case (w == "key" || strings.HasSuffix(w, "key") && len(w) > 3) && prev != "public" && prev != "pub" && prev != "publishable" &&
+			!strings.HasSuffix(w, "monkey") && !strings.HasSuffix(w, "hotkey") && w != "turnkey" && w != "hockey" && w != "jockey" && w != "donkey" && w != "whiskey":
+			if w == "accesskey" || w == "secretkey" || w == "signingkey" || w == "masterkey" ||
+				w == "encryptionkey" || w == "authkey" || w == "sessionkey" || w == "licensekey" ||
+				w == "key" && (prev == "access" || prev == "signing" || prev == "master" ||
+					prev == "encryption" || prev == "auth" || prev == "session" || prev == "license" ||
+					prev == "app" || prev == "client" || prev == "account" || prev == "service" ||
+					prev == "shared" || prev == "hmac" || prev == "jwt" || prev == "sign" || prev == "crypt" ||
+					prev == "encrypt" || prev == "cipher" || prev == "storage" || prev == "subscription") {
+				set(hint{reason: ReasonHighEntropy, strong: true})
+			} else {
+				set(hint{reason: ReasonHighEntropy})
+			}
+		case w == "auth" || w == "authorization" || w == "oauth" || w == "authn" || w == "salt" ||
+			w == "pepper" || w == "hmac" || w == "signature" || w == "sig" || w == "dsn" || w == "pat" ||
+			w == "sas" || w == "cookie" || w == "nonce" || w == "otp" || w == "totp" || w == "seed" ||
+			w == "bearer" || w == "jwt" || w == "webhook" || w == "license" || w == "licence":
+			set(hint{reason: ReasonHighEntropy})
+		}
+	}
+	return best
+}
+
+// classifyByName applies the name rules to name=value.
+func classifyByName(name, value string) Reason {
+	h := nameHint(name)
+	if h.reason == "" {
+		return ""
+	}
+	v := strings.TrimSpace(value)
+	if isMetadataValue(v) {
+		return ""
+	}
+	if h.pw {
+		// Passwords are often short and simple; only rule out trivia.
+		if len(v) < 3 || isDigits(v) && len(v) < 4 {
+			return ""
+		}
+		return h.reason
+	}
+	if strings.ContainsAny(v, " \t\n") {
+		return "" // prose, a list of names, a command line
+	}
+	if h.strong {
+		if credentialLike(v, 8) {
+			return h.reason
+		}
+		return ""
+	}
+	if len(v) >= 16 && credentialLike(v, 16) && entropy(v) >= 3.3 {
+		return h.reason
+	}
+	return ""
+}
+
+// isMetadataValue reports values that cannot be the credential itself:
+// empty, a placeholder, a boolean, a small number, a duration, a path, a
+// URL without credentials, a plain hostname, an email address.
+func isMetadataValue(v string) bool {
+	if v == "" || isPlaceholder(v) || isPlaceholderWord(v) {
+		return true
+	}
+	switch strings.ToLower(v) {
+	case "true", "false", "yes", "no", "on", "off", "y", "n", "enabled", "disabled", "enable", "disable",
+		"required", "optional", "none", "auto", "default":
+		return true
+	}
+	if isDigits(v) && len(v) < 8 {
+		return true
+	}
+	if isDuration(v) {
+		return true
+	}
+	if v[0] == '/' && !randomBase64(v) || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "~/") ||
+		strings.HasPrefix(v, "file:") || len(v) > 2 && v[1] == ':' && (v[2] == '\\' || v[2] == '/') {
+		return true
+	}
+	if strings.Contains(v, "://") {
+		return true // credentials in a URL were checked by the value rules
+	}
+	if strings.HasPrefix(v, "arn:") || strings.HasPrefix(v, "projects/") {
+		return true // a reference to a secret manager entry
+	}
+	if isHostname(v) || isEmail(v) {
+		return true
+	}
+	return false
+}
+
+// isPlaceholderWord: all-caps or lower-case placeholder words such as
+// YOUR_TOKEN_HERE, <none>, "not-set".
+func isPlaceholderWord(v string) bool {
+	l := strings.ToLower(v)
+	return strings.HasPrefix(l, "your") && (strings.Contains(l, "here") || strings.Contains(l, "token") ||
+		strings.Contains(l, "key") || strings.Contains(l, "secret") || strings.Contains(l, "password")) ||
+		l == "not-set" || l == "notset" || l == "not_set" || l == "n/a" || l == "na" || l == "-"
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isDuration matches 30s, 15m, 24h, 7d, 1h30m, 500ms.
+func isDuration(s string) bool {
+	i := 0
+	for i < len(s) {
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == i {
+			return false
+		}
+		k := j
+		for k < len(s) && s[k] >= 'a' && s[k] <= 'z' {
+			k++
+		}
+		switch s[j:k] {
+		case "ns", "us", "ms", "s", "m", "h", "d", "w", "y", "sec", "min", "hr", "days", "hours", "minutes", "seconds":
+		default:
+			return false
+		}
+		i = k
+	}
+	return len(s) > 0
+}
+
+// isHostname matches lower-case dotted names such as db.internal.example.com
+// or an IPv4 address, optionally with a port.
+func isHostname(s string) bool {
+	if c := strings.LastIndexByte(s, ':'); c > 0 && isDigits(s[c+1:]) {
+		s = s[:c]
+	}
+	if strings.Count(s, ".") == 0 {
+		return s == "localhost"
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && strings.Count(s, "@") == 1 && isHostname(s[at+1:]) && strings.Contains(s[at+1:], ".")
+}
+
+// credentialLike reports whether v looks generated or chosen as a
+// credential rather than being an identifier such as "my-secret" or
+// "default": at least min bytes and either two character classes among
+// lower, upper and digits plus some randomness, or symbols mixed in.
+// Non-UTF-8 bytes count as a class of their own.
+func credentialLike(v string, min int) bool {
+	if len(v) < min {
+		return false
+	}
+	var lower, upper, digit, symbol, other bool
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '-' || c == '_' || c == '.':
+			// separators of identifiers: no class
+		case c < utf8.RuneSelf:
+			symbol = true
+		default:
+			other = true
+		}
+	}
+	classes := 0
+	for _, b := range [...]bool{lower, upper, digit, symbol, other} {
+		if b {
+			classes++
+		}
+	}
+	if isDigits(v) {
+		return len(v) >= 16
+	}
+	if classes < 2 {
+		// One class of letters: accept only long random-looking strings.
+		return len(v) >= 24 && entropy(v) >= 4.0
+	}
+	return entropy(v) >= 2.8
+}
+
+// randomBase64 tells a base64 key that happens to start with '/' from a
+// path: only base64 characters, all three letter-and-digit classes, long and
+// high entropy.
+func randomBase64(v string) bool {
+	if len(v) < 20 {
+		return false
+	}
+	var lower, upper, digit bool
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			lower = true
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '+' || c == '/' || c == '=':
+		default:
+			return false
+		}
+	}
+	return lower && upper && digit && entropy(v) >= 4.0
+}

@@ -1,0 +1,513 @@
+package environ
+
+import (
+	"math"
+	"strings"
+)
+
+// Why hand-written rules rather than gitleaks' (the obvious well-kept set):
+// gitleaks v8 as a library pulls in viper, cobra, archive and compression
+// libraries and a wasm regex engine, far too much for a small package others
+// import, and its rules scan files, not NAME=VALUE pairs: they cannot use the
+// variable name, which is the best evidence an environment gives, nor reject
+// the look-alikes (PASSWORD_MIN_LENGTH=12, KEY_FILE=/etc/x.pem). The token
+// shapes below follow the issuers' published formats; bench/environ-gitleaks.md
+// in the report compares both on testdata/labelled.jsonl.
+
+// Reason names why an entry or argument is classified as a secret, such as
+// "aws-access-key-id" or "password". The empty Reason means "not a secret".
+// Reasons are stable identifiers made of lowercase letters, digits and '-',
+// suitable for the "<redacted:REASON>" marker.
+type Reason string
+
+// Reasons derived from the variable or flag name alone (the value only has
+// to look like a credential rather than metadata such as a path or a number).
+const (
+	ReasonPassword    Reason = "password"
+	ReasonSecret      Reason = "secret"
+	ReasonToken       Reason = "token"
+	ReasonAPIKey      Reason = "api-key"
+	ReasonPrivateKey  Reason = "private-key"
+	ReasonCredentials Reason = "credentials"
+	// ReasonHighEntropy: a name that merely hints at a credential (KEY,
+	// AUTH, SALT, ...) holding a long, high-entropy value.
+	ReasonHighEntropy Reason = "high-entropy"
+)
+
+// Reasons derived from the value's shape, whatever the name.
+const (
+	ReasonAWSAccessKeyID     Reason = "aws-access-key-id"
+	ReasonAWSSecretAccessKey Reason = "aws-secret-access-key"
+	ReasonJWT                Reason = "jwt"
+	ReasonPEMPrivateKey      Reason = "pem-private-key"
+	ReasonURLPassword        Reason = "url-password"
+	ReasonURLToken           Reason = "url-token"
+	ReasonConnectionString   Reason = "connection-string-password"
+	ReasonBearerToken        Reason = "bearer-token"
+	ReasonBasicAuth          Reason = "basic-auth"
+	ReasonCloudCredentials   Reason = "cloud-credentials-json"
+)
+
+// IsSecret reports whether r names a secret (r is not empty).
+func (r Reason) IsSecret() bool { return r != "" }
+
+// Classify reports whether the environment variable name=value holds a
+// secret, and why. It returns the empty Reason for a non-secret.
+//
+// Value shapes are tried first (token formats of cloud, source-hosting,
+// chat and payment services, JWTs, PEM private keys, URLs with a password,
+// connection strings with a password field); then the name: words such as
+// PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, CREDENTIALS make the entry
+// secret unless the name ends in a metadata word (URL, FILE, NAME, ID,
+// LENGTH, ...) or the value is a path, plain URL, number, boolean or
+// placeholder; weaker hints (KEY, AUTH, SALT, ...) need a long high-entropy
+// value. name and value may hold any bytes.
+func Classify(name, value string) Reason {
+	if r := classifyValue(value); r != "" {
+		return r
+	}
+	return classifyByName(name, value)
+}
+
+// classifyValue applies the rules that recognise a secret from the value
+// alone.
+func classifyValue(v string) Reason {
+	if len(v) < 8 {
+		return ""
+	}
+	if r := scanTokens(v); r != "" {
+		return r
+	}
+	if strings.Contains(v, "://") {
+		if r := urlCredentials(v); r != "" {
+			return r
+		}
+	}
+	if strings.IndexByte(v, '=') >= 0 {
+		if r := connectionString(v); r != "" {
+			return r
+		}
+	}
+	if r := authHeader(v); r != "" {
+		return r
+	}
+	if strings.Contains(v, "\"private_key\"") && strings.Contains(v, "\"type\"") {
+		return ReasonCloudCredentials
+	}
+	return ""
+}
+
+// Character classes for token bodies.
+type charset uint8
+
+const (
+	csAlnum       charset = iota // A-Z a-z 0-9
+	csAlnumUnder                 // A-Z a-z 0-9 _
+	csAlnumDash                  // A-Z a-z 0-9 _ -
+	csHexLower                   // 0-9 a-f
+	csUpperDigit                 // A-Z 0-9
+	csLetters                    // A-Z a-z
+	csBase64                     // A-Z a-z 0-9 + / =
+	csBase64URL                  // A-Z a-z 0-9 _ - =
+	csBech32Upper                // age's upper-case bech32 alphabet
+)
+
+func (c charset) has(b byte) bool {
+	isLower := b >= 'a' && b <= 'z'
+	isUpper := b >= 'A' && b <= 'Z'
+	isDigit := b >= '0' && b <= '9'
+	switch c {
+	case csAlnum:
+		return isLower || isUpper || isDigit
+	case csAlnumUnder:
+		return isLower || isUpper || isDigit || b == '_'
+	case csAlnumDash:
+		return isLower || isUpper || isDigit || b == '_' || b == '-'
+	case csHexLower:
+		return isDigit || (b >= 'a' && b <= 'f')
+	case csUpperDigit:
+		return isUpper || isDigit
+	case csLetters:
+		return isLower || isUpper
+	case csBase64:
+		return isLower || isUpper || isDigit || b == '+' || b == '/' || b == '='
+	case csBase64URL:
+		return isLower || isUpper || isDigit || b == '_' || b == '-' || b == '='
+	case csBech32Upper:
+		return strings.IndexByte("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", b) >= 0
+	}
+	return false
+}
+
+// tokenRule is a token format: a literal prefix followed by min..max bytes
+// of a charset. The token must start at a word boundary and, when max is
+// set, end at one.
+type tokenRule struct {
+	prefix   string
+	body     charset
+	min, max int // max 0: unbounded
+	reason   Reason
+	check    func(body string) bool // extra validation, optional
+}
+
+// tokenRules are the issuers' published token formats. Every prefix is
+// specific enough to be a secret wherever it appears.
+var tokenRules = []tokenRule{
+	{prefix: "AKIA", body: csUpperDigit, min: 16, max: 16, reason: ReasonAWSAccessKeyID},
+	{prefix: "ASIA", body: csUpperDigit, min: 16, max: 16, reason: ReasonAWSAccessKeyID},
+	{prefix: "ABIA", body: csUpperDigit, min: 16, max: 16, reason: ReasonAWSAccessKeyID},
+	{prefix: "ACCA", body: csUpperDigit, min: 16, max: 16, reason: ReasonAWSAccessKeyID},
+	{prefix: "ghp_", body: csAlnum, min: 36, max: 255, reason: "github-token"},
+	{prefix: "gho_", body: csAlnum, min: 36, max: 255, reason: "github-token"},
+	{prefix: "ghu_", body: csAlnum, min: 36, max: 255, reason: "github-token"},
+	{prefix: "ghs_", body: csAlnum, min: 36, max: 255, reason: "github-token"},
+	{prefix: "ghr_", body: csAlnum, min: 36, max: 255, reason: "github-token"},
+	{prefix: "github_pat_", body: csAlnumUnder, min: 60, max: 255, reason: "github-token"},
+	{prefix: "glpat-", body: csAlnumDash, min: 20, reason: "gitlab-token"},
+	{prefix: "gldt-", body: csAlnumDash, min: 20, reason: "gitlab-token"},
+	{prefix: "glptt-", body: csAlnumDash, min: 20, reason: "gitlab-token"},
+	{prefix: "glrt-", body: csAlnumDash, min: 20, reason: "gitlab-token"},
+	{prefix: "xoxb-", body: csAlnumDash, min: 10, reason: "slack-token"},
+	{prefix: "xoxp-", body: csAlnumDash, min: 10, reason: "slack-token"},
+	{prefix: "xoxa-", body: csAlnumDash, min: 10, reason: "slack-token"},
+	{prefix: "xoxr-", body: csAlnumDash, min: 10, reason: "slack-token"},
+	{prefix: "xoxs-", body: csAlnumDash, min: 10, reason: "slack-token"},
+	{prefix: "xoxe-", body: csAlnumDash, min: 10, reason: "slack-token"},
+	{prefix: "xoxe.xox", body: csAlnumDash, min: 10, reason: "slack-token"},
+	{prefix: "xapp-", body: csAlnumDash, min: 10, reason: "slack-token"},
+	{prefix: "hooks.slack.com/services/", body: csBase64, min: 20, reason: "slack-webhook"},
+	{prefix: "hooks.slack.com/workflows/", body: csBase64, min: 20, reason: "slack-webhook"},
+	{prefix: "discord.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook",
+		check: func(b string) bool { return strings.IndexByte(b, '/') > 0 }},
+	{prefix: "discordapp.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook",
+		check: func(b string) bool { return strings.IndexByte(b, '/') > 0 }},
+	{prefix: "sk_live_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
+	{prefix: "sk_test_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
+	{prefix: "rk_live_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
+	{prefix: "rk_test_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
+	{prefix: "whsec_", body: csBase64, min: 24, reason: "stripe-webhook-secret"},
+	{prefix: "AIza", body: csAlnumDash, min: 35, max: 35, reason: "google-api-key"},
+	{prefix: "ya29.", body: csAlnumDash, min: 20, reason: "google-oauth-token"},
+	{prefix: "sk-ant-", body: csAlnumDash, min: 32, reason: "anthropic-api-key"},
+	{prefix: "sk-proj-", body: csAlnumDash, min: 32, reason: "openai-api-key"},
+	{prefix: "sk-svcacct-", body: csAlnumDash, min: 32, reason: "openai-api-key"},
+	{prefix: "sk-admin-", body: csAlnumDash, min: 32, reason: "openai-api-key"},
+	{prefix: "sk-", body: csAlnum, min: 32, reason: "sk-api-key"},
+	{prefix: "SG.", body: csBase64URL, min: 60, reason: "sendgrid-api-key",
+		check: func(b string) bool { return strings.Count(b, ".") == 0 && len(b) >= 22 }},
+	{prefix: "npm_", body: csAlnum, min: 36, max: 36, reason: "npm-token"},
+	{prefix: "pypi-AgEIcHlwaS5vcmc", body: csAlnumDash, min: 50, reason: "pypi-token"},
+	{prefix: "dop_v1_", body: csHexLower, min: 64, max: 64, reason: "digitalocean-token"},
+	{prefix: "doo_v1_", body: csHexLower, min: 64, max: 64, reason: "digitalocean-token"},
+	{prefix: "dor_v1_", body: csHexLower, min: 64, max: 64, reason: "digitalocean-token"},
+	{prefix: "shpat_", body: csAlnum, min: 32, max: 32, reason: "shopify-token"},
+	{prefix: "shpss_", body: csAlnum, min: 32, max: 32, reason: "shopify-token"},
+	{prefix: "shpca_", body: csAlnum, min: 32, max: 32, reason: "shopify-token"},
+	{prefix: "shppa_", body: csAlnum, min: 32, max: 32, reason: "shopify-token"},
+	{prefix: "hvs.", body: csAlnumDash, min: 24, reason: "vault-token"},
+	{prefix: "hvb.", body: csAlnumDash, min: 24, reason: "vault-token"},
+	{prefix: "hf_", body: csLetters, min: 30, max: 40, reason: "huggingface-token"},
+	{prefix: "dapi", body: csHexLower, min: 32, max: 32, reason: "databricks-token"},
+	{prefix: "glsa_", body: csAlnumUnder, min: 32, reason: "grafana-token"},
+	{prefix: "glc_", body: csBase64URL, min: 32, reason: "grafana-token"},
+	{prefix: "SK", body: csHexLower, min: 32, max: 32, reason: "twilio-api-key"},
+	{prefix: "AGE-SECRET-KEY-1", body: csBech32Upper, min: 58, max: 58, reason: "age-secret-key"},
+	{prefix: "lin_api_", body: csAlnum, min: 40, max: 40, reason: "linear-api-key"},
+	{prefix: "rubygems_", body: csHexLower, min: 48, max: 48, reason: "rubygems-api-key"},
+	{prefix: "pul-", body: csHexLower, min: 40, max: 40, reason: "pulumi-token"},
+	{prefix: "dckr_pat_", body: csAlnumDash, min: 27, reason: "docker-hub-token"},
+	{prefix: "gsk_", body: csAlnum, min: 52, max: 52, reason: "groq-api-key"},
+	{prefix: "xai-", body: csAlnum, min: 60, reason: "xai-api-key"},
+	{prefix: "sq0atp-", body: csAlnumDash, min: 22, reason: "square-token"},
+	{prefix: "sq0csp-", body: csAlnumDash, min: 40, reason: "square-token"},
+	{prefix: "EAAA", body: csAlnumDash, min: 60, reason: "square-token"},
+	{prefix: "ATATT3", body: csBase64URL, min: 100, reason: "atlassian-token"},
+	{prefix: "NRAK-", body: csUpperDigit, min: 27, max: 27, reason: "newrelic-api-key"},
+	{prefix: "PMAK-", body: csAlnumDash, min: 50, reason: "postman-api-key"},
+	{prefix: "sntrys_", body: csBase64URL, min: 50, reason: "sentry-token"},
+	{prefix: "sntryu_", body: csHexLower, min: 64, max: 64, reason: "sentry-token"},
+	{prefix: "-----BEGIN ", body: csAlnum, min: 0, reason: ReasonPEMPrivateKey, check: nil},
+	{prefix: "eyJ", body: csBase64URL, min: 10, reason: ReasonJWT},
+}
+
+// firstByte[b] lists the indexes of the rules whose prefix starts with b.
+var firstByte [256][]int
+
+func init() {
+	for i, r := range tokenRules {
+		firstByte[r.prefix[0]] = append(firstByte[r.prefix[0]], i)
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_'
+}
+
+// scanTokens looks for any token format anywhere in v, starting at a word
+// boundary.
+func scanTokens(v string) Reason {
+	for i := 0; i < len(v); i++ {
+		rules := firstByte[v[i]]
+		if rules == nil || (i > 0 && isWordByte(v[i-1])) {
+			continue
+		}
+		for _, ri := range rules {
+			r := &tokenRules[ri]
+			if !strings.HasPrefix(v[i:], r.prefix) {
+				continue
+			}
+			switch r.reason {
+			case ReasonPEMPrivateKey:
+				if pemPrivateKey(v[i:]) {
+					return r.reason
+				}
+				continue
+			case ReasonJWT:
+				if jwt(v[i:]) {
+					return r.reason
+				}
+				continue
+			}
+			rest := v[i+len(r.prefix):]
+			n := 0
+			for n < len(rest) && r.body.has(rest[n]) {
+				n++
+			}
+			if n < r.min || (r.max > 0 && n > r.max) {
+				continue
+			}
+			if r.check != nil && !r.check(rest[:n]) {
+				continue
+			}
+			if !looksRandom(rest[:n]) {
+				continue
+			}
+			return r.reason
+		}
+	}
+	return ""
+}
+
+// looksRandom rejects bodies that are obviously not generated, such as a
+// run of one letter or an English word: a placeholder rather than a token.
+func looksRandom(s string) bool {
+	if len(s) == 0 {
+		return true
+	}
+	if len(s) >= 16 {
+		return entropy(s) >= 2.5
+	}
+	return entropy(s) >= 2.0
+}
+
+// pemPrivateKey reports whether s starts with a PEM header of a private key
+// ("-----BEGIN RSA PRIVATE KEY-----", OPENSSH, EC, ENCRYPTED, PGP ... BLOCK).
+func pemPrivateKey(s string) bool {
+	s = s[len("-----BEGIN "):]
+	end := strings.Index(s, "-----")
+	if end < 0 || end > 40 {
+		return false
+	}
+	return strings.Contains(s[:end], "PRIVATE KEY")
+}
+
+// jwt reports whether s starts with header.payload.signature, each part
+// base64url, header and payload being JSON objects ("eyJ" is `{"`).
+func jwt(s string) bool {
+	seg := func(s string) (string, string) {
+		n := 0
+		for n < len(s) && csBase64URL.has(s[n]) {
+			n++
+		}
+		return s[:n], s[n:]
+	}
+	h, rest := seg(s)
+	if len(h) < 10 || !strings.HasPrefix(rest, ".eyJ") {
+		return false
+	}
+	p, rest := seg(rest[1:])
+	if len(p) < 10 || !strings.HasPrefix(rest, ".") {
+		return false
+	}
+	sig, _ := seg(rest[1:])
+	return len(sig) == 0 || len(sig) >= 16
+}
+
+// urlCredentials finds scheme://user:password@host (and a long token as
+// the user part) anywhere in v.
+func urlCredentials(v string) Reason {
+	for {
+		i := strings.Index(v, "://")
+		if i < 0 {
+			return ""
+		}
+		// The scheme must be a word right before "://".
+		j := i
+		for j > 0 && (isWordByte(v[j-1]) || v[j-1] == '+' || v[j-1] == '.' || v[j-1] == '-') {
+			j--
+		}
+		rest := v[i+3:]
+		v = rest
+		if j == i {
+			continue
+		}
+		end := strings.IndexAny(rest, "/?# \t\n\"'<>,;")
+		authority := rest
+		if end >= 0 {
+			authority = rest[:end]
+		}
+		at := strings.LastIndexByte(authority, '@')
+		if at <= 0 {
+			continue
+		}
+		userinfo := authority[:at]
+		if c := strings.IndexByte(userinfo, ':'); c >= 0 {
+			if pw := userinfo[c+1:]; pw != "" && !isPlaceholder(pw) {
+				return ReasonURLPassword
+			}
+			continue
+		}
+		if len(userinfo) >= 20 && !isPlaceholder(userinfo) && entropy(userinfo) >= 3.5 {
+			return ReasonURLToken
+		}
+	}
+}
+
+// secretKeys are the field names that hold a password or key in connection
+// strings and query strings (ADO.NET, ODBC, libpq, Azure, JDBC URLs).
+var secretKeys = map[string]bool{
+	"password": true, "pwd": true, "passwd": true, "pass": true,
+	"accountkey": true, "sharedaccesskey": true, "sharedsecret": true,
+	"clientsecret": true, "client_secret": true, "secret": true,
+	"access_token": true, "accesstoken": true, "api_key": true, "apikey": true,
+	"token": true, "auth_token": true, "sig": true, "x-amz-signature": true,
+}
+
+// connectionString looks for key=value fields naming a password in v,
+// where fields are separated by ';', '&', '?', ',' or whitespace.
+func connectionString(v string) Reason {
+	start := 0
+	for start < len(v) {
+		// A field starts at start; find its '=' and its end.
+		end := start
+		for end < len(v) && !isFieldSep(v[end]) {
+			end++
+		}
+		field := v[start:end]
+		if eq := strings.IndexByte(field, '='); eq > 0 {
+			key := strings.ToLower(strings.TrimSpace(field[:eq]))
+			key = strings.ReplaceAll(key, " ", "")
+			val := strings.Trim(field[eq+1:], "'\"{}")
+			if secretKeys[key] && val != "" && !isPlaceholder(val) {
+				return ReasonConnectionString
+			}
+		}
+		start = end + 1
+	}
+	return ""
+}
+
+func isFieldSep(b byte) bool {
+	switch b {
+	case ';', '&', '?', ',', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// authHeader finds "Bearer TOKEN" or "Basic BASE64" in v.
+func authHeader(v string) Reason {
+	for _, h := range [...]struct {
+		word   string
+		min    int
+		reason Reason
+	}{{"bearer ", 16, ReasonBearerToken}, {"basic ", 8, ReasonBasicAuth}} {
+		for off := 0; off < len(v); {
+			i := indexFold(v[off:], h.word)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(h.word)
+			if i > 0 && isWordByte(v[i-1]) {
+				continue
+			}
+			n := 0
+			rest := v[off:]
+			for n < len(rest) && (csBase64URL.has(rest[n]) || rest[n] == '.' || rest[n] == '+' || rest[n] == '/' || rest[n] == '~') {
+				n++
+			}
+			if n >= h.min && !isPlaceholder(rest[:n]) && entropy(rest[:n]) >= 3.0 {
+				return h.reason
+			}
+		}
+	}
+	return ""
+}
+
+// indexFold is strings.Index with ASCII case folding; word is lower case.
+func indexFold(s, word string) int {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(word)], word) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isPlaceholder reports values that stand for a secret without being one:
+// ${VAR}, $(cmd), {{tmpl}}, <...>, %VAR%, ****, xxxx, "null", "redacted".
+func isPlaceholder(v string) bool {
+	if v == "" {
+		return true
+	}
+	switch strings.ToLower(v) {
+	case "null", "nil", "none", "undefined", "unset", "redacted", "hidden", "secret", "password",
+		"token", "changeme", "change_me", "change-me", "todo", "tbd", "dummy", "example", "placeholder",
+		"your-token", "your_token", "your-api-key", "your_api_key", "your-password", "your_password", "mypassword":
+		return true
+	}
+	if strings.HasPrefix(v, "${") || strings.HasPrefix(v, "$(") || strings.HasPrefix(v, "{{") ||
+		(strings.HasPrefix(v, "$") && len(v) > 1 && isIdent(v[1:])) ||
+		(strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">")) ||
+		(len(v) > 2 && v[0] == '%' && v[len(v)-1] == '%') {
+		return true
+	}
+	same := true
+	for i := 1; i < len(v); i++ {
+		if v[i] != v[0] {
+			same = false
+			break
+		}
+	}
+	return same && len(v) > 1
+}
+
+func isIdent(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isWordByte(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// entropy returns the Shannon entropy of s in bits per byte.
+func entropy(s string) float64 {
+	if len(s) == 0 {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	var h float64
+	n := float64(len(s))
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
