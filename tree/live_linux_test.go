@@ -71,6 +71,16 @@ func TestRenderMatchesPstreeLive(t *testing.T) {
 		{"width-17", 17, tree.RenderOptions{Width: 17}, []string{"-p", "-A", pid}},
 		{"width-40-compact", 40, tree.RenderOptions{Width: 40, Compact: true}, []string{"-A", pid}},
 	}
+	// Cuts at every column of the first lines, through multi-byte line
+	// drawing and escaped names.
+	for w := 8; w <= 26; w++ {
+		tests = append(tests, struct {
+			name    string
+			columns int
+			opts    tree.RenderOptions
+			args    []string
+		}{"width-U-" + strconv.Itoa(w), w, tree.RenderOptions{Width: w, Unicode: true, Compact: w%2 == 0}, map[bool][]string{true: {"-U", pid}, false: {"-U", "-p", pid}}[w%2 == 0]})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// The helpers are idle, but the Go runtime may still add a
@@ -161,3 +171,5 @@ func TestLiveSubtreeQueries(t *testing.T) {
 		t.Errorf("kthreadd (pid 2) not marked as a kernel thread")
 	}
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }

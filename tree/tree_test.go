@@ -1,0 +1,261 @@
+package tree
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/proc"
+)
+
+// statLine makes a stat line with the fields the tree reads.
+func statLine(pid int, comm string, ppid int, flags uint32, threads int, start uint64) string {
+	return fmt.Sprintf("%d (%s) S %d %d %d 0 -1 %d 0 0 0 0 0 0 0 0 20 0 %d 0 %d 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n",
+		pid, comm, ppid, pid, pid, flags, threads, start)
+}
+
+// permFS returns fs.ErrPermission for the names in deny.
+type permFS struct {
+	fs.FS
+	deny map[string]bool
+}
+
+func (p permFS) Open(name string) (fs.File, error) {
+	if p.deny[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return p.FS.Open(name)
+}
+
+func mapFS(procs ...string) fstest.MapFS {
+	m := fstest.MapFS{}
+	for _, line := range procs {
+		var pid int
+		fmt.Sscan(line, &pid)
+		m[fmt.Sprintf("%d/stat", pid)] = &fstest.MapFile{Data: []byte(line)}
+	}
+	return m
+}
+
+func TestScanEdgeCases(t *testing.T) {
+	m := mapFS(
+		statLine(1, "init", 0, 0, 1, 10),
+		statLine(2, "kthreadd", 0, pfKthread, 1, 10),
+		statLine(3, "kworker/0:0", 2, pfKthread, 1, 11),
+		statLine(10, "a) (b", 1, 0, 3, 20),
+		statLine(11, "orphan", 99, 0, 1, 30), // parent 99 is absent
+		statLine(12, "reused-parent", 13, 0, 1, 40),
+		statLine(13, "young", 1, 0, 1, 50), // started after its "child" 12: a reused pid
+		statLine(20, "nsinit", 0, 0, 1, 60),
+	)
+	m["10/task/10/stat"] = &fstest.MapFile{Data: []byte(statLine(10, "a) (b", 1, 0, 3, 20))}
+	m["10/task/15/stat"] = &fstest.MapFile{Data: []byte(statLine(15, "a) (b", 1, 0, 3, 20))}
+	m["10/task/14/stat"] = &fstest.MapFile{Data: []byte(statLine(14, "a) (b", 1, 0, 3, 20))}
+	m["10/task/14/comm"] = &fstest.MapFile{Data: []byte("worker\n")}
+	m["10/task/15/comm"] = &fstest.MapFile{Data: []byte("io\n")}
+	m["30"] = &fstest.MapFile{Mode: fs.ModeDir} // listed, but exited before its stat was read
+	m["31/stat"] = &fstest.MapFile{Data: []byte("31 (bad")}
+	m["32/stat"] = &fstest.MapFile{Data: []byte(statLine(32, "secret", 1, 0, 1, 70))}
+	fsys := proc.New(permFS{m, map[string]bool{"32/stat": true}})
+
+	s, err := Scan(fsys, &Options{ThreadNames: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Len(); got != 8 {
+		t.Errorf("Len() = %d, want 8", got)
+	}
+	if got := s.NumThreads(); got != 2 {
+		t.Errorf("NumThreads() = %d, want 2", got)
+	}
+	errs := s.Errors()
+	if len(errs) != 2 || !errors.Is(errs[0], proc.ErrParse) || !errors.Is(errs[1], fs.ErrPermission) {
+		t.Errorf("Errors() = %v, want a parse error for 31 and a permission error for 32", errs)
+	}
+	if s.Node(30) != nil || s.Node(31) != nil || s.Node(32) != nil {
+		t.Errorf("unreadable or vanished processes are in the snapshot")
+	}
+	var roots []int
+	for _, r := range s.Roots() {
+		roots = append(roots, r.PID)
+	}
+	if diff := cmp.Diff([]int{1, 2, 20}, roots); diff != "" {
+		t.Errorf("Roots() (-want +got):\n%s", diff)
+	}
+	if !s.Node(3).Kernel || !s.Node(2).Kernel || s.Node(1).Kernel {
+		t.Errorf("kernel threads not marked")
+	}
+	for _, tt := range []struct {
+		pid    int
+		orphan bool
+		parent int
+	}{{11, true, 1}, {12, true, 1}, {13, false, 1}, {10, false, 1}, {3, false, 2}} {
+		n := s.Node(tt.pid)
+		if n.Orphan != tt.orphan || n.Parent().PID != tt.parent {
+			t.Errorf("pid %d: Orphan %v parent %d, want %v %d", tt.pid, n.Orphan, n.Parent().PID, tt.orphan, tt.parent)
+		}
+	}
+	wantThreads := []Thread{{14, "worker"}, {15, "io"}}
+	if diff := cmp.Diff(wantThreads, s.Node(10).Threads); diff != "" {
+		t.Errorf("threads of 10 (-want +got):\n%s", diff)
+	}
+
+	var buf bytes.Buffer
+	if err := s.Render(&buf, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Orphans hang under "?(ppid)" stand-ins, the one created last (for
+	// the higher orphan pid) first, as pstree prints them; threads with
+	// their own names sort as "{name}". Unlike pstree, 12 is not shown under
+	// 13, which started after it and so reuses the pid of its real parent.
+	want := "" +
+		"init(1)-+-?(13)---reused-parent(12)\n" +
+		"        |-?(99)---orphan(11)\n" +
+		"        |-a) (b(10)-+-{io}(15)\n" +
+		"        |           `-{worker}(14)\n" +
+		"        `-young(13)\n"
+	if diff := cmp.Diff(want, buf.String()); diff != "" {
+		t.Errorf("Render(1) (-want +got):\n%s", diff)
+	}
+	buf.Reset()
+	if err := s.Render(&buf, 0, &RenderOptions{HideThreads: true}); err != nil {
+		t.Fatal(err)
+	}
+	want = "" +
+		"?()-+-init(1)-+-?(13)---reused-parent(12)\n" +
+		"    |         |-?(99)---orphan(11)\n" +
+		"    |         |-a) (b(10)\n" +
+		"    |         `-young(13)\n" +
+		"    |-kthreadd(2)---kworker/0:0(3)\n" +
+		"    `-nsinit(20)\n"
+	if diff := cmp.Diff(want, buf.String()); diff != "" {
+		t.Errorf("Render(0) (-want +got):\n%s", diff)
+	}
+	if err := s.Render(&buf, 777, nil); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Render(777) = %v, want fs.ErrNotExist", err)
+	}
+	buf.Reset()
+	if err := s.Render(&buf, 3, &RenderOptions{Parents: true}); err != nil {
+		t.Fatal(err)
+	}
+	// pstree -s prints pid 1's whole tree when the process is not below it.
+	if !bytes.HasPrefix(buf.Bytes(), []byte("init(1)-+-?(13)")) {
+		t.Errorf("Render(3, Parents) = %q, want pid 1's tree", buf.String())
+	}
+	buf.Reset()
+	if err := s.Render(&buf, 11, &RenderOptions{Parents: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "init(1)---?(99)---orphan(11)\n"; buf.String() != want {
+		t.Errorf("Render(11, Parents) = %q, want %q", buf.String(), want)
+	}
+}
+
+// build links an in-memory tree; uid maps pid to owner.
+func build(nodes []Node, uid map[int]uint32) *Snapshot {
+	for i := range nodes {
+		nodes[i].uid = uid[nodes[i].PID]
+	}
+	return link(nodes, nil)
+}
+
+func TestRenderLayout(t *testing.T) {
+	th := func(tids ...int) []Thread {
+		var ts []Thread
+		for _, tid := range tids {
+			ts = append(ts, Thread{TID: tid, Comm: "t"})
+		}
+		return ts
+	}
+	nodes := []Node{
+		{PID: 1, Comm: "init"},
+		{PID: 5, PPID: 1, Comm: "sh"},
+		{PID: 6, PPID: 5, Comm: "bash"},
+		{PID: 7, PPID: 5, Comm: "bash"},
+		{PID: 8, PPID: 6, Comm: "sleep"},
+		{PID: 9, PPID: 6, Comm: "tail"},
+		{PID: 10, PPID: 7, Comm: "sleep"},
+		{PID: 11, PPID: 7, Comm: "tail"},
+		{PID: 12, PPID: 1, Comm: "~tilde"}, // sorts after "{" thread names
+		{PID: 13, PPID: 1, Comm: "\xe2\x82\xac\x7f\\"},
+		{PID: 20, PPID: 1, Comm: "same"},
+		{PID: 21, PPID: 1, Comm: "same"},
+		{PID: 22, PPID: 1, Comm: "same"},
+	}
+	nodes[0].Threads = th(2, 3)
+	s := build(nodes, map[int]uint32{20: 1000, 21: 0, 22: 1000})
+	tests := []struct {
+		name string
+		opts RenderOptions
+		want string
+	}{
+		{"pids", RenderOptions{}, "" +
+			"init(1)-+-same(21)\n" +
+			"        |-same(20)\n" +
+			"        |-same(22)\n" +
+			"        |-sh(5)-+-bash(6)-+-sleep(8)\n" +
+			"        |       |         `-tail(9)\n" +
+			"        |       `-bash(7)-+-sleep(10)\n" +
+			"        |                 `-tail(11)\n" +
+			"        |-{t}(2)\n" +
+			"        |-{t}(3)\n" +
+			"        |-~tilde(12)\n" +
+			"        `-\\342\\202\\254\\177\\\\(13)\n"},
+		// Compaction prints the closing ']' on every line of a merged
+		// subtree, as psmisc does.
+		{"compact", RenderOptions{Compact: true, HideThreads: true}, "" +
+			"init-+-3*[same]\n" +
+			"     |-sh---2*[bash-+-sleep]\n" +
+			"     |              `-tail]\n" +
+			"     |-~tilde\n" +
+			"     `-\\342\\202\\254\\177\\\\\n"},
+		// A cut through a multi-byte character prints one '+' per byte, and
+		// a node ending past the width prints none of its children.
+		{"unicode", RenderOptions{Compact: true, Unicode: true, Width: 12}, "" +
+			"init─┬─3*[s+\n" +
+			"     ├─sh──+++\n" +
+			"     ├─2*[{+\n" +
+			"     ├─~til+\n" +
+			"     └─\\342+\n"},
+		{"cut-node", RenderOptions{Width: 8, HideThreads: true}, "init(1)+\n"},
+		{"cut-branch", RenderOptions{Width: 10, HideThreads: true}, "" +
+			"init(1)-++\n" +
+			"        |+\n" +
+			"        |+\n" +
+			"        |+\n" +
+			"        |+\n" +
+			"        `+\n"},
+		{"unlimited", RenderOptions{Width: -1, HideThreads: true, Parents: true}, "" +
+			"init(1)-+-same(21)\n" +
+			"        |-same(20)\n" +
+			"        |-same(22)\n" +
+			"        |-sh(5)-+-bash(6)-+-sleep(8)\n" +
+			"        |       |         `-tail(9)\n" +
+			"        |       `-bash(7)-+-sleep(10)\n" +
+			"        |                 `-tail(11)\n" +
+			"        |-~tilde(12)\n" +
+			"        `-\\342\\202\\254\\177\\\\(13)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := s.Render(&buf, 1, &tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, buf.String()); diff != "" {
+				t.Errorf("Render(1, %+v) (-want +got):\n%s", tt.opts, diff)
+			}
+		})
+	}
+	var buf bytes.Buffer
+	if err := s.Render(&buf, 10, &RenderOptions{Parents: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "init(1)---sh(5)---bash(7)---sleep(10)\n"; buf.String() != want {
+		t.Errorf("Render(10, Parents) = %q, want %q", buf.String(), want)
+	}
+}
