@@ -107,16 +107,47 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 	return b, normalize(err)
 }
 
+// bufPool holds read buffers for parseFile.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// parseFile reads the file name and hands its content to parse, which must
+// not keep the slice: on a directory tree the buffer is reused. A parse
+// error is given the file's name.
+func (f *FS) parseFile(name string, parse func([]byte) error) error {
+	if f.dir == "" {
+		b, err := f.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		return withPath(parse(b), name)
+	}
+	if err := f.recorded("open", name); err != nil {
+		return err
+	}
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	b, err := readInto(f.osPath(name), (*bp)[:0])
+	*bp = b[:0]
+	if err != nil {
+		return normalize(&fs.PathError{Op: "read", Path: name, Err: err})
+	}
+	return withPath(parse(b), name)
+}
+
 // readFileRaw reads a whole file with open and read only: files in /proc
 // report a size of 0 or 4096, so the fstat that os.ReadFile makes to size its
 // buffer is wasted there.
 func readFileRaw(name string) ([]byte, error) {
+	return readInto(name, make([]byte, 0, 4096))
+}
+
+// readInto appends the whole content of the file name to buf.
+func readInto(name string, buf []byte) ([]byte, error) {
 	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return buf, err
 	}
 	defer syscall.Close(fd)
-	buf := make([]byte, 0, 4096)
 	for {
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, cap(buf))
@@ -126,7 +157,7 @@ func readFileRaw(name string) ([]byte, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return buf, err
 		}
 		if n == 0 {
 			return buf, nil

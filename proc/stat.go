@@ -113,86 +113,59 @@ func ParseStat(b []byte) (Stat, error) {
 		return Stat{}, parseErr("state", string(st), errSyntax)
 	}
 	s.State = State(st[0])
-	var err error
-	ints := []struct {
-		name string
-		dst  *int
-	}{{"ppid", &s.PPID}, {"pgrp", &s.PGRP}, {"session", &s.Session}, {"tty_nr", &s.TTYNr}, {"tpgid", &s.TPGID}}
-	for _, x := range ints {
-		*x.dst, err = f.int(x.name)
-		if err != nil {
-			return Stat{}, err
-		}
-	}
-	flags, err := f.uint("flags")
-	if err != nil {
-		return Stat{}, err
-	}
-	s.Flags = uint32(flags)
-	for _, x := range []struct {
-		name string
-		dst  *uint64
-	}{{"minflt", &s.MinFlt}, {"cminflt", &s.CMinFlt}, {"majflt", &s.MajFlt}, {"cmajflt", &s.CMajFlt}, {"utime", &s.UTime}, {"stime", &s.STime}} {
-		if *x.dst, err = f.uint(x.name); err != nil {
-			return Stat{}, err
-		}
-	}
-	for _, x := range []struct {
-		name string
-		dst  *int64
-	}{{"cutime", &s.CUTime}, {"cstime", &s.CSTime}, {"priority", &s.Priority}, {"nice", &s.Nice}} {
-		if *x.dst, err = f.int64(x.name); err != nil {
-			return Stat{}, err
-		}
-	}
-	if s.NumThreads, err = f.int("num_threads"); err != nil {
-		return Stat{}, err
-	}
-	if _, err = f.int64("itrealvalue"); err != nil {
-		return Stat{}, err
-	}
-	for _, x := range []struct {
-		name string
-		dst  *uint64
-	}{{"starttime", &s.StartTime}, {"vsize", &s.VSize}, {"rss", &s.RSS}, {"rsslim", &s.RSSLimit}} {
-		if *x.dst, err = f.uint(x.name); err != nil {
-			return Stat{}, err
-		}
-	}
+	f.int(&s.PPID, "ppid")
+	f.int(&s.PGRP, "pgrp")
+	f.int(&s.Session, "session")
+	f.int(&s.TTYNr, "tty_nr")
+	f.int(&s.TPGID, "tpgid")
+	var flags, rt, policy uint64
+	f.uint(&flags, "flags")
+	f.uint(&s.MinFlt, "minflt")
+	f.uint(&s.CMinFlt, "cminflt")
+	f.uint(&s.MajFlt, "majflt")
+	f.uint(&s.CMajFlt, "cmajflt")
+	f.uint(&s.UTime, "utime")
+	f.uint(&s.STime, "stime")
+	f.int64(&s.CUTime, "cutime")
+	f.int64(&s.CSTime, "cstime")
+	f.int64(&s.Priority, "priority")
+	f.int64(&s.Nice, "nice")
+	f.int(&s.NumThreads, "num_threads")
+	f.skip("itrealvalue")
+	f.uint(&s.StartTime, "starttime")
+	f.uint(&s.VSize, "vsize")
+	f.uint(&s.RSS, "rss")
+	f.uint(&s.RSSLimit, "rsslim")
 	// startcode … cnswap: addresses and obsolete counters, not kept.
-	for _, name := range []string{"startcode", "endcode", "startstack", "kstkesp", "kstkeip", "signal", "blocked", "sigignore", "sigcatch", "wchan", "nswap", "cnswap"} {
-		if _, err = f.uint(name); err != nil {
-			return Stat{}, err
-		}
+	for _, name := range skippedStatFields {
+		f.skip(name)
 	}
-	if s.ExitSignal, err = f.int("exit_signal"); err != nil {
-		return Stat{}, err
+	f.int(&s.ExitSignal, "exit_signal")
+	f.int(&s.Processor, "processor")
+	f.uint(&rt, "rt_priority")
+	f.uint(&policy, "policy")
+	if f.err != nil {
+		return Stat{}, f.err
 	}
-	if s.Processor, err = f.int("processor"); err != nil {
-		return Stat{}, err
-	}
-	rt, err := f.uint("rt_priority")
-	if err != nil {
-		return Stat{}, err
-	}
-	pol, err := f.uint("policy")
-	if err != nil {
-		return Stat{}, err
-	}
-	s.RTPriority, s.Policy = uint32(rt), uint32(pol)
+	s.Flags, s.RTPriority, s.Policy = uint32(flags), uint32(rt), uint32(policy)
 	return s, nil
 }
 
+var skippedStatFields = [...]string{"startcode", "endcode", "startstack", "kstkesp", "kstkeip", "signal", "blocked", "sigignore", "sigcatch", "wchan", "nswap", "cnswap"}
+
 // fieldScanner walks space-separated fields without allocating.
-type fieldScanner struct{ rest []byte }
+type fieldScanner struct {
+	rest []byte
+	err  error
+}
 
 func (f *fieldScanner) next() []byte {
 	r := f.rest
-	for len(r) > 0 && r[0] == ' ' {
+	for len(r) > 0 && (r[0] == ' ' || r[0] == '\t') {
 		r = r[1:]
 	}
 	i := 0
-	for i < len(r) && r[i] != ' ' && r[i] != '\n' {
+	for i < len(r) && r[i] != ' ' && r[i] != '\t' && r[i] != '\n' {
 		i++
 	}
 	tok := r[:i]
@@ -203,34 +176,48 @@ func (f *fieldScanner) next() []byte {
 	return tok
 }
 
-func (f *fieldScanner) uint(name string) (uint64, error) {
+// The scanner keeps the first error, so a parser reads every field in
+// turn and checks once at the end.
+
+func (f *fieldScanner) token(name string) []byte {
+	if f.err != nil {
+		return nil
+	}
 	tok := f.next()
 	if len(tok) == 0 {
-		return 0, parseErr(name, "", errTruncated)
+		f.err = parseErr(name, "", errTruncated)
+		return nil
 	}
-	v, ok := atou(tok)
-	if !ok {
-		return 0, parseErr(name, string(tok), errSyntax)
-	}
-	return v, nil
+	return tok
 }
 
-func (f *fieldScanner) int64(name string) (int64, error) {
-	tok := f.next()
-	if len(tok) == 0 {
-		return 0, parseErr(name, "", errTruncated)
+func (f *fieldScanner) uint(dst *uint64, name string) {
+	if tok := f.token(name); tok != nil {
+		v, ok := atou(tok)
+		if !ok {
+			f.err = parseErr(name, string(tok), errSyntax)
+		}
+		*dst = v
 	}
-	v, ok := atoi(tok)
-	if !ok {
-		return 0, parseErr(name, string(tok), errSyntax)
-	}
-	return v, nil
 }
 
-func (f *fieldScanner) int(name string) (int, error) {
-	v, err := f.int64(name)
-	return int(v), err
+func (f *fieldScanner) int64(dst *int64, name string) {
+	if tok := f.token(name); tok != nil {
+		v, ok := atoi(tok)
+		if !ok {
+			f.err = parseErr(name, string(tok), errSyntax)
+		}
+		*dst = v
+	}
 }
+
+func (f *fieldScanner) int(dst *int, name string) {
+	var v int64
+	f.int64(&v, name)
+	*dst = int(v)
+}
+
+func (f *fieldScanner) skip(name string) { f.token(name) }
 
 // atou parses a decimal unsigned integer; it fails on overflow.
 func atou(b []byte) (uint64, bool) {
@@ -274,14 +261,10 @@ func atoi(b []byte) (int64, bool) {
 	return int64(u), true
 }
 
-func readStat(f *FS, name string) (Stat, error) {
-	b, err := f.ReadFile(name)
-	if err != nil {
-		return Stat{}, err
-	}
-	s, err := ParseStat(b)
-	if err != nil {
-		return Stat{}, withPath(err, name)
-	}
-	return s, nil
+func readStat(f *FS, name string) (s Stat, err error) {
+	err = f.parseFile(name, func(b []byte) error {
+		s, err = ParseStat(b)
+		return err
+	})
+	return s, err
 }

@@ -131,13 +131,13 @@ func (m SeccompMode) String() string {
 func ParseStatus(b []byte) (Status, error) {
 	var s Status
 	for len(b) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
-		} else {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
 			// The kernel ends every line with a newline.
 			return Status{}, parseErr("line", string(b), errTruncated)
 		}
+		line := b[:i]
+		b = b[i+1:]
 		if len(line) == 0 {
 			continue
 		}
@@ -145,10 +145,9 @@ func ParseStatus(b []byte) (Status, error) {
 		if colon < 0 {
 			return Status{}, parseErr("line", string(line), errSyntax)
 		}
-		key := string(line[:colon])
-		val := strings.TrimLeft(string(line[colon+1:]), " \t")
+		key, val := line[:colon], bytes.TrimLeft(line[colon+1:], " \t")
 		if err := s.set(key, val); err != nil {
-			return Status{}, err
+			return Status{}, parseErr(string(key), string(val), err)
 		}
 	}
 	if s.Name == "" && s.Pid == 0 {
@@ -157,46 +156,48 @@ func ParseStatus(b []byte) (Status, error) {
 	return s, nil
 }
 
-func (s *Status) set(key, val string) error {
+// set stores one line. Parsing works on the bytes, so only the fields that
+// keep text allocate.
+func (s *Status) set(key, val []byte) error {
 	var err error
-	switch key {
+	switch string(key) {
 	case "Name":
-		s.Name, err = unescapeName(val)
+		s.Name, err = unescapeName(string(val))
 	case "Umask":
 		var u uint64
-		u, err = strconv.ParseUint(val, 8, 32)
+		u, err = baseUint(val, 8)
 		s.Umask = uint32(u)
 	case "State":
-		if val == "" {
-			return parseErr(key, val, errSyntax)
+		if len(val) == 0 {
+			return errSyntax
 		}
 		s.State = State(val[0])
 	case "Tgid":
-		s.Tgid, err = strconv.Atoi(val)
+		s.Tgid, err = decInt(val)
 	case "Ngid":
-		s.Ngid, err = strconv.Atoi(val)
+		s.Ngid, err = decInt(val)
 	case "Pid":
-		s.Pid, err = strconv.Atoi(val)
+		s.Pid, err = decInt(val)
 	case "PPid":
-		s.PPid, err = strconv.Atoi(val)
+		s.PPid, err = decInt(val)
 	case "TracerPid":
-		s.TracerPid, err = strconv.Atoi(val)
+		s.TracerPid, err = decInt(val)
 	case "Uid":
 		s.Uid, err = parseIDs(val)
 	case "Gid":
 		s.Gid, err = parseIDs(val)
 	case "FDSize":
-		s.FDSize, err = strconv.Atoi(val)
+		s.FDSize, err = decInt(val)
 	case "Groups":
-		s.Groups, err = parseUintList(val)
+		s.Groups, err = parseList(val, func(b []byte) (uint32, error) { v, err := baseUint(b, 10); return uint32(v), err })
 	case "NStgid":
-		s.NStgid, err = parseIntList(val)
+		s.NStgid, err = parseList(val, decInt)
 	case "NSpid":
-		s.NSpid, err = parseIntList(val)
+		s.NSpid, err = parseList(val, decInt)
 	case "NSpgid":
-		s.NSpgid, err = parseIntList(val)
+		s.NSpgid, err = parseList(val, decInt)
 	case "NSsid":
-		s.NSsid, err = parseIntList(val)
+		s.NSsid, err = parseList(val, decInt)
 	case "Kthread":
 		s.Kthread, err = parseBool01(val)
 	case "VmPeak":
@@ -236,14 +237,14 @@ func (s *Status) set(key, val string) error {
 	case "THP_enabled":
 		s.THPEnabled, err = parseBool01(val)
 	case "Threads":
-		s.Threads, err = strconv.Atoi(val)
+		s.Threads, err = decInt(val)
 	case "SigQ":
-		q, l, ok := strings.Cut(val, "/")
+		q, l, ok := bytes.Cut(val, []byte("/"))
 		if !ok {
-			return parseErr(key, val, errSyntax)
+			return errSyntax
 		}
-		if s.SigQ.Queued, err = strconv.ParseUint(q, 10, 64); err == nil {
-			s.SigQ.Limit, err = strconv.ParseUint(l, 10, 64)
+		if s.SigQ.Queued, err = baseUint(q, 10); err == nil {
+			s.SigQ.Limit, err = baseUint(l, 10)
 		}
 	case "SigPnd":
 		err = parseHex(val, (*uint64)(&s.SigPnd))
@@ -269,95 +270,108 @@ func (s *Status) set(key, val string) error {
 		s.NoNewPrivs, err = parseBool01(val)
 	case "Seccomp":
 		var m int
-		m, err = strconv.Atoi(val)
+		m, err = decInt(val)
 		s.Seccomp = SeccompMode(m)
 	case "Seccomp_filters":
-		s.SeccompFilters, err = strconv.Atoi(val)
+		s.SeccompFilters, err = decInt(val)
 	case "Speculation_Store_Bypass":
-		s.SpeculationStoreBypass = val
+		s.SpeculationStoreBypass = string(val)
 	case "SpeculationIndirectBranch":
-		s.SpeculationIndirectBranch = val
+		s.SpeculationIndirectBranch = string(val)
 	case "Cpus_allowed":
-		s.CpusAllowed = val
+		s.CpusAllowed = string(val)
 	case "Cpus_allowed_list":
-		s.CpusAllowedList = val
+		s.CpusAllowedList = string(val)
 	case "Mems_allowed":
-		s.MemsAllowed = val
+		s.MemsAllowed = string(val)
 	case "Mems_allowed_list":
-		s.MemsAllowedList = val
+		s.MemsAllowedList = string(val)
 	case "voluntary_ctxt_switches":
-		s.VoluntaryCtxtSwitches, err = strconv.ParseUint(val, 10, 64)
+		s.VoluntaryCtxtSwitches, err = baseUint(val, 10)
 	case "nonvoluntary_ctxt_switches":
-		s.NonvoluntaryCtxtSwitches, err = strconv.ParseUint(val, 10, 64)
+		s.NonvoluntaryCtxtSwitches, err = baseUint(val, 10)
 	default:
 		if s.Extra == nil {
 			s.Extra = make(map[string]string)
 		}
-		s.Extra[key] = val
-	}
-	if err != nil {
-		return parseErr(key, val, unwrapNum(err))
-	}
-	return nil
-}
-
-// unwrapNum keeps a strconv error's reason (invalid syntax, out of range)
-// without repeating the value, which ParseError already names.
-func unwrapNum(err error) error {
-	if ne, ok := err.(*strconv.NumError); ok {
-		return ne.Err
+		s.Extra[string(key)] = string(val)
 	}
 	return err
 }
 
-func parseIDs(val string) (IDs, error) {
-	f := strings.Fields(val)
-	if len(f) != 4 {
-		return IDs{}, errSyntax
+func decInt(b []byte) (int, error) {
+	v, ok := atoi(b)
+	if !ok || int64(int(v)) != v {
+		return 0, errSyntax
 	}
+	return int(v), nil
+}
+
+// baseUint parses an unsigned number in base 8, 10 or 16.
+func baseUint(b []byte, base uint64) (uint64, error) {
+	if len(b) == 0 {
+		return 0, errSyntax
+	}
+	var n uint64
+	for _, c := range b {
+		var d uint64
+		switch {
+		case c >= '0' && c <= '9':
+			d = uint64(c - '0')
+		case c >= 'a' && c <= 'f':
+			d = uint64(c-'a') + 10
+		case c >= 'A' && c <= 'F':
+			d = uint64(c-'A') + 10
+		default:
+			return 0, errSyntax
+		}
+		if d >= base {
+			return 0, errSyntax
+		}
+		if n > (1<<64-1-d)/base {
+			return 0, strconv.ErrRange
+		}
+		n = n*base + d
+	}
+	return n, nil
+}
+
+func parseIDs(val []byte) (IDs, error) {
 	var ids [4]uint32
-	for i, s := range f {
-		n, err := strconv.ParseUint(s, 10, 32)
-		if err != nil {
-			return IDs{}, err
+	f := fieldScanner{rest: val}
+	for i := range ids {
+		tok := f.next()
+		n, err := baseUint(tok, 10)
+		if err != nil || n > 1<<32-1 {
+			return IDs{}, errSyntax
 		}
 		ids[i] = uint32(n)
+	}
+	if len(bytes.TrimSpace(f.rest)) != 0 {
+		return IDs{}, errSyntax
 	}
 	return IDs{Real: ids[0], Effective: ids[1], Saved: ids[2], FS: ids[3]}, nil
 }
 
-func parseUintList(val string) ([]uint32, error) {
-	f := strings.Fields(val)
-	out := make([]uint32, 0, len(f))
-	for _, s := range f {
-		n, err := strconv.ParseUint(s, 10, 32)
+func parseList[T any](val []byte, parse func([]byte) (T, error)) ([]T, error) {
+	fields := bytes.Fields(val)
+	out := make([]T, 0, len(fields))
+	for _, f := range fields {
+		v, err := parse(f)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, uint32(n))
+		out = append(out, v)
 	}
 	return out, nil
 }
 
-func parseIntList(val string) ([]int, error) {
-	f := strings.Fields(val)
-	out := make([]int, 0, len(f))
-	for _, s := range f {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
-func parseKB(val string) (uint64, error) {
-	num, unit, _ := strings.Cut(val, " ")
-	if unit != "kB" {
+func parseKB(val []byte) (uint64, error) {
+	num, unit, _ := bytes.Cut(val, []byte(" "))
+	if string(unit) != "kB" {
 		return 0, errSyntax
 	}
-	n, err := strconv.ParseUint(num, 10, 64)
+	n, err := baseUint(num, 10)
 	if err != nil {
 		return 0, err
 	}
@@ -367,8 +381,8 @@ func parseKB(val string) (uint64, error) {
 	return n * 1024, nil
 }
 
-func parseBool01(val string) (bool, error) {
-	switch val {
+func parseBool01(val []byte) (bool, error) {
+	switch string(val) {
 	case "0":
 		return false, nil
 	case "1":
@@ -377,8 +391,8 @@ func parseBool01(val string) (bool, error) {
 	return false, errSyntax
 }
 
-func parseHex(val string, dst *uint64) error {
-	n, err := strconv.ParseUint(val, 16, 64)
+func parseHex(val []byte, dst *uint64) error {
+	n, err := baseUint(val, 16)
 	if err != nil {
 		return err
 	}
@@ -437,14 +451,10 @@ func unescapeName(s string) (string, error) {
 	return b.String(), nil
 }
 
-func readStatus(f *FS, name string) (Status, error) {
-	b, err := f.ReadFile(name)
-	if err != nil {
-		return Status{}, err
-	}
-	s, err := ParseStatus(b)
-	if err != nil {
-		return Status{}, withPath(err, name)
-	}
-	return s, nil
+func readStatus(f *FS, name string) (s Status, err error) {
+	err = f.parseFile(name, func(b []byte) error {
+		s, err = ParseStatus(b)
+		return err
+	})
+	return s, err
 }

@@ -1,0 +1,92 @@
+package proc_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/procscope/procscope/proc"
+	"github.com/prometheus/procfs"
+)
+
+// The benchmarks read this test process's own stat and status from the
+// live /proc, through procscope and through procfs, and parse bytes alone.
+
+func BenchmarkStat(b *testing.B) {
+	p := proc.Default().Process(os.Getpid())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Stat(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStatProcfs(b *testing.B) {
+	fs, err := procfs.NewFS("/proc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := fs.Proc(os.Getpid())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Stat(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseStat(b *testing.B) {
+	data, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := proc.ParseStat(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStatus(b *testing.B) {
+	p := proc.Default().Process(os.Getpid())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Status(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStatusProcfs(b *testing.B) {
+	fs, err := procfs.NewFS("/proc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := fs.Proc(os.Getpid())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.NewStatus(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseStatus(b *testing.B) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := proc.ParseStatus(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
