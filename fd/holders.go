@@ -27,7 +27,7 @@ type Holder struct {
 	PID    int
 	Comm   string
 	FDs    []HeldFD // fds open on the file, in numeric order
-	Access string // fuser's letters, in this order: c (cwd), e (executable), f (open for reading), F (open for writing), r (root), m (mapped)
+	Access string   // fuser's letters, in this order: c (cwd), e (executable), f (open for reading), F (open for writing), r (root), m (mapped)
 }
 
 // HeldFD is one fd a [Holder] has open on the file.

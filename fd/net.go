@@ -430,7 +430,7 @@ func parseNetlinkLine(line []byte) (SocketInfo, error) {
 // "Num: RefCount Protocol Flags Type St Inode Path". The path is everything
 // after the single blank that follows the inode, so blanks in it survive.
 // The kernel does not escape a newline in a path; a line that does not
-// start like an entry continues the previous entry's path.
+// parse as an entry continues the previous entry's path.
 func parseUnix(b []byte) ([]SocketInfo, error) {
 	_, b, ok := cutLine(b)
 	if !ok {
@@ -443,27 +443,17 @@ func parseUnix(b []byte) ([]SocketInfo, error) {
 		if len(line) == 0 {
 			continue
 		}
-		if n := len(socks); n > 0 && socks[n-1].Path != "" && !looksLikeUnixEntry(line) {
-			socks[n-1].Path += "\n" + string(line)
-			continue
-		}
 		s, err := parseUnixLine(line)
 		if err != nil {
+			if n := len(socks); n > 0 && socks[n-1].Path != "" {
+				socks[n-1].Path += "\n" + string(line)
+				continue
+			}
 			return nil, lineErr(err, lineNo)
 		}
 		socks = append(socks, s)
 	}
 	return socks, nil
-}
-
-// looksLikeUnixEntry reports whether line starts with "HEX: ".
-func looksLikeUnixEntry(line []byte) bool {
-	i := bytes.IndexByte(line, ':')
-	if i <= 0 || i+1 >= len(line) || line[i+1] != ' ' {
-		return false
-	}
-	_, ok := hexUint(line[:i], 64)
-	return ok
 }
 
 func parseUnixLine(line []byte) (SocketInfo, error) {
