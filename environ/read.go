@@ -20,8 +20,8 @@ var ErrGone = proc.ErrGone
 // argv in place and spill over) shows what it wrote. A process the kernel
 // has already let go of its memory (a zombie, a reaped process whose file was
 // still open, a process in the middle of exiting) reads as empty with no
-// error. Read tells that from a real empty environment (env -i, kernel
-// threads): after an empty or unterminated read it looks at the process's
+// error (recent kernels fail the open with ESRCH instead). Read tells that
+// from a real empty environment (env -i, kernel threads): after an empty or unterminated read it looks at the process's
 // stat, and when the process is a zombie, dead, has lost its address space,
 // or no longer exists, it returns an error matching both [ErrGone] and
 // [fs.ErrNotExist]. A zombie group leader whose other threads still run is
@@ -31,6 +31,14 @@ var ErrGone = proc.ErrGone
 // readable only with ptrace access), [fs.ErrNotExist] for a missing pid.
 func Read(p proc.Process) (Env, error) {
 	b, err := p.FS().ReadFile(p.Path("environ"))
+	if errors.Is(err, proc.ErrGone) {
+		// Recent kernels refuse to open environ of a task without memory
+		// with ESRCH: a zombie, but also a kernel thread, whose environment
+		// is simply empty.
+		if st, serr := p.Stat(); serr == nil && st.IsKernelThread() && st.State != proc.Zombie {
+			return Env{}, nil
+		}
+	}
 	if err != nil {
 		return Env{}, err
 	}

@@ -66,7 +66,21 @@ func Classify(name, value string) Reason {
 	if r := classifyValue(value); r != "" {
 		return r
 	}
+	if awsSecretKey(name, value) {
+		return ReasonAWSSecretAccessKey
+	}
 	return classifyByName(name, value)
+}
+
+// awsSecretKey: 40 base64 characters under a name saying AWS, or secret
+// and access key (the value alone is too generic).
+func awsSecretKey(name, v string) bool {
+	if len(v) != 40 || !randomBase64(v) {
+		return false
+	}
+	n := strings.ToLower(name)
+	return strings.Contains(n, "aws") || strings.Contains(n, "secret") && strings.Contains(n, "access") ||
+		strings.Contains(n, "s3") && strings.Contains(n, "secret")
 }
 
 // classifyValue applies the rules that recognise a secret from the value

@@ -1,0 +1,94 @@
+package environ
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestClassify covers each rule and the look-alikes the issue lists. The
+// token values are made up (a fixed pattern after the issuer's prefix).
+func TestClassify(t *testing.T) {
+	r36 := "Zq81LmX0aT4vB7nC2kD9eF5gH3jK6pR1sU8w"
+	tests := []struct {
+		name, value string
+		want        Reason
+	}{
+		// Value shapes, whatever the name.
+		{"X", "AKIA" + "Q7R2M4T6W3Y5Z7B2", ReasonAWSAccessKeyID},
+		{"AWS_SECRET_ACCESS_KEY", "q8Lm2Xv/9TbN3k+Wz7Rj5Hd1Fs6Gp4Ya0Ce2Ui3O", ReasonAWSSecretAccessKey},
+		{"X", "ghp_" + r36, "github-token"},
+		{"X", "glpat-" + "Xy7Qm2Lp9Rt4Vw1Zs8Kb", "gitlab-token"},
+		{"X", "xoxb-" + "112233445566-778899001122-" + "Zq81LmX0aT4vB7nC2kD9eF5g", "slack-token"},
+		{"X", "sk_live_" + "Zq81LmX0aT4vB7nC2kD9eF5g", "stripe-secret-key"},
+		{"X", "AIza" + "Sy" + "Zq81LmX0aT4vB7nC2kD9eF5gH3jK6pR1s", "google-api-key"},
+		{"X", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eXoiLCJpYXQiOjE3MDAwMDAwMDB9.Zq81LmX0aT4vB7nC2kD9eF5gH3jK6pR1sU8w", ReasonJWT},
+		{"X", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----", ReasonPEMPrivateKey},
+		{"DATABASE_URL", "postgres://app:Hu7xq2Lp@db.internal:5432/app", ReasonURLPassword},
+		{"REDIS_URL", "redis://:Hu7xq2Lp@cache:6379/0", ReasonURLPassword},
+		{"GIT_URL", "https://" + "x-access-token:" + "Zq81LmX0aT4vB7nC@github.com/o/r.git", ReasonURLPassword},
+		{"CONN", "Server=db;Database=app;User Id=sa;Password=Hu7xq2Lp;", ReasonConnectionString},
+		{"CONN", "host=db user=app password=Hu7xq2Lp dbname=app", ReasonConnectionString},
+		{"HDR", "Bearer Zq81LmX0aT4vB7nC2kD9eF5g", ReasonBearerToken},
+		// Names.
+		{"DB_PASSWORD", "hunter22", ReasonPassword},
+		{"PGPASSWORD", "x7", ""},
+		{"MYSQL_ROOT_PASSWORD", "correct-horse-battery-staple", ReasonPassword},
+		{"dbPassword", "S3cret!", ReasonPassword},
+		{"JWT_SECRET", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", ReasonSecret},
+		{"SECRET_KEY_BASE", strings.Repeat("a1b2c3d4", 8), ReasonSecret},
+		{"API_TOKEN", "Zq81LmX0aT4vB7nC2kD9", ReasonToken},
+		{"HEROKU_API_KEY", "3f6c1e2a-9b7d-4c8e-a1f0-5d2b3c4e6f70", ReasonAPIKey},
+		{"ENCRYPTION_KEY", "c2VjcmV0LWtleS1ieXRlcy0xMjM0NTY3ODkwYWJjZGVm", ReasonHighEntropy},
+		// Look-alikes from the issue.
+		{"PASSWORD_MIN_LENGTH", "12", ""},
+		{"TOKEN_URL", "https://auth.example.com/oauth/token", ""},
+		{"SECRET_NAME", "my-secret", ""},
+		{"KEY_FILE", "/etc/ssl/x.pem", ""},
+		{"GIT_COMMIT", "4b825dc642cb6eb9a060e54bf8d69288fbee4904", ""},
+		{"REQUEST_ID", "3f6c1e2a-9b7d-4c8e-a1f0-5d2b3c4e6f70", ""},
+		{"DB_HOST", "db.internal.example.com", ""},
+		{"APP_CONFIG", "eyJsb2dMZXZlbCI6ImluZm8iLCJyZXBsaWNhcyI6M30=", ""},
+		// More look-alikes.
+		{"PWD", "/home/u", ""},
+		{"SSH_AUTH_SOCK", "/tmp/ssh-XXXX/agent.12", ""},
+		{"GIT_ASKPASS", "/usr/bin/ksshaskpass", ""},
+		{"TOKENIZERS_PARALLELISM", "false", ""},
+		{"AUTH_TYPE", "oauth2", ""},
+		{"API_KEY", "${API_KEY}", ""},
+		{"DB_PASSWORD", "", ""},
+		{"SECRET", "********", ""},
+		{"STRIPE_PUBLISHABLE_KEY", "pk_live_Zq81LmX0aT4vB7nC2kD9eF5g", ""},
+		{"DATABASE_URL", "postgres://app@db:5432/app", ""},
+		{"JAVA_OPTS", "-Xmx512m -Dpassword.policy=strict", ""},
+		{"GOOGLE_APPLICATION_CREDENTIALS", "/var/run/secrets/sa.json", ""},
+		{"AWS_REGION", "us-east-1", ""},
+		{"LS_COLORS", "rs=0:di=01;34:ln=01;36", ""},
+		{"TOKEN_EXPIRY", "3600", ""},
+		{"SESSION_TIMEOUT", "30m", ""},
+		{"KEYCLOAK_REALM", "master", ""},
+		{"X", "sk_live_aaaaaaaaaaaaaaaaaaaaaaaa", ""}, // placeholder body
+		{"N\xff", "\xfe\x80", ""},
+	}
+	for _, tt := range tests {
+		if got := Classify(tt.name, tt.value); got != tt.want {
+			t.Errorf("Classify(%q, %q) = %q, want %q", tt.name, tt.value, got, tt.want)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	tests := []struct {
+		e    Entry
+		want string
+	}{
+		{Entry{Name: "AWS_ACCESS_KEY_ID", Value: "AKIA" + "Q7R2M4T6W3Y5Z7B2"}, "AWS_ACCESS_KEY_ID=<redacted:aws-access-key-id>"},
+		{Entry{Name: "DB_PASSWORD", Value: "hunter22"}, "DB_PASSWORD=<redacted:password>"},
+		{Entry{Name: "HOME", Value: "/root"}, "HOME=/root"},
+		{Entry{Name: "PASSWORD", NoEquals: true}, "PASSWORD"},
+	}
+	for _, tt := range tests {
+		if got := Redact(tt.e); got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.e.Raw(), got, tt.want)
+		}
+	}
+}
