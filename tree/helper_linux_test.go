@@ -57,7 +57,7 @@ func runHelper(s string) {
 	}
 	var kids []*helper
 	for _, k := range sp.Kids {
-		h, err := startHelper(k)
+		h, err := startHelper(k, os.Environ())
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "helper:", err)
 			os.Exit(2)
@@ -77,14 +77,14 @@ type helper struct {
 	stdin io.WriteCloser
 }
 
-func startHelper(sp *spec) (*helper, error) {
+func startHelper(sp *spec, env []string) (*helper, error) {
 	b, _ := json.Marshal(sp)
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), helperEnv+"="+string(b))
+	cmd.Env = append(env[:len(env):len(env)], helperEnv+"="+string(b))
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stdin, err := cmd.StdinPipe()
@@ -122,7 +122,7 @@ func (h *helper) stop() {
 // startTree starts the helper tree sp and stops it when the test ends.
 func startTree(tb testing.TB, sp *spec) int {
 	tb.Helper()
-	h, err := startHelper(sp)
+	h, err := startHelper(sp, os.Environ())
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -23,7 +23,7 @@ type RenderOptions struct {
 	// its whole subtree, like pstree -s PID.
 	Parents bool
 	// Width is where lines are cut, ending with '+': pstree uses $COLUMNS,
-	// else the terminal's width, else 132 (see [OutputWidth]). Zero means
+	// else the terminal's width, else 132. Zero means
 	// 132; a negative width never cuts (pstree -l).
 	Width int
 }

@@ -1,0 +1,157 @@
+// Pstree prints the process tree the way psmisc's `pstree -p -A` does, byte
+// for byte, from one scan of /proc (or a capture of it).
+//
+//	pstree [-root DIR] [-U] [-T] [-c] [-s] [-json] [PID]
+//
+// PID defaults to 1. -U draws lines with Unicode box characters, -T hides
+// threads, -c prints the compact form without pids (like plain pstree, which
+// merges identical siblings as N*[name]), -s shows the ancestors of PID
+// above its subtree. Lines are cut at $COLUMNS, else the terminal's width,
+// else 132 columns. -json prints the subtree as nested objects
+// {pid, comm, threads: [{tid, comm}], children: [...]}, with each thread's
+// own name. Processes that could not be read are named on stderr.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/tree"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "pstree:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("pstree", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	root := fl.String("root", "", "read this /proc tree (a capture) instead of /proc")
+	unicode := fl.Bool("U", false, "draw lines with Unicode box characters")
+	hide := fl.Bool("T", false, "hide threads")
+	compact := fl.Bool("c", false, "compact: no pids, identical siblings merged as N*[name]")
+	parents := fl.Bool("s", false, "show the ancestors of PID")
+	asJSON := fl.Bool("json", false, "print the tree as JSON")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	pid := 1
+	switch fl.NArg() {
+	case 0:
+	case 1:
+		p, err := strconv.Atoi(fl.Arg(0))
+		if err != nil || p < 0 {
+			return fmt.Errorf("bad pid %q", fl.Arg(0))
+		}
+		pid = p
+	default:
+		return errors.New("usage: pstree [-root DIR] [-U] [-T] [-c] [-s] [-json] [PID]")
+	}
+	fsys := proc.Default()
+	if *root != "" {
+		fsys = proc.NewDir(*root)
+	}
+	s, err := tree.Scan(fsys, &tree.Options{Threads: !*hide, ThreadNames: *asJSON && !*hide})
+	if err != nil {
+		return err
+	}
+	for _, e := range s.Errors() {
+		fmt.Fprintln(stderr, "pstree:", e)
+	}
+	if *asJSON {
+		n := s.Node(pid)
+		if n == nil {
+			return fmt.Errorf("process %d not found", pid)
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(toJSON(n))
+	}
+	if pid != 0 && s.Node(pid) == nil {
+		return fmt.Errorf("process %d not found", pid)
+	}
+	return s.Render(stdout, pid, &tree.RenderOptions{
+		Unicode:     *unicode,
+		HideThreads: *hide,
+		Compact:     *compact,
+		Parents:     *parents,
+		Width:       outputWidth(stdout),
+	})
+}
+
+type jsonNode struct {
+	PID      int          `json:"pid"`
+	Comm     string       `json:"comm"`
+	Threads  []jsonThread `json:"threads"`
+	Children []*jsonNode  `json:"children"`
+}
+
+type jsonThread struct {
+	TID  int    `json:"tid"`
+	Comm string `json:"comm"`
+}
+
+func toJSON(n *tree.Node) *jsonNode {
+	j := &jsonNode{PID: n.PID, Comm: n.Comm, Threads: []jsonThread{}, Children: []*jsonNode{}}
+	for _, t := range n.Threads {
+		j.Threads = append(j.Threads, jsonThread{TID: t.TID, Comm: t.Comm})
+	}
+	for _, c := range n.Children() {
+		j.Children = append(j.Children, toJSON(c))
+	}
+	return j
+}
+
+// outputWidth is where pstree cuts lines: $COLUMNS when it is a positive
+// number (read as C's strtol with base 0 does), else the width of the
+// terminal on stdout, else 132.
+func outputWidth(stdout io.Writer) int {
+	if c := strings.TrimLeft(os.Getenv("COLUMNS"), " \t\n\v\f\r"); c != "" {
+		if v, ok := strtol(c); ok && v > 0 && v < 0x7fffffff {
+			return int(v)
+		}
+	}
+	if f, ok := stdout.(*os.File); ok {
+		if w := terminalWidth(f); w > 0 {
+			return w
+		}
+	}
+	return 132
+}
+
+// strtol parses s whole as C's strtol(s, &end, 0) with *end == 0 required:
+// an optional sign, then 0x hex, 0 octal or decimal.
+func strtol(s string) (int64, bool) {
+	neg := false
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	base := 10
+	switch {
+	case len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'):
+		base, s = 16, s[2:]
+	case len(s) > 1 && s[0] == '0':
+		base, s = 8, s[1:]
+	}
+	if s == "" || strings.ContainsAny(s, "_+-") {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(s, base, 64)
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
