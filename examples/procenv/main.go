@@ -1,0 +1,159 @@
+//go:build linux
+
+// Procenv prints the environment of a process with its secrets redacted, or
+// finds the secrets in every process's environment and command line.
+//
+//	procenv [-root DIR] [-json] [-show-secrets] PID
+//	procenv [-root DIR] -raw PID
+//	procenv [-root DIR] [-json] -scan
+//
+// The default output is one entry per line, NAME=VALUE, with a secret's value
+// replaced by <redacted:REASON>; a line holding control characters or
+// invalid UTF-8 is printed Go-quoted instead. -json prints a list of
+// {name, value, secret, reason} in file order; a name or value that is not
+// valid UTF-8 also carries name_base64 / value_base64 with its exact bytes,
+// and an entry without '=' has a null value, so the exact bytes can be
+// rebuilt (with -show-secrets). -raw writes the exact bytes of the environ
+// file. -scan prints PID, COMM, SOURCE (environ or cmdline), NAME and REASON
+// for every secret on the machine, and counts the processes it could not
+// read; -json makes that {findings, processes, scanned, gone, unreadable,
+// errors}. -root reads a capture instead of /proc.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/procscope/procscope/environ"
+	"github.com/procscope/procscope/proc"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "procenv:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("procenv", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	root := fl.String("root", "/proc", "proc tree to read: /proc or a capture directory")
+	asJSON := fl.Bool("json", false, "print JSON")
+	show := fl.Bool("show-secrets", false, "print secret values instead of <redacted:REASON>")
+	raw := fl.Bool("raw", false, "write the exact bytes of the environ file (secrets included)")
+	scan := fl.Bool("scan", false, "list the secrets of every process")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: procenv [-root DIR] [-json] [-show-secrets] PID\n       procenv [-root DIR] -raw PID\n       procenv [-root DIR] [-json] -scan")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	fsys := proc.NewDir(*root)
+	if *scan {
+		if fl.NArg() != 0 || *raw {
+			fl.Usage()
+			return errors.New("-scan takes no PID and no -raw")
+		}
+		return scanAll(fsys, *asJSON, stdout, stderr)
+	}
+	if fl.NArg() != 1 {
+		fl.Usage()
+		return errors.New("want exactly one PID")
+	}
+	pid, err := strconv.Atoi(fl.Arg(0))
+	if err != nil || pid <= 0 {
+		return fmt.Errorf("bad PID %q", fl.Arg(0))
+	}
+	env, err := environ.Read(fsys.Process(pid))
+	if err != nil {
+		return err
+	}
+	switch {
+	case *raw:
+		_, err := stdout.Write(env.Bytes())
+		return err
+	case *asJSON:
+		return writeJSON(stdout, env.Records(&environ.RecordOptions{ShowSecrets: *show}))
+	}
+	for _, e := range env.Entries {
+		line := e.String() // redacted
+		if *show {
+			line = e.Raw()
+		}
+		if _, err := fmt.Fprintln(stdout, printable(line)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printable returns s, or s Go-quoted when it would not print as one clean
+// line: control characters, invalid UTF-8, or a leading quote.
+func printable(s string) string {
+	if !utf8.ValidString(s) || len(s) > 0 && s[0] == '"' {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+type scanJSON struct {
+	Findings   []environ.Finding `json:"findings"`
+	Processes  int               `json:"processes"`
+	Scanned    int               `json:"scanned"`
+	Gone       int               `json:"gone"`
+	Unreadable int               `json:"unreadable"`
+	Errors     []string          `json:"errors"`
+}
+
+func scanAll(fsys *proc.FS, asJSON bool, stdout, stderr io.Writer) error {
+	res, err := environ.Scan(fsys, nil)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		out := scanJSON{Findings: res.Findings, Processes: res.Processes, Scanned: res.Scanned,
+			Gone: res.Gone, Unreadable: res.Unreadable, Errors: []string{}}
+		if out.Findings == nil {
+			out.Findings = []environ.Finding{}
+		}
+		for _, e := range res.Errors {
+			out.Errors = append(out.Errors, e.Error())
+		}
+		return writeJSON(stdout, out)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "PID\tCOMM\tSOURCE\tNAME\tREASON")
+	for _, f := range res.Findings {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", f.PID, printable(f.Comm), f.Source, printable(f.Name), f.Reason)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintln(stderr, "procenv:", e)
+	}
+	fmt.Fprintf(stderr, "procenv: %d processes: %d scanned, %d unreadable, %d gone; %d findings\n",
+		res.Processes, res.Scanned, res.Unreadable, res.Gone, len(res.Findings))
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
