@@ -1,0 +1,655 @@
+//go:build linux
+
+package fd
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"golang.org/x/sys/unix"
+
+	"github.com/procscope/procscope/proc"
+)
+
+// The test binary re-executes itself as a helper process when FD_TEST_HELPER
+// names one; the helper opens fds of known kinds, prints their numbers as
+// one JSON line and waits for its stdin to close.
+func TestMain(m *testing.M) {
+	if h := os.Getenv("FD_TEST_HELPER"); h != "" {
+		if err := helpers[h](); err != nil {
+			fmt.Fprintln(os.Stderr, "helper:", err)
+			os.Exit(2)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+var helpers = map[string]func() error{
+	"kinds":  helperKinds,
+	"netns":  helperNetns,
+	"listfd": helperListFD,
+	"many":   helperMany,
+}
+
+// report is what a helper prints: fd numbers by kind plus extra facts.
+type report map[string]int
+
+func sysfd(c syscall.Conn) int {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		panic(err)
+	}
+	var n int
+	rc.Control(func(fd uintptr) { n = int(fd) })
+	return n
+}
+
+func waitStdin(r report) error {
+	b, _ := json.Marshal(r)
+	fmt.Println(string(b))
+	io.Copy(io.Discard, os.Stdin)
+	return nil
+}
+
+func helperKinds() error {
+	dir := os.Getenv("FD_TEST_DIR")
+	r := report{}
+	must := func(name string, fd int, err error) {
+		if err != nil {
+			panic(fmt.Sprintf("%s: %v", name, err))
+		}
+		r[name] = fd
+	}
+	reg, err := os.OpenFile(filepath.Join(dir, "reg file"), os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	must("regular", int(reg.Fd()), err)
+	reg.WriteString("0123456789")
+	if _, err := unix.Mmap(int(reg.Fd()), 0, 10, unix.PROT_READ, unix.MAP_SHARED); err != nil {
+		return err
+	}
+	gone, err := os.Create(filepath.Join(dir, "gone"))
+	must("deleted", int(gone.Fd()), err)
+	os.Remove(gone.Name())
+	d, err := os.Open(dir)
+	must("dir", int(d.Fd()), err)
+	pr, pw, err := os.Pipe()
+	must("pipe_r", int(pr.Fd()), err)
+	must("pipe_w", int(pw.Fd()), err)
+	efd, err := unix.Eventfd(3, unix.EFD_CLOEXEC)
+	must("eventfd", efd, err)
+	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	must("epoll", ep, err)
+	if err := unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, efd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(efd)}); err != nil {
+		return err
+	}
+	in, err := unix.InotifyInit1(unix.IN_CLOEXEC)
+	must("inotify", in, err)
+	if _, err := unix.InotifyAddWatch(in, dir, unix.IN_CREATE); err != nil {
+		return err
+	}
+	tfd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_CLOEXEC)
+	must("timerfd", tfd, err)
+	if err := unix.TimerfdSettime(tfd, 0, &unix.ItimerSpec{Interval: unix.Timespec{Sec: 7}, Value: unix.Timespec{Sec: 1000}}, nil); err != nil {
+		return err
+	}
+	var ss unix.Sigset_t
+	ss.Val[0] = 1 << (uint(unix.SIGUSR2) - 1)
+	sfd, err := unix.Signalfd(-1, &ss, unix.SFD_CLOEXEC)
+	must("signalfd", sfd, err)
+	pfd, err := unix.PidfdOpen(os.Getpid(), 0)
+	must("pidfd", pfd, err)
+	mfd, err := unix.MemfdCreate("test mem", unix.MFD_CLOEXEC)
+	must("memfd", mfd, err)
+	null, err := os.Open("/dev/null")
+	must("devnull", int(null.Fd()), err)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	r["tcp_listen"] = sysfd(ln.(*net.TCPListener))
+	r["tcp_port"] = ln.Addr().(*net.TCPAddr).Port
+	cli, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	srv, err := ln.Accept()
+	if err != nil {
+		return err
+	}
+	r["tcp_client"] = sysfd(cli.(*net.TCPConn))
+	r["tcp_server"] = sysfd(srv.(*net.TCPConn))
+	r["tcp_client_port"] = cli.LocalAddr().(*net.TCPAddr).Port
+	udp, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	r["udp"] = sysfd(udp.(*net.UDPConn))
+	r["udp_port"] = udp.LocalAddr().(*net.UDPAddr).Port
+	us, err := net.Listen("unix", filepath.Join(dir, "unix sock"))
+	if err != nil {
+		return err
+	}
+	r["unix"] = sysfd(us.(*net.UnixListener))
+	nl, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+	must("netlink", nl, err)
+	if err := unix.Bind(nl, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return err
+	}
+	runtime.KeepAlive([]any{reg, gone, d, pr, pw, null, ln, cli, srv, udp, us})
+	return waitStdin(r)
+}
+
+// helperNetns runs in a new network namespace (started with CLONE_NEWNET).
+func helperNetns() error {
+	ln, err := net.Listen("tcp4", "0.0.0.0:0")
+	if err != nil {
+		return err
+	}
+	r := report{"tcp_listen": sysfd(ln.(*net.TCPListener)), "tcp_port": ln.Addr().(*net.TCPAddr).Port}
+	return waitStdin(r)
+}
+
+// helperListFD lists the fds of FD_TEST_PID and prints how it failed.
+func helperListFD() error {
+	pid, _ := strconv.Atoi(os.Getenv("FD_TEST_PID"))
+	_, err := List(proc.Default().Process(pid), nil)
+	switch {
+	case err == nil:
+		fmt.Println("ok")
+	case errors.Is(err, fs.ErrPermission):
+		fmt.Println("permission")
+	default:
+		fmt.Println("other:", err)
+	}
+	return nil
+}
+
+// helperMany opens FD_TEST_N fds: files, pipes and TCP pairs mixed.
+func helperMany() error {
+	n, _ := strconv.Atoi(os.Getenv("FD_TEST_N"))
+	var keep []any
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	for i := 0; i < n; {
+		switch i % 3 {
+		case 0:
+			f, err := os.Open("/etc/hostname")
+			if err != nil {
+				f, err = os.Open("/dev/null")
+			}
+			if err != nil {
+				return err
+			}
+			keep = append(keep, f)
+			i++
+		case 1:
+			r, w, err := os.Pipe()
+			if err != nil {
+				return err
+			}
+			keep = append(keep, r, w)
+			i += 2
+		case 2:
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				return err
+			}
+			s, err := ln.Accept()
+			if err != nil {
+				return err
+			}
+			keep = append(keep, c, s)
+			i += 2
+		}
+	}
+	runtime.KeepAlive(keep)
+	return waitStdin(report{"n": n})
+}
+
+// startHelper starts a helper and returns its pid and report; the helper
+// ends when the test does.
+func startHelper(t testing.TB, name string, env []string, attr *syscall.SysProcAttr) (int, report) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), append(env, "FD_TEST_HELPER="+name)...)
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = attr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start helper %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadBytes('\n')
+	if err != nil {
+		t.Fatalf("helper %s: %v", name, err)
+	}
+	var r report
+	if err := json.Unmarshal(line, &r); err != nil {
+		t.Fatalf("helper %s said %q: %v", name, line, err)
+	}
+	return cmd.Process.Pid, r
+}
+
+func byFD(fds []FD) map[int]FD {
+	m := map[int]FD{}
+	for _, f := range fds {
+		m[f.FD] = f
+	}
+	return m
+}
+
+func TestListLive(t *testing.T) {
+	dir := t.TempDir()
+	pid, r := startHelper(t, "kinds", []string{"FD_TEST_DIR=" + dir}, nil)
+	p := proc.Default().Process(pid)
+	fds, err := List(p, &Options{Info: true, Stat: true})
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	for i := 1; i < len(fds); i++ {
+		if fds[i-1].FD >= fds[i].FD {
+			t.Fatalf("not in numeric order: %d then %d", fds[i-1].FD, fds[i].FD)
+		}
+	}
+	m := byFD(fds)
+	get := func(kind string) FD {
+		t.Helper()
+		f, ok := m[r[kind]]
+		if !ok {
+			t.Fatalf("%s fd %d not listed", kind, r[kind])
+		}
+		if f.Info == nil {
+			t.Fatalf("%s: no fdinfo", kind)
+		}
+		if f.Inode == 0 {
+			t.Errorf("%s: inode 0", kind)
+		}
+		return f
+	}
+	check := func(kind string, f FD, ty Type, sub string, mode AccessMode) {
+		t.Helper()
+		if f.Type != ty || f.Subtype != sub || f.Mode != mode {
+			t.Errorf("%s: type %v subtype %q mode %v, want %v %q %v (target %q)", kind, f.Type, f.Subtype, f.Mode, ty, sub, mode, f.Target)
+		}
+		if f.Info.Flags.AccessMode() != mode {
+			t.Errorf("%s: fdinfo flags %v disagree with link mode %v", kind, f.Info.Flags, mode)
+		}
+	}
+
+	reg := get("regular")
+	check("regular", reg, File, SubRegular, ReadWrite)
+	if reg.Path != filepath.Join(dir, "reg file") || reg.Deleted {
+		t.Errorf("regular: path %q deleted %v", reg.Path, reg.Deleted)
+	}
+	if !reg.Info.Flags.Has(O_APPEND|O_CLOEXEC) || reg.Info.Pos != 10 {
+		t.Errorf("regular: flags %v pos %d, want O_APPEND|O_CLOEXEC and 10", reg.Info.Flags, reg.Info.Pos)
+	}
+	if fi, err := os.Stat(reg.Path); err != nil || fi.Sys().(*syscall.Stat_t).Ino != reg.Inode {
+		t.Errorf("regular: inode %d differs from stat: %v", reg.Inode, err)
+	}
+	del := get("deleted")
+	check("deleted", del, File, SubRegular, ReadWrite)
+	if del.Path != filepath.Join(dir, "gone") || !del.Deleted || del.File.Nlink != 0 {
+		t.Errorf("deleted: %+v", del)
+	}
+	check("dir", get("dir"), File, SubDirectory, ReadOnly)
+	pr, pw := get("pipe_r"), get("pipe_w")
+	check("pipe_r", pr, Pipe, "", ReadOnly)
+	check("pipe_w", pw, Pipe, "", WriteOnly)
+	if pr.Inode != pw.Inode || pr.Inode != pr.Info.Ino {
+		t.Errorf("pipe ends: inodes %d %d fdinfo %d", pr.Inode, pw.Inode, pr.Info.Ino)
+	}
+	ev := get("eventfd")
+	check("eventfd", ev, AnonInode, SubEventfd, ReadWrite)
+	if ev.Info.Eventfd == nil || ev.Info.Eventfd.Count != 3 {
+		t.Errorf("eventfd: %+v", ev.Info.Eventfd)
+	}
+	ep := get("epoll")
+	check("epoll", ep, AnonInode, SubEventpoll, ReadWrite)
+	if len(ep.Info.Epoll) != 1 || ep.Info.Epoll[0].FD != r["eventfd"] || ep.Info.Epoll[0].Events&unix.EPOLLIN == 0 {
+		t.Errorf("epoll targets: %+v, want eventfd %d", ep.Info.Epoll, r["eventfd"])
+	}
+	ino := get("inotify")
+	check("inotify", ino, AnonInode, SubInotify, ReadOnly)
+	if len(ino.Info.Inotify) != 1 || ino.Info.Inotify[0].Mask&unix.IN_CREATE == 0 {
+		t.Errorf("inotify watches: %+v", ino.Info.Inotify)
+	}
+	tm := get("timerfd")
+	check("timerfd", tm, AnonInode, SubTimerfd, ReadWrite)
+	if tm.Info.Timerfd == nil || tm.Info.Timerfd.IntervalSec != 7 || tm.Info.Timerfd.ClockID != unix.CLOCK_MONOTONIC {
+		t.Errorf("timerfd: %+v", tm.Info.Timerfd)
+	}
+	sg := get("signalfd")
+	check("signalfd", sg, AnonInode, SubSignalfd, ReadWrite)
+	if sg.Info.Signalfd == nil || sg.Info.Signalfd.Sigmask != 1<<(uint(unix.SIGUSR2)-1) {
+		t.Errorf("signalfd: %+v", sg.Info.Signalfd)
+	}
+	pf := get("pidfd")
+	check("pidfd", pf, AnonInode, SubPidfd, ReadWrite)
+	if pf.Info.Pidfd == nil || pf.Info.Pidfd.Pid != pid {
+		t.Errorf("pidfd: %+v, want pid %d", pf.Info.Pidfd, pid)
+	}
+	mf := get("memfd")
+	check("memfd", mf, File, SubMemfd, ReadWrite)
+	if mf.Path != "/memfd:test mem" || !mf.Deleted {
+		t.Errorf("memfd: path %q deleted %v", mf.Path, mf.Deleted)
+	}
+	check("devnull", get("devnull"), File, SubCharDev, ReadOnly)
+
+	sock := func(kind, proto, local, remote, state string) *SocketInfo {
+		t.Helper()
+		f := get(kind)
+		check(kind, f, Socket, "", ReadWrite)
+		s := f.Socket
+		if s == nil {
+			t.Errorf("%s: socket %s not resolved", kind, f.Target)
+			return nil
+		}
+		if s.Proto != proto || s.LocalAddr() != local || (remote != "" && s.RemoteAddr() != remote) || s.StateName() != state || s.Inode != f.Inode {
+			t.Errorf("%s: %s %s %s %s inode %d, want %s %s %s %s inode %d", kind, s.Proto, s.LocalAddr(), s.RemoteAddr(), s.StateName(), s.Inode,
+				proto, local, remote, state, f.Inode)
+		}
+		return s
+	}
+	port, cport := strconv.Itoa(r["tcp_port"]), strconv.Itoa(r["tcp_client_port"])
+	sock("tcp_listen", "tcp", "127.0.0.1:"+port, "0.0.0.0:0", "LISTEN")
+	sock("tcp_client", "tcp", "127.0.0.1:"+cport, "127.0.0.1:"+port, "ESTABLISHED")
+	sock("tcp_server", "tcp", "127.0.0.1:"+port, "127.0.0.1:"+cport, "ESTABLISHED")
+	sock("udp", "udp", "127.0.0.1:"+strconv.Itoa(r["udp_port"]), "0.0.0.0:0", "UNCONN")
+	sock("unix", "unix", filepath.Join(dir, "unix sock"), "", "LISTEN")
+	if s := sock("netlink", "netlink", strconv.Itoa(pid), "", ""); s != nil && s.Protocol != unix.NETLINK_ROUTE {
+		t.Errorf("netlink protocol %d", s.Protocol)
+	}
+
+	// The fs.FS path (any tree) must agree with the raw /proc path.
+	slow, err := List(proc.New(os.DirFS("/proc")).Process(pid), &Options{Info: true, Stat: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The timer's remaining time moves between the two reads.
+	ignoreTimer := cmpopts.IgnoreFields(TimerfdInfo{}, "ValueSec", "ValueNsec")
+	if diff := cmp.Diff(fds, slow, cmpAddr, ignoreTimer); diff != "" {
+		t.Errorf("raw and fs.FS listings differ (-raw +fs):\n%s", diff)
+	}
+	n, err := Count(p)
+	if err != nil || n != len(fds) {
+		t.Errorf("Count = %d, %v; want %d", n, err, len(fds))
+	}
+	if n, err := Count(proc.New(os.DirFS("/proc")).Process(pid)); err != nil || n != len(fds) {
+		t.Errorf("Count(fs.FS) = %d, %v; want %d", n, err, len(fds))
+	}
+
+	// The default listing reads no fdinfo and stats nothing.
+	plain, err := List(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range plain {
+		if f.Info != nil || f.File != nil {
+			t.Fatalf("default listing read fdinfo or stat for fd %d", f.FD)
+		}
+		if want := m[f.FD]; f.Mode != want.Mode || f.Target != want.Target || (f.Socket == nil) != (want.Socket == nil) {
+			t.Errorf("fd %d: default listing %+v differs from full %+v", f.FD, f, want)
+		}
+	}
+
+	t.Run("ss", func(t *testing.T) { compareSS(t, pid, fds) })
+	t.Run("holders", func(t *testing.T) { testHoldersLive(t, pid, dir, r) })
+}
+
+// ssLine matches ss -H output: state, queues, local, peer, then users:(...).
+var ssLine = regexp.MustCompile(`^(\S+)\s+\d+\s+\d+\s+(\S+)\s+(\S+)\s+users:\(.*pid=(\d+),fd=(\d+)\)`)
+
+func compareSS(t *testing.T, pid int, fds []FD) {
+	if _, err := exec.LookPath("ss"); err != nil {
+		t.Skip("ss not installed")
+	}
+	m := byFD(fds)
+	seen := 0
+	for _, args := range [][]string{{"-tanpH"}, {"-uanpH"}} {
+		out, err := exec.Command("ss", args...).Output()
+		if err != nil {
+			t.Fatalf("ss %v: %v", args, err)
+		}
+		for line := range strings.Lines(string(out)) {
+			// One line per socket; a socket shared by several processes
+			// lists them all, so search this pid's entry.
+			i := strings.Index(line, "pid="+strconv.Itoa(pid)+",")
+			if i < 0 {
+				continue
+			}
+			mm := ssLine.FindStringSubmatch(line)
+			if mm == nil {
+				t.Errorf("cannot read ss line %q", line)
+				continue
+			}
+			fdn, _ := strconv.Atoi(regexp.MustCompile(`^pid=\d+,fd=(\d+)`).FindStringSubmatch(line[i:])[1])
+			f, ok := m[fdn]
+			if !ok || f.Socket == nil {
+				t.Errorf("ss shows fd %d (%q), lsfd does not resolve it", fdn, line)
+				continue
+			}
+			state := map[string]string{"ESTAB": "ESTABLISHED", "UNCONN": "UNCONN", "LISTEN": "LISTEN"}[mm[1]]
+			remote := strings.Replace(mm[3], ":*", ":0", 1)
+			if f.Socket.StateName() != state || f.Socket.LocalAddr() != mm[2] || f.Socket.RemoteAddr() != remote {
+				t.Errorf("fd %d: lsfd %s %s %s; ss %s %s %s", fdn, f.Socket.StateName(), f.Socket.LocalAddr(), f.Socket.RemoteAddr(), mm[1], mm[2], mm[3])
+			}
+			seen++
+		}
+	}
+	if seen != 4 {
+		t.Errorf("ss showed %d inet sockets of the helper, want 4", seen)
+	}
+	out, err := exec.Command("ss", "-xapH").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for line := range strings.Lines(string(out)) {
+		if strings.Contains(line, "pid="+strconv.Itoa(pid)+",") {
+			for _, f := range fds {
+				if f.Socket != nil && f.Socket.Proto == "unix" {
+					found = true
+					if !strings.Contains(line, f.Socket.Path+" "+strconv.FormatUint(f.Inode, 10)+" ") || !strings.HasPrefix(line, "u_str LISTEN") {
+						t.Errorf("ss -x line %q does not show %q inode %d", line, f.Socket.Path, f.Inode)
+					}
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("ss -x did not show the helper's unix socket")
+	}
+}
+
+func testHoldersLive(t *testing.T, pid int, dir string, r report) {
+	find := func(res HolderScan) *Holder {
+		for i := range res.Holders {
+			if res.Holders[i].PID == pid {
+				return &res.Holders[i]
+			}
+		}
+		return nil
+	}
+	reg := filepath.Join(dir, "reg file")
+	link := filepath.Join(dir, "hard link")
+	sym := filepath.Join(dir, "sym link")
+	if err := os.Link(reg, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("reg file", sym); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{reg, link, sym} {
+		res, err := Holders(proc.Default(), path)
+		if err != nil {
+			t.Fatalf("Holders(%q): %v", path, err)
+		}
+		h := find(res)
+		if h == nil {
+			t.Errorf("Holders(%q): helper %d not found in %+v", path, pid, res.Holders)
+			continue
+		}
+		want := Holder{PID: pid, Comm: h.Comm, FDs: []HeldFD{{r["regular"], ReadWrite}}, Access: "Fm"}
+		if diff := cmp.Diff(want, *h); diff != "" {
+			t.Errorf("Holders(%q) (-want +got):\n%s", path, diff)
+		}
+	}
+	res, err := Holders(proc.Default(), filepath.Join(dir, "gone"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := find(res); h == nil || len(h.FDs) != 1 || h.FDs[0].FD != r["deleted"] {
+		t.Errorf("deleted file: holder %+v, want fd %d", h, r["deleted"])
+	}
+	res, err = Holders(proc.Default(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := find(res); h == nil || h.Access != "f" || len(h.FDs) != 1 || h.FDs[0].FD != r["dir"] {
+		t.Errorf("directory: holder %+v", h)
+	}
+	exe, _ := os.Executable()
+	res, err = Holders(proc.Default(), exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := find(res); h == nil || !strings.Contains(h.Access, "e") {
+		t.Errorf("executable: holder %+v, want access e", h)
+	}
+	self := false
+	for _, h := range res.Holders {
+		self = self || h.PID == os.Getpid()
+	}
+	if !self {
+		t.Error("executable: the test process itself is not a holder")
+	}
+	cwd, _ := os.Getwd()
+	res, err = Holders(proc.Default(), cwd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := find(res); h == nil || !strings.Contains(h.Access, "c") {
+		t.Errorf("cwd: holder %+v, want access c", h)
+	}
+	for _, u := range res.Unreadable {
+		if u == pid {
+			t.Error("helper reported unreadable")
+		}
+	}
+}
+
+// TestListNetns: a socket in a network namespace of its own, invisible to
+// ss in ours, is resolved from the process's own tables.
+func TestListNetns(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root for CLONE_NEWNET")
+	}
+	pid, r := startHelper(t, "netns", nil, &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET})
+	mine, _ := os.Readlink("/proc/self/ns/net")
+	theirs, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/net", pid))
+	if mine == theirs {
+		t.Fatalf("helper is in our namespace %s", mine)
+	}
+	cache := NewSocketCache()
+	fds, err := List(proc.Default().Process(pid), &Options{Sockets: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := byFD(fds)[r["tcp_listen"]]
+	want := "0.0.0.0:" + strconv.Itoa(r["tcp_port"])
+	if f.Socket == nil || f.Socket.LocalAddr() != want || f.Socket.StateName() != "LISTEN" {
+		t.Fatalf("netns socket %+v, want LISTEN on %s", f.Socket, want)
+	}
+	if _, err := exec.LookPath("ss"); err == nil {
+		out, err := exec.Command("ss", "-tlnpH").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), "pid="+strconv.Itoa(pid)+",") {
+			t.Errorf("ss in our namespace sees the helper's socket:\n%s", out)
+		}
+	}
+	// A second listing in the same namespace reuses the cached tables;
+	// our own namespace gets its own entry.
+	own, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	if _, err := List(proc.Default().Process(os.Getpid()), &Options{Sockets: cache}); err != nil {
+		t.Fatal(err)
+	}
+	if len(cache.tabs) != 2 {
+		t.Errorf("cache holds %d namespaces, want 2", len(cache.tabs))
+	}
+}
+
+func TestListGone(t *testing.T) {
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skip("cannot run true:", err)
+	}
+	p := proc.Default().Process(cmd.Process.Pid)
+	if _, err := List(p, nil); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("List(gone) error %v, want fs.ErrNotExist", err)
+	}
+	if _, err := Count(p); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Count(gone) error %v, want fs.ErrNotExist", err)
+	}
+}
+
+// TestListPermission lists a root process's fds as uid 65534.
+func TestListPermission(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to drop to another user")
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("setpriv not installed")
+	}
+	exe, _ := os.Executable()
+	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", exe)
+	cmd.Env = append(os.Environ(), "FD_TEST_HELPER=listfd", "FD_TEST_PID="+strconv.Itoa(os.Getpid()))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Skipf("cannot run the test binary as uid 65534 (%v): %s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != "permission" {
+		t.Errorf("List as uid 65534 of a root process: %q, want permission", got)
+	}
+}
