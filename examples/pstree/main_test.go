@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/internal/fixtures"
+)
+
+func TestRunMatchesPstreeGoldens(t *testing.T) {
+	dir := fixtures.Dir(t, "tree-basic")
+	b, err := os.ReadFile(filepath.Join(dir, "pstree.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := strings.TrimSpace(string(b))
+	tests := []struct {
+		golden  string
+		columns string
+		args    []string
+	}{
+		{"pstree-pA.golden", "132", nil},
+		{"pstree-pU.golden", "132", []string{"-U"}},
+		{"pstree-pTA.golden", "132", []string{"-T"}},
+		{"pstree-A.golden", "132", []string{"-c"}},
+		{"pstree-U.golden", "0x84", []string{"-c", "-U"}}, // 132, as strtol reads it
+		{"pstree-pA-30.golden", "30", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			t.Setenv("COLUMNS", tt.columns)
+			want, err := os.ReadFile(filepath.Join(dir, tt.golden))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"-root", dir}, tt.args...)
+			if err := run(append(args, pid), &stdout, &stderr); err != nil {
+				t.Fatalf("run: %v (stderr %q)", err, stderr.String())
+			}
+			if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
+				t.Errorf("pstree %v (-golden +got):\n%s", tt.args, diff)
+			}
+		})
+	}
+}
+
+type node struct {
+	PID      int      `json:"pid"`
+	Comm     string   `json:"comm"`
+	Threads  []thread `json:"threads"`
+	Children []node   `json:"children"`
+}
+
+type thread struct {
+	TID  int    `json:"tid"`
+	Comm string `json:"comm"`
+}
+
+func TestRunJSON(t *testing.T) {
+	dir := fixtures.Dir(t, "tree-basic")
+	b, _ := os.ReadFile(filepath.Join(dir, "pstree.pid"))
+	pid := strings.TrimSpace(string(b))
+	var stdout, stderr bytes.Buffer
+	if err := run([]string{"-root", dir, "-json", pid}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	var root node
+	if err := json.Unmarshal(stdout.Bytes(), &root); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, stdout.String())
+	}
+	if root.Comm != "tt-root" || len(root.Children) != 6 || len(root.Threads) == 0 {
+		t.Fatalf("root = %s %d children %d threads", root.Comm, len(root.Children), len(root.Threads))
+	}
+	var names []string
+	for _, c := range root.Children {
+		names = append(names, c.Comm)
+	}
+	want := []string{"Zed", "b) (x y", "mid", "mid", "threads", "\xc3\xa9\\t\x01z"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("children (-want +got):\n%s", diff)
+	}
+	// Thread names are each thread's own (Go runtime threads keep the name
+	// the binary had when they started).
+	for _, th := range root.Threads {
+		if th.TID <= 0 || th.Comm == "" {
+			t.Errorf("thread %+v", th)
+		}
+	}
+	if !strings.Contains(stdout.String(), `"children": []`) {
+		t.Errorf("leaves should have \"children\": [], got:\n%s", stdout.String())
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := fixtures.Dir(t, "tree-basic")
+	for _, args := range [][]string{
+		{"-root", dir, "424242"},
+		{"-root", dir, "x"},
+		{"-root", dir, "1", "2"},
+		{"-root", filepath.Join(dir, "missing")},
+		{"-nosuchflag"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if err := run(args, &stdout, &stderr); err == nil {
+			t.Errorf("run(%q) = nil error, want one", args)
+		}
+	}
+}
+
+func TestStrtol(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{{"80", 80, true}, {"0x50", 80, true}, {"010", 8, true}, {"+7", 7, true}, {"-3", -3, true}, {"8_0", 0, false}, {"80x", 0, false}, {"", 0, false}, {"0", 0, true}} {
+		got, ok := strtol(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("strtol(%q) = %d, %v, want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}

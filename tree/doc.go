@@ -1,0 +1,35 @@
+// Package tree takes a snapshot of the process tree from /proc in one pass
+// and prints it the way psmisc's pstree does, byte for byte.
+//
+// [Scan] reads PID/stat of every process (ppid, comm, state, flags,
+// num_threads, starttime) and, with [Options.Threads], lists PID/task only
+// for the processes whose stat counts more than one thread; with
+// [Options.ThreadNames] it also reads PID/task/TID/comm. It reads the owner
+// of PID (one statx) only for processes that share their parent and comm
+// with a sibling, because pstree orders those by uid. On the live /proc it
+// does this with raw system calls relative to one directory descriptor
+// (about three per process); on any other [proc.FS], or a capture made by
+// examples/capture, it reads through the FS.
+//
+// The [Snapshot] is immutable: look processes up with [Snapshot.Node], walk
+// them with [Node.Children], [Node.Walk], [Node.Descendants] and
+// [Node.Ancestors], and print them with [Snapshot.Render].
+//
+// # Errors
+//
+// Scan fails only when the process list cannot be read. A process whose
+// stat cannot be read or parsed is left out and its error, matching
+// [fs.ErrPermission] or [proc.ErrParse] (a [*proc.ParseError] naming the
+// file), is kept in [Snapshot.Errors]. [Snapshot.Render] returns an error
+// matching [fs.ErrNotExist] for a pid not in the snapshot.
+//
+// # Races
+//
+// Processes come and go during a scan. One that exits before its stat is
+// read is simply absent (no error). A process whose parent is absent, or
+// whose parent started after it (the parent's pid was reused during the
+// scan), is marked [Node.Orphan] and hangs under the root, pid 1; Render
+// prints it under a "?(PPID)" line as pstree does. A process whose PPID is 0
+// (pid 1, kthreadd, a pid namespace's init) is a root. Kernel threads are
+// marked [Node.Kernel]. A pid is read once, so no process is listed twice.
+package tree
