@@ -30,7 +30,7 @@ var ErrGone = proc.ErrGone
 // Other errors: [fs.ErrPermission] for another user's process (environ is
 // readable only with ptrace access), [fs.ErrNotExist] for a missing pid.
 func Read(p proc.Process) (Env, error) {
-	b, err := p.FS().ReadFile(p.Path("environ"))
+	b, err := readEnviron(p)
 	if errors.Is(err, proc.ErrGone) {
 		// Recent kernels refuse to open environ of a task without memory
 		// with ESRCH: a zombie, but also a kernel thread, whose environment
@@ -43,6 +43,21 @@ func Read(p proc.Process) (Env, error) {
 		return Env{}, err
 	}
 	return check(p, b)
+}
+
+// readEnviron reads p's environ file: through the live fast path when p's
+// tree is a live /proc directory, else through [proc.FS.ReadFile] (which
+// also replays the errors a capture recorded).
+func readEnviron(p proc.Process) ([]byte, error) {
+	f := p.FS()
+	if f.Dir() != "" {
+		if c, err := f.Capture(); err == nil && c == nil {
+			if b, ok, err := readLive(f.Dir()+"/"+p.Path("environ"), p.Path("environ")); ok {
+				return b, err
+			}
+		}
+	}
+	return f.ReadFile(p.Path("environ"))
 }
 
 // check turns the bytes read from p's environ into an Env, or into a "gone"
