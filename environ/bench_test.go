@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/procfs"
 	"github.com/procscope/procscope/proc"
+	"github.com/prometheus/procfs"
 )
 
 // tree1MiB writes the 1 048 595-byte, 1 025-entry environment as
