@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -97,9 +98,9 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	if f.dir != "" {
-		b, err := readFileRaw(f.osPath(name))
+		b, op, err := readInto(f.osPath(name), make([]byte, 0, 4096))
 		if err != nil {
-			return nil, normalize(&fs.PathError{Op: "read", Path: name, Err: err})
+			return nil, normalize(&fs.PathError{Op: op, Path: name, Err: err})
 		}
 		return b, nil
 	}
@@ -126,26 +127,22 @@ func (f *FS) parseFile(name string, parse func([]byte) error) error {
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	b, err := readInto(f.osPath(name), (*bp)[:0])
+	b, op, err := readInto(f.osPath(name), (*bp)[:0])
 	*bp = b[:0]
 	if err != nil {
-		return normalize(&fs.PathError{Op: "read", Path: name, Err: err})
+		return normalize(&fs.PathError{Op: op, Path: name, Err: err})
 	}
 	return withPath(parse(b), name)
 }
 
-// readFileRaw reads a whole file with open and read only: files in /proc
-// report a size of 0 or 4096, so the fstat that os.ReadFile makes to size its
-// buffer is wasted there.
-func readFileRaw(name string) ([]byte, error) {
-	return readInto(name, make([]byte, 0, 4096))
-}
-
-// readInto appends the whole content of the file name to buf.
-func readInto(name string, buf []byte) ([]byte, error) {
+// readInto appends the whole content of the file name to buf, with open and
+// read only: files in /proc report a size of 0 or 4096, so the fstat that
+// os.ReadFile makes to size its buffer is wasted there. On failure it says
+// which of the two failed.
+func readInto(name string, buf []byte) ([]byte, string, error) {
 	fd, err := syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return buf, err
+		return buf, "open", err
 	}
 	defer syscall.Close(fd)
 	for {
@@ -157,10 +154,10 @@ func readInto(name string, buf []byte) ([]byte, error) {
 			continue
 		}
 		if err != nil {
-			return buf, err
+			return buf, "read", err
 		}
 		if n == 0 {
-			return buf, nil
+			return buf, "", nil
 		}
 		buf = buf[:len(buf)+n]
 	}
@@ -190,13 +187,38 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	ents, err := fs.ReadDir(f.fsys, name)
-	if err != nil && errors.Is(err, fs.ErrNotExist) {
-		if c, _ := f.Capture(); c != nil && slices.Contains(c.EmptyDirs, name) {
-			return []fs.DirEntry{}, nil
+	c, _ := f.Capture()
+	if c == nil {
+		return ents, normalize(err)
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	// The entries a capture could not read (each fd of pid 1, say) are
+	// listed, as they were live; reading them returns the recorded error.
+	for e := range c.Errors {
+		if dir, base := path.Split(e); dir == name+"/" {
+			ents = append(ents, recordedEntry(base))
+			err = nil
 		}
 	}
-	return ents, normalize(err)
+	if err != nil {
+		if slices.Contains(c.EmptyDirs, name) {
+			return []fs.DirEntry{}, nil
+		}
+		return nil, err
+	}
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return ents, nil
 }
+
+// recordedEntry is a directory entry for a file a capture could not read.
+type recordedEntry string
+
+func (e recordedEntry) Name() string               { return string(e) }
+func (e recordedEntry) IsDir() bool                { return false }
+func (e recordedEntry) Type() fs.FileMode          { return fs.ModeIrregular }
+func (e recordedEntry) Info() (fs.FileInfo, error) { return nil, fs.ErrPermission }
 
 // Lstat describes the file name itself without following a link. For the
 // links in /proc/PID/fd, Mode().Perm() tells how the file was opened: 0400 for

@@ -4,9 +4,11 @@
 // that the procscope packages read back exactly as they read the live /proc.
 // The tests' fixture trees under internal/fixtures were made with it.
 //
-//	capture -o DIR [-root /proc] [-note TEXT] [-children] PID...
+//	capture -o DIR [-root /proc] [-note TEXT] [-children] [-ancestors] PID...
 //
-// With -children, the descendants of each PID are captured too.
+// With -children, the descendants of each PID are captured too; with
+// -ancestors, every process from each PID's parent up to pid 1, so that a
+// tree read from the capture shows the same ancestry as the live system.
 package main
 
 import (
@@ -34,6 +36,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	root := fl.String("root", "/proc", "proc tree to capture from")
 	note := fl.String("note", "", "what the capture is for, recorded in capture.json")
 	children := fl.Bool("children", false, "also capture the descendants of each PID")
+	ancestors := fl.Bool("ancestors", false, "also capture the ancestors of each PID")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -54,6 +57,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if pids, err = withDescendants(src, pids); err != nil {
 			return err
 		}
+	}
+	if *ancestors {
+		pids = withAncestors(src, pids)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -99,4 +105,22 @@ func withDescendants(f *proc.FS, pids []int) ([]int, error) {
 		walk(p)
 	}
 	return out, nil
+}
+
+// withAncestors adds the parent of each pid, and its parent, up to the root.
+func withAncestors(f *proc.FS, pids []int) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, pid := range pids {
+		for pid > 0 && !seen[pid] {
+			seen[pid] = true
+			out = append(out, pid)
+			st, err := f.Process(pid).Stat()
+			if err != nil {
+				break
+			}
+			pid = st.PPID
+		}
+	}
+	return out
 }

@@ -1,0 +1,95 @@
+package proc
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+)
+
+// Info is everything this package reads about one process, gathered by
+// [Process.Info]. A part that could not be read is nil (or empty) and its
+// error is in Errors under the part's name, so the rest stays usable.
+type Info struct {
+	PID     int
+	Stat    *Stat
+	Status  *Status
+	Comm    string
+	Cmdline []string
+	Exe     *Exe
+	Cwd     string
+	Root    string
+	Tasks   []TaskInfo
+	// Errors maps the name of each part that could not be read ("stat",
+	// "status", "comm", "cmdline", "exe", "cwd", "root", "tasks") to its
+	// error.
+	Errors map[string]error
+}
+
+// TaskInfo is one thread in [Info].
+type TaskInfo struct {
+	TID  int
+	Comm string
+}
+
+// Info reads every part of the process. It returns an error, matching
+// fs.ErrNotExist, only when the process does not exist at all; otherwise
+// unreadable parts are recorded in Info.Errors.
+//
+// A kernel thread has no exe, cwd or root: those parts are recorded in
+// Errors with errors matching fs.ErrNotExist.
+func (p Process) Info() (Info, error) {
+	in := Info{PID: p.PID, Errors: map[string]error{}}
+	note := func(part string, err error) bool {
+		if err != nil {
+			in.Errors[part] = err
+			return false
+		}
+		return true
+	}
+	st, err := p.Stat()
+	if errors.Is(err, fs.ErrNotExist) {
+		return Info{}, fmt.Errorf("process %d: %w", p.PID, err)
+	}
+	if note("stat", err) {
+		in.Stat = &st
+	}
+	if status, err := p.Status(); note("status", err) {
+		in.Status = &status
+	}
+	comm, err := p.Comm()
+	if note("comm", err) {
+		in.Comm = comm
+	} else if in.Stat != nil {
+		in.Comm = in.Stat.Comm
+	}
+	if c, err := p.Cmdline(); note("cmdline", err) {
+		in.Cmdline = c
+	}
+	if exe, err := p.Exe(); note("exe", err) {
+		in.Exe = &exe
+	}
+	if cwd, err := p.Cwd(); note("cwd", err) {
+		in.Cwd = cwd
+	}
+	if root, err := p.Root(); note("root", err) {
+		in.Root = root
+	}
+	tasks, err := p.Tasks()
+	if note("tasks", err) {
+		for _, t := range tasks {
+			c, err := t.Comm()
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					continue // the thread exited since the listing
+				}
+				note(fmt.Sprintf("task %d comm", t.TID), err)
+			}
+			in.Tasks = append(in.Tasks, TaskInfo{TID: t.TID, Comm: c})
+		}
+	}
+	// A process that exited while it was being read is gone, not partial.
+	if _, err := p.fs.ReadFile(p.Path("stat")); errors.Is(err, fs.ErrNotExist) {
+		return Info{}, fmt.Errorf("process %d: %w", p.PID, err)
+	}
+	return in, nil
+}
