@@ -1,0 +1,60 @@
+package proc_test
+
+import (
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/procscope/procscope/proc"
+)
+
+func fixtureDir(name string) string { return "../internal/fixtures/testdata/" + name }
+
+// Read a process's stat, here from a capture of a comm holding ')'.
+func ExampleProcess_Stat() {
+	f := proc.NewDir(fixtureDir("comm-paren"))
+	st, err := f.Process(8026).Stat()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d %q %s ppid=%d threads=%d\n", st.PID, st.Comm, st.State, st.PPID, st.NumThreads)
+	// Output: 8026 "x) (y z" sleeping ppid=7940 threads=1
+}
+
+// Tell a deleted binary from one that is really named "... (deleted)".
+func ExampleProcess_Exe() {
+	f := proc.NewDir(fixtureDir("deleted-exe"))
+	for _, pid := range []int{8038, 8039} {
+		exe, err := f.Process(pid).Exe()
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s deleted=%v\n", exe.Path, exe.Deleted)
+	}
+	// Output:
+	// /tmp/tmp.2jIZiLSyV6/gone-sleep deleted=true
+	// /tmp/tmp.2jIZiLSyV6/live (deleted) deleted=false
+}
+
+// List every process of the live system with its threads.
+func ExampleFS_All() {
+	for p, err := range proc.Default().All() {
+		if err != nil {
+			log.Fatal(err)
+		}
+		st, err := p.Stat()
+		if err != nil {
+			continue // exited since the listing, or unreadable
+		}
+		fmt.Println(p.PID, st.Comm, st.NumThreads)
+	}
+}
+
+// Read everything about one process; unreadable parts are named in Errors.
+func ExampleProcess_Info() {
+	info, err := proc.Default().Process(os.Getpid()).Info()
+	if err != nil {
+		log.Fatal(err) // the process does not exist
+	}
+	fmt.Println(info.Comm, info.Exe.Path, len(info.Tasks), len(info.Errors))
+}
