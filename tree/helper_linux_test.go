@@ -21,6 +21,10 @@ type spec struct {
 	Comm    string  `json:"comm"`
 	Threads int     `json:"threads,omitempty"`
 	Kids    []*spec `json:"kids,omitempty"`
+	// Exec lists programs started as further children with the argument
+	// "600" (the benchmark's single-threaded processes: symlinks to sleep,
+	// named as the comm they get).
+	Exec []string `json:"exec,omitempty"`
 }
 
 const helperEnv = "TREE_TEST_HELPER"
@@ -30,7 +34,9 @@ func TestMain(m *testing.M) {
 		runHelper(s)
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stopPopulation()
+	os.Exit(code)
 }
 
 // runHelper is a re-executed test binary: it names itself, starts its
@@ -64,8 +70,22 @@ func runHelper(s string) {
 		}
 		kids = append(kids, h)
 	}
+	var execs []*exec.Cmd
+	for _, path := range sp.Exec {
+		c := exec.Command(path, "600")
+		c.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		if err := c.Start(); err != nil {
+			fmt.Fprintln(os.Stderr, "helper:", err)
+			os.Exit(2)
+		}
+		execs = append(execs, c)
+	}
 	fmt.Println("ready")
 	io.Copy(io.Discard, os.Stdin)
+	for _, c := range execs {
+		c.Process.Kill()
+		c.Wait()
+	}
 	for _, h := range kids {
 		h.stop()
 	}
