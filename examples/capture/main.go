@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *out == "" || fl.NArg() == 0 {
-		return errors.New("usage: capture -o DIR PID...")
+		return errors.New("usage: capture -o DIR PID [PID ...] (see -h)")
 	}
 	src := proc.NewDir(*root)
 	var pids []int
