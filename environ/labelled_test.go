@@ -202,6 +202,27 @@ func genLabelled() []labelled {
 		return g.pick("GOOGLE_CREDENTIALS", "GCP_SA_JSON", "FIREBASE_CONFIG"), `{"type": "service_account", "project_id": "` + g.word() + `-` + g.str(6, digitChars) + `", "private_key_id": "` + g.str(40, hexChars) + `", "private_key": "-----BEGIN PRIVATE KEY-----\n` + base64.StdEncoding.EncodeToString(g.bytes(120)) + `\n-----END PRIVATE KEY-----\n"}`
 	})
 
+	S("more-token-formats", 16, func() (string, string) {
+		switch g.r.IntN(8) {
+		case 0:
+			return g.pick("AZURE_CLIENT_SECRET", "ARM_SECRET", "ENTRA_APP"), g.str(3, alnumChars) + g.str(1, digitChars) + "Q~" + g.str(g.n(31, 34), alnumChars+"_~.-")
+		case 1:
+			return "DOCKER_AUTH_CONFIG", `{"auths":{"registry.example.com":{"auth":"` + base64.StdEncoding.EncodeToString([]byte(g.word()+":"+g.password())) + `"}}}`
+		case 2:
+			return g.pick("DOPPLER_TOKEN", "DOPPLER"), "dp.st." + g.pick("prd.", "dev.") + g.str(43, alnumChars)
+		case 3:
+			return g.pick("NOTION_KEY", "NOTION"), "ntn_" + g.str(46, alnumChars)
+		case 4:
+			return g.pick("TS_AUTHKEY", "TAILSCALE"), "tskey-auth-" + g.str(12, alnumChars) + "-" + g.str(30, alnumChars)
+		case 5:
+			return g.pick("GOOGLE_CLIENT_SECRET", "OIDC_CLIENT"), "GOCSPX-" + g.str(28, alnumChars+"-_")
+		case 6:
+			return g.pick("TEAMS_WEBHOOK", "MS_TEAMS_HOOK"), "https://" + g.word() + ".webhook.office.com/webhookb2/" + g.uuid() + "@" + g.uuid() + "/IncomingWebhook/" + g.str(32, hexChars) + "/" + g.uuid()
+		default:
+			return g.pick("REGISTRY_AUTH", "PIP_EXTRA_INDEX"), `{"username":"` + g.word() + `","password":"` + strings.ReplaceAll(g.password(), `"`, "") + `"}`
+		}
+	})
+
 	// ---- Secrets: by name.
 	S("password-name", 40, func() (string, string) {
 		return g.prefix() + g.pick("DB_PASSWORD", "MYSQL_ROOT_PASSWORD", "PGPASSWORD", "POSTGRES_PASSWORD", "REDIS_PASS", "ADMIN_PWD",
@@ -329,6 +350,22 @@ func genLabelled() []labelled {
 			return g.pick("DATABASE_URL", "REDIS_URL", "AMQP_URL", "API_BASE_URL", "HTTP_PROXY", "CALLBACK_URL", "ELASTICSEARCH_URL"), g.pick("postgres://", "redis://", "amqp://", "https://", "http://") + g.pick("", "app@", "user@") + g.host() + g.pick(":5432/app", "/0", "/", ":8080/v1/callback?state=init&mode=login")
 		default:
 			return g.pick("CACHE_BUSTER", "CSP_NONCE_SEED_LEN", "BUILD_NUMBER", "SHLVL", "PPID_HINT"), g.pick(g.str(16, digitChars), g.str(8, alnumChars), fmt.Sprint(g.n(1, 9999)))
+		}
+	})
+	N("more-look-alikes", 20, func() (string, string) {
+		switch g.r.IntN(6) {
+		case 0:
+			return g.pick("SENTRY_DSN", "NEXT_PUBLIC_SENTRY_DSN"), "https://" + g.str(32, hexChars) + "@o" + g.str(6, digitChars) + ".ingest.sentry.io/" + g.str(7, digitChars)
+		case 1:
+			return "PASSWORD_HASHERS", g.pick("django.contrib.auth.hashers.PBKDF2PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher")
+		case 2:
+			return g.pick("CACHE_KEY", "PARTITION_KEY", "IDEMPOTENCY_KEY", "CACHE_KEY_PREFIX"), g.pick("v1-deps-", "build-", "") + g.str(16, hexChars)
+		case 3:
+			return g.pick("MAX_TOKENS", "LLM_MAX_TOKENS", "OPENAI_MAX_TOKENS", "TOKENS_PER_MINUTE"), fmt.Sprint(g.n(256, 128000))
+		case 4:
+			return g.pick("SECRET_PROVIDER_CLASS", "SECRETS_BACKEND", "TOKEN_VALIDATOR"), g.pick("azure-kv", "vault", "aws-secrets-manager", "jwt.HS256Validator")
+		default:
+			return g.pick("GPG_KEY_ID", "SIGNING_KEY_FINGERPRINT", "SSH_HOST_KEY_ALGORITHMS"), g.pick(g.str(16, upperChars[:6]+digitChars), g.str(40, upperChars[:6]+digitChars), "ssh-ed25519,rsa-sha2-512")
 		}
 	})
 	N("base64-config", 15, func() (string, string) {

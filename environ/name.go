@@ -36,17 +36,22 @@ var metadataWords = map[string]bool{
 	"source": true, "helper": true, "command": true, "cmd": true, "program": true, "prompt": true,
 	"generator": true, "fingerprint": true, "checksum": true, "digest": true,
 	"public": true, "pub": true, "cert": true, "certificate": true, "crt": true,
-	"secretary": true, "tokenizer": true, "tokenizers": true,
+	"secretary": true, "tokenizer": true, "tokenizers": true, "class": true, "classes": true,
+	"hasher": true, "hashers": true, "validator": true, "validators": true, "module": true,
+	"plugin": true, "plugins": true, "strategy": true, "backends": true, "namespace": true,
+	"permissions": true, "permission": true, "role": true, "roles": true, "group": true,
+	"template": true, "schema": true, "mapping": true, "claim": true, "claims": true,
 }
 
 // splitName splits a variable or flag name into lower-case words at
 // non-alphanumeric bytes and camelCase humps: "dbPassword_2" -> db password 2.
 func splitName(name string) []string {
-	var words []string
+	lower := strings.ToLower(name) // one allocation; words are slices of it
+	words := make([]string, 0, 6)
 	start := -1
 	flush := func(end int) {
 		if start >= 0 && end > start {
-			words = append(words, strings.ToLower(name[start:end]))
+			words = append(words, lower[start:end])
 		}
 		start = -1
 	}
@@ -106,7 +111,7 @@ func nameHint(name string) hint {
 		}
 		switch {
 		case strings.Contains(w, "password") || strings.Contains(w, "passwd") ||
-			strings.Contains(w, "passphrase") || w == "pass" || w == "pwd" || w == "pw" ||
+			strings.Contains(w, "passphrase") || strings.Contains(w, "passcode") || w == "pass" || w == "pwd" || w == "pw" ||
 			strings.HasSuffix(w, "pass") && len(w) <= 8 && w != "bypass" && w != "compass" && w != "askpass" ||
 			w == "pin" && (prev == "sim" || prev == "card" || prev == "user"):
 			set(hint{reason: ReasonPassword, strong: true, pw: true})
@@ -120,7 +125,7 @@ func nameHint(name string) hint {
 			set(hint{reason: ReasonAPIKey, strong: true})
 		case strings.Contains(w, "credential") || w == "creds" || w == "cred":
 			set(hint{reason: ReasonCredentials, strong: true})
-		case (w == "key" || strings.HasSuffix(w, "key") && len(w) > 3) && prev != "public" && prev != "pub" && prev != "publishable" &&
+		case (w == "key" || strings.HasSuffix(w, "key") && len(w) > 3) && prev != "public" && prev != "pub" && prev != "publishable" && !notCredentialKey[prev] &&
 			!strings.HasSuffix(w, "monkey") && !strings.HasSuffix(w, "hotkey") && w != "turnkey" && w != "hockey" && w != "jockey" && w != "donkey" && w != "whiskey":
 			if w == "accesskey" || w == "secretkey" || w == "signingkey" || w == "masterkey" ||
 				w == "encryptionkey" || w == "authkey" || w == "sessionkey" || w == "licensekey" ||
@@ -349,4 +354,12 @@ func randomBase64(v string) bool {
 		}
 	}
 	return lower && upper && digit && entropy(v) >= 4.0
+}
+
+// notCredentialKey: KEY after these words is a data key, not a credential
+// (CACHE_KEY, PARTITION_KEY, IDEMPOTENCY_KEY).
+var notCredentialKey = map[string]bool{
+	"cache": true, "partition": true, "sort": true, "routing": true, "primary": true, "foreign": true,
+	"lookup": true, "dedup": true, "idempotency": true, "object": true, "map": true, "hot": true,
+	"gpg": true, "pgp": true, "kms": true, "ssh": true, "host": true,
 }
