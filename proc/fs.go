@@ -298,7 +298,7 @@ func (f *FS) StatLink(name string) (FileID, error) {
 	if !ok {
 		return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
 	}
-	return FileID{Dev: uint64(st.Dev), Ino: st.Ino, Nlink: uint64(st.Nlink), Mode: fileMode(st.Mode)}, nil
+	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Mode: fileMode(uint32(st.Mode))}, nil
 }
 
 func underlying(err error) error {
