@@ -22,9 +22,9 @@ type RenderOptions struct {
 	// Parents shows only the chain of ancestors above the process and then
 	// its whole subtree, like pstree -s PID.
 	Parents bool
-	// Width is where lines are cut, ending with '+': pstree uses $COLUMNS,
-	// else the terminal's width, else 132. Zero means
-	// 132; a negative width never cuts (pstree -l).
+	// Width is the column where lines are cut, ending with '+' (pstree uses
+	// $COLUMNS, else the terminal's width, else 132). Zero means 132; a
+	// negative width never cuts, like pstree -l.
 	Width int
 }
 

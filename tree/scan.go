@@ -76,7 +76,7 @@ func (b *builder) add(st *statFields) *Node {
 		PID:        st.pid,
 		PPID:       st.ppid,
 		Comm:       b.intern(st.comm),
-		State:      st.state,
+		State:      proc.State(st.state),
 		StartTime:  st.startTime,
 		NumThreads: st.numThreads,
 		Kernel:     st.flags&pfKthread != 0,

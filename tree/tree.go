@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"iter"
 	"slices"
+
+	"github.com/procscope/procscope/proc"
 )
 
 // Node is one process in a [Snapshot]. The exported fields are what the scan
@@ -12,12 +14,12 @@ import (
 // modified.
 type Node struct {
 	PID        int
-	PPID       int    // the parent pid from stat, as read (even when that parent is absent)
-	Comm       string // raw bytes of comm, not escaped
-	State      byte   // one-letter scheduling state from stat
-	StartTime  uint64 // clock ticks since boot
-	NumThreads int    // from stat
-	Kernel     bool   // a kernel thread (PF_KTHREAD)
+	PPID       int        // the parent pid from stat, as read (even when that parent is absent)
+	Comm       string     // raw bytes of comm, not escaped
+	State      proc.State // scheduling state from stat
+	StartTime  uint64     // clock ticks since boot
+	NumThreads int        // from stat
+	Kernel     bool       // a kernel thread (PF_KTHREAD)
 	// Orphan is set when PPID is not 0 but the parent is not in the snapshot
 	// (it exited, is hidden, or its pid was reused by a younger process). An
 	// orphan hangs under the snapshot's root process instead.
