@@ -22,7 +22,10 @@ import (
 
 // The test binary re-executes itself as a child with a known comm, argv,
 // working directory and number of threads (see TestMain).
-const childEnv = "PROCSCOPE_PROC_CHILD"
+const (
+	childEnv = "PROCSCOPE_PROC_CHILD"
+	commEnv  = "PROCSCOPE_PROC_COMM" // the comm the child gives itself
+)
 
 func TestMain(m *testing.M) {
 	if threads := os.Getenv(childEnv); threads != "" {
@@ -36,7 +39,11 @@ func TestMain(m *testing.M) {
 // hold a locked goroutine, says "ready" and waits for its stdin to close.
 func runChild(threads string) {
 	n, _ := strconv.Atoi(threads)
-	if err := os.WriteFile("/proc/self/comm", []byte("proc child) x"), 0); err != nil {
+	comm := "proc child) x"
+	if c := os.Getenv(commEnv); c != "" {
+		comm = c
+	}
+	if err := os.WriteFile("/proc/self/comm", []byte(comm), 0); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
@@ -461,5 +468,26 @@ func TestMalformedFiles(t *testing.T) {
 		if !errors.As(err, &pe) || !errors.Is(err, proc.ErrParse) || pe.Path != "5/"+tt.name || pe.Field != tt.field {
 			t.Errorf("%s: error %v; want a ParseError for 5/%s field %s", tt.name, err, tt.name, tt.field)
 		}
+	}
+}
+
+// TestCommEscapes names a child with a newline, a backslash and a tab: stat
+// and comm show the bytes, status escapes them, and all three agree after
+// parsing.
+func TestCommEscapes(t *testing.T) {
+	const comm = "a\nb\\c\td)"
+	t.Setenv(commEnv, comm)
+	cmd := startChild(t, "")
+	p := proc.Default().Process(cmd.Process.Pid)
+	raw, err := p.ReadFile("status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(raw), `Name:	a\nb\\c`) {
+		t.Fatalf("status does not escape the name as expected: %q", raw[:32])
+	}
+	summary := summarize(t, p) // fails unless Comm, Stat.Comm and Status.Name agree
+	if summary.Comm != comm {
+		t.Errorf("Stat().Comm = %q; want %q", summary.Comm, comm)
 	}
 }
