@@ -20,7 +20,7 @@ type FD struct {
 	Path    string     // for File: the path without " (deleted)"
 	Deleted bool       // for File: the file was deleted (always true for a memfd)
 	Inode   uint64     // inode: from the target for sockets and pipes, else from fdinfo or stat; 0 when not read
-	Mode    AccessMode // read, write or both, from the link's own permission bits
+	Mode    AccessMode // read, write or both: from the link's own permission bits, or fdinfo's flags with Options.Info; ModeUnknown with Options.NoMode
 
 	Info   *Info        // fdinfo, when Options.Info is set and it could be read
 	File   *proc.FileID // the file behind the link, when Options.Stat is set and it could be stat'ed
@@ -28,8 +28,9 @@ type FD struct {
 }
 
 // Options selects what [List] reads beyond the link targets. The zero value
-// (or a nil *Options) reads one link per fd, the access mode, and the
-// socket tables of the process's network namespace once.
+// (or a nil *Options) reads each fd's link and the link's mode (readlink
+// and lstat per fd, on a live /proc without any other system call per fd),
+// and the socket tables of the process's network namespace once.
 type Options struct {
 	// Info reads /proc/PID/fdinfo/N for each fd (pos, flags, mnt_id, ino and
 	// the per-kind lines) and fills FD.Info and FD.Inode.
@@ -38,6 +39,10 @@ type Options struct {
 	// link: this can block on a hung network file system). It fills FD.File,
 	// FD.Inode and, for files, the Subtype from the file mode.
 	Stat bool
+	// NoMode skips the lstat of each fd link that gives FD.Mode (about a
+	// third of the default listing's cost); Mode is then ModeUnknown,
+	// unless Info is set, which gives the mode from fdinfo's flags instead.
+	NoMode bool
 	// NoSockets skips reading the net tables; FD.Socket stays nil.
 	NoSockets bool
 	// Sockets shares socket tables between calls (for example across all
@@ -61,10 +66,11 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 	}
 	var fds []FD
 	var err error
+	withMode := !opts.NoMode && !opts.Info
 	if r := rawDir(p.FS()); r != "" {
-		fds, err = listRaw(r, p)
+		fds, err = listRaw(r, p, withMode)
 	} else {
-		fds, err = listFS(p)
+		fds, err = listFS(p, withMode)
 	}
 	if err != nil {
 		return nil, err
@@ -84,6 +90,9 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 				in, err = ParseInfo(b)
 				if err == nil {
 					f.Info = &in
+					if !withMode {
+						f.Mode = in.Flags.AccessMode()
+					}
 					if f.Inode == 0 {
 						f.Inode = in.Ino
 					}
@@ -115,14 +124,22 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 		if c == nil {
 			c = NewSocketCache()
 		}
-		tab, err := c.Table(p)
+		var inodes []uint64
+		for _, f := range fds {
+			if f.Type == Socket {
+				inodes = append(inodes, f.Inode)
+			}
+		}
+		tab, err := c.Lookup(p, inodes)
 		if err != nil {
 			errs = append(errs, err)
 		}
+		socks := make([]SocketInfo, 0, len(inodes)) // one allocation for all
 		for i := range fds {
 			if fds[i].Type == Socket {
 				if s, ok := tab[fds[i].Inode]; ok {
-					fds[i].Socket = &s
+					socks = append(socks, s)
+					fds[i].Socket = &socks[len(socks)-1]
 				}
 			}
 		}
@@ -158,12 +175,17 @@ func withPath(err error, name string) error {
 	return err
 }
 
-// newFD fills an FD from its number, link target and link permission bits.
-func newFD(n int, target string, perm fs.FileMode) FD {
+// newFD fills an FD from its number, link target and link permission bits
+// (when withMode).
+func newFD(n int, target string, perm fs.FileMode, withMode bool) FD {
 	t := ParseTarget(target)
+	mode := ModeUnknown
+	if withMode {
+		mode = modeOfPerm(perm)
+	}
 	return FD{
 		FD: n, Target: target, Type: t.Type, Subtype: t.Subtype,
-		Path: t.Path, Deleted: t.Deleted, Inode: t.Inode, Mode: modeOfPerm(perm),
+		Path: t.Path, Deleted: t.Deleted, Inode: t.Inode, Mode: mode,
 	}
 }
 
@@ -183,7 +205,7 @@ func modeOfPerm(perm fs.FileMode) AccessMode {
 }
 
 // listFS lists fds through the proc.FS methods: any fs.FS tree and captures.
-func listFS(p proc.Process) ([]FD, error) {
+func listFS(p proc.Process, withMode bool) ([]FD, error) {
 	dir := p.Path("fd")
 	ents, err := p.FS().ReadDir(dir)
 	if err != nil {
@@ -204,12 +226,16 @@ func listFS(p proc.Process) ([]FD, error) {
 			return nil, err
 		}
 		var perm fs.FileMode
-		if fi, err := p.FS().Lstat(name); err == nil {
-			perm = fi.Mode().Perm()
-		} else if errors.Is(err, fs.ErrNotExist) {
-			continue
+		if withMode {
+			fi, err := p.FS().Lstat(name)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err == nil {
+				perm = fi.Mode().Perm()
+			}
 		}
-		fds = append(fds, newFD(n, target, perm))
+		fds = append(fds, newFD(n, target, perm, withMode))
 	}
 	slices.SortFunc(fds, func(a, b FD) int { return a.FD - b.FD })
 	return fds, nil
@@ -240,66 +266,95 @@ func Count(p proc.Process) (int, error) {
 
 // SocketCache holds the socket tables of each network namespace seen, keyed
 // by the namespace (the target of /proc/PID/ns/net), so a scan over many
-// processes reads each namespace's tables once. It is safe for concurrent
-// use.
+// processes reads each namespace's tables at most once. Tables are read
+// lazily, in the order of [NetTables], and only until every socket asked
+// for is found: a process with only TCP sockets costs one table. A cache
+// shows each table as it was when first read. It is safe for concurrent use.
 type SocketCache struct {
 	mu   sync.Mutex
 	tabs map[string]*nsTables
 }
 
 type nsTables struct {
-	once sync.Once
+	mu   sync.Mutex
+	next int // index into NetTables of the next table to read
 	tab  map[uint64]SocketInfo
-	err  error
+	errs []error
 }
 
 // NewSocketCache returns an empty cache.
 func NewSocketCache() *SocketCache { return &SocketCache{tabs: map[string]*nsTables{}} }
 
-// Table returns the sockets of p's network namespace by inode, reading
-// /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet,netlink} the first
-// time the namespace is seen. A table that is missing (a protocol not
-// built into the kernel) is skipped; other failures are returned joined
-// with the sockets that could be read.
-func (c *SocketCache) Table(p proc.Process) (map[uint64]SocketInfo, error) {
+func (c *SocketCache) ns(p proc.Process) *nsTables {
 	key, err := p.FS().ReadLink(p.Path("ns", "net"))
 	if err != nil || !strings.HasPrefix(key, "net:[") {
 		// Without the namespace link the tables cannot be shared safely.
 		key = "pid:" + strconv.Itoa(p.PID)
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	t := c.tabs[key]
 	if t == nil {
-		t = &nsTables{}
+		t = &nsTables{tab: map[uint64]SocketInfo{}}
 		c.tabs[key] = t
 	}
-	c.mu.Unlock()
-	t.once.Do(func() { t.tab, t.err = readTables(p) })
-	return t.tab, t.err
+	return t
 }
 
-func readTables(p proc.Process) (map[uint64]SocketInfo, error) {
-	tab := map[uint64]SocketInfo{}
-	var errs []error
-	for _, name := range NetTables {
-		path := p.Path("net", name)
-		b, err := p.FS().ReadFile(path)
-		if err != nil {
-			if !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
-			}
-			continue
+// Lookup returns the entries of the given socket inodes in p's network
+// namespace, reading /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet,
+// netlink} as needed. An inode in none of the tables (a family without a
+// table, such as vsock) is absent from the result. A table that is missing
+// (a protocol not built into the kernel) is skipped; unreadable or
+// malformed tables are reported in the error, joined, alongside the
+// sockets that could be resolved.
+func (c *SocketCache) Lookup(p proc.Process, inodes []uint64) (map[uint64]SocketInfo, error) {
+	t := c.ns(p)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	res := make(map[uint64]SocketInfo, len(inodes))
+	missing := 0
+	for _, ino := range inodes {
+		if s, ok := t.tab[ino]; ok {
+			res[ino] = s
+		} else {
+			missing++
 		}
-		socks, err := ParseNet(name, b)
+	}
+	for missing > 0 && t.next < len(NetTables) {
+		name := NetTables[t.next]
+		t.next++
+		socks, err := readTable(p, name)
 		if err != nil {
-			errs = append(errs, withPath(err, path))
+			t.errs = append(t.errs, err)
 			continue
 		}
 		for _, s := range socks {
 			if s.Inode != 0 { // TIME_WAIT and similar entries have no inode
-				tab[s.Inode] = s
+				t.tab[s.Inode] = s
+			}
+		}
+		missing = 0
+		for _, ino := range inodes {
+			if s, ok := t.tab[ino]; ok {
+				res[ino] = s
+			} else {
+				missing++
 			}
 		}
 	}
-	return tab, errors.Join(errs...)
+	return res, errors.Join(t.errs...)
+}
+
+func readTable(p proc.Process, name string) ([]SocketInfo, error) {
+	path := p.Path("net", name)
+	b, err := p.FS().ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	socks, err := ParseNet(name, b)
+	return socks, withPath(err, path)
 }

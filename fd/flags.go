@@ -18,11 +18,14 @@ const (
 	ReadOnly  AccessMode = 0
 	WriteOnly AccessMode = 1
 	ReadWrite AccessMode = 2
+	// ModeUnknown is the mode of an [FD] listed without reading it
+	// ([Options.NoMode]).
+	ModeUnknown AccessMode = 0xff
 )
 
 // String returns "r", "w" or "u" (lsof's letters for read, write and
-// read-write), or "?" for the invalid value 3 (used by some drivers for
-// ioctl-only opens).
+// read-write), "?" for the value 3 (used for ioctl-only opens) and for an
+// O_PATH fd, and "" for [ModeUnknown].
 func (m AccessMode) String() string {
 	switch m {
 	case ReadOnly:
@@ -31,6 +34,8 @@ func (m AccessMode) String() string {
 		return "w"
 	case ReadWrite:
 		return "u"
+	case ModeUnknown:
+		return ""
 	}
 	return "?"
 }

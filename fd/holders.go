@@ -112,7 +112,7 @@ func (s *holderScan) process(p proc.Process) (Holder, error) {
 		}
 	}
 
-	fds, err := List(p, &Options{NoSockets: true})
+	fds, err := List(p, &Options{NoSockets: true, NoMode: true})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return h, err
@@ -123,13 +123,13 @@ func (s *holderScan) process(p proc.Process) (Holder, error) {
 		if f.Type != File {
 			continue
 		}
-		ok, err := s.matchFD(p, f)
+		ok, mode, err := s.matchFD(p, f)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			keep(err)
 		}
 		if ok {
-			h.FDs = append(h.FDs, HeldFD{FD: f.FD, Mode: f.Mode})
-			if f.Mode == ReadOnly {
+			h.FDs = append(h.FDs, HeldFD{FD: f.FD, Mode: mode})
+			if mode == ReadOnly {
 				acc.f = true
 			} else {
 				acc.F = true
@@ -179,40 +179,46 @@ func (s *holderScan) process(p proc.Process) (Holder, error) {
 	return h, firstErr
 }
 
-func (s *holderScan) matchFD(p proc.Process, f FD) (bool, error) {
-	if !s.byDevIno() {
-		return f.Deleted && f.Path == s.ref.Path, nil
-	}
+// matchFD reports whether fd f of p is the file, and then its access mode
+// (from fdinfo's flags).
+func (s *holderScan) matchFD(p proc.Process, f FD) (bool, AccessMode, error) {
 	name := p.Path("fdinfo", strconv.Itoa(f.FD))
+	if !s.byDevIno() && !(f.Deleted && f.Path == s.ref.Path) {
+		return false, 0, nil
+	}
 	b, err := p.FS().ReadFile(name)
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	in, err := ParseInfo(b)
 	if err != nil {
-		return false, withPath(err, name)
+		return false, 0, withPath(err, name)
+	}
+	mode := in.Flags.AccessMode()
+	if !s.byDevIno() {
+		return true, mode, nil
 	}
 	if in.Ino == 0 {
 		// Kernel before 5.14: no ino line; stat through the link.
 		id, err := p.FS().StatLink(p.Path("fd", strconv.Itoa(f.FD)))
 		if err != nil {
-			return false, err
+			return false, 0, err
 		}
-		return id.Dev == s.ref.Dev && id.Ino == s.ref.Ino, nil
+		return id.Dev == s.ref.Dev && id.Ino == s.ref.Ino, mode, nil
 	}
 	if in.Ino != s.ref.Ino {
-		return false, nil
+		return false, 0, nil
 	}
 	mounts, err := s.mountsOf(p)
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	for _, m := range mounts {
 		if m.ID == in.MntID {
-			return m.Dev == s.ref.Dev, nil
+			return m.Dev == s.ref.Dev, mode, nil
 		}
 	}
-	return false, nil
+	return false, 0, nil
 }
 
 // mountsOf returns p's mountinfo, read once per mount namespace.

@@ -184,13 +184,17 @@ func helperListFD() error {
 // helperMany opens FD_TEST_N fds: files, pipes and TCP pairs mixed.
 func helperMany() error {
 	n, _ := strconv.Atoi(os.Getenv("FD_TEST_N"))
+	// Room for n fds plus stdio and the runtime's own; raising the hard
+	// limit needs root, otherwise the soft limit Go set must do.
+	lim := uint64(n + 64)
+	unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: lim, Max: lim})
 	var keep []any
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	for i := 0; i < n; {
-		switch i % 3 {
+	for i, k := 0, 0; i < n; k++ {
+		switch k % 3 {
 		case 0:
 			f, err := os.Open("/etc/hostname")
 			if err != nil {
