@@ -57,16 +57,20 @@ awk -v o="$ours" -v p="$theirs" -v s="$ps" -v n="$naive" 'BEGIN {
 	printf "ratio examples/pstree / procfs     = %.3f\n", o / n
 }'
 
-# system calls per process, whole program (runtime start-up included)
+# System calls per process, whole program (runtime start-up included). The
+# process count is taken just before and just after each traced run; other
+# users' processes coming and going show up as a spread between the two.
 calls() {
+	local before after
+	before=$(ls /proc | grep -c '^[0-9]')
 	strace -c -f -o "$tmp/strace" "$@" >/dev/null 2>&1
-	awk '$NF == "total" { print $4 }' "$tmp/strace"
+	after=$(ls /proc | grep -c '^[0-9]')
+	awk -v b="$before" -v a="$after" -v name="$1" '$NF == "total" {
+		n = (a + b) / 2
+		printf "%-22s %7d syscalls, %.2f per process (%d..%d processes)\n", name, $4, $4 / n, b, a
+	}' "$tmp/strace"
 }
-nprocs=$(ls /proc | grep -c '^[0-9]')
-for cmd in "$tmp/pstree-go" "pstree -pA"; do
-	c=$(calls $cmd)
-	awk -v c="$c" -v n="$nprocs" -v name="${cmd##*/}" 'BEGIN { printf "%-22s %7d syscalls, %.2f per process (%d processes)\n", name, c, c / n, n }'
-done
-strace -c -f -o "$tmp/strace" "$tmp/pstree-go" >/dev/null 2>&1
+calls "$tmp/pstree-go"
 echo "examples/pstree syscalls by kind:"
-awk '$NF != "total" && $4 ~ /^[0-9]+$/ { printf "  %-16s %7d\n", $NF, $4 }' "$tmp/strace" | sort -k2 -nr | head -8
+awk '$NF != "total" && $4 ~ /^[0-9]+$/ { printf "  %-16s %7d\n", $NF, $4 }' "$tmp/strace" | sort -k2 -nr | head -10
+calls pstree -pA

@@ -9,7 +9,8 @@
 // above its subtree. Lines are cut at $COLUMNS, else the terminal's width,
 // else 132 columns. -json prints the subtree as nested objects
 // {pid, comm, threads: [{tid, comm}], children: [...]}, with each thread's
-// own name. Processes that could not be read are named on stderr.
+// own name. Processes that could not be read are named on stderr. A PID
+// that does not exist is an error (pstree prints nothing and exits 0).
 package main
 
 import (
