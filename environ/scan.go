@@ -87,10 +87,19 @@ func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 		default:
 			res.Scanned++
 		}
-		comm, _ := p.Comm() // best effort: a finding without comm is still a finding
+		// comm is read only for a process with findings: most have none,
+		// and the read costs as much as environ's.
+		comm, commRead := "", false
+		getComm := func() string {
+			if !commRead {
+				comm, _ = p.Comm() // best effort: a finding without comm is still a finding
+				commRead = true
+			}
+			return comm
+		}
 		for i, en := range env.Entries {
 			if r := en.Classify(); r != "" {
-				res.Findings = append(res.Findings, Finding{PID: pid, Comm: comm, Source: SourceEnviron, Index: i, Name: en.Name, Reason: r})
+				res.Findings = append(res.Findings, Finding{PID: pid, Comm: getComm(), Source: SourceEnviron, Index: i, Name: en.Name, Reason: r})
 			}
 		}
 		if opts.SkipCmdline {
@@ -105,7 +114,7 @@ func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 			if name == "" {
 				name = "argv[" + strconv.Itoa(s.Index) + "]"
 			}
-			res.Findings = append(res.Findings, Finding{PID: pid, Comm: comm, Source: SourceCmdline, Index: s.Index, Name: name, Reason: s.Reason})
+			res.Findings = append(res.Findings, Finding{PID: pid, Comm: getComm(), Source: SourceCmdline, Index: s.Index, Name: name, Reason: s.Reason})
 		}
 	}
 	return res, nil
