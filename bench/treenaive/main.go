@@ -1,3 +1,5 @@
+//go:build linux
+
 // Treenaive builds the process tree the naive way, with
 // github.com/prometheus/procfs: AllProcs, then Stat of each, then a map from
 // parent to children. bench/tree.sh times it next to examples/pstree.

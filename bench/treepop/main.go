@@ -1,3 +1,5 @@
+//go:build linux
+
 // Treepop holds a process population still for bench/tree.sh: N
 // multi-threaded processes (this program re-executed, each with extra
 // threads), each the parent of M single-threaded sleeps named through

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Pstree prints the process tree the way psmisc's `pstree -p -A` does, byte
 // for byte, from one scan of /proc (or a capture of it).
 //
