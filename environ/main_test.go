@@ -11,10 +11,20 @@ import (
 // environment variable lets tests start it with an empty environment.
 const helperArg = "environ-test-helper"
 
+// scanArg as os.Args[1] makes the test binary run Scan on /proc, and
+// Read of the pid in os.Args[2], and print what it saw (used to run them as
+// an unprivileged user).
+const scanArg = "environ-test-scan"
+
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == helperArg {
-		io.Copy(io.Discard, os.Stdin)
-		os.Exit(0)
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case helperArg:
+			io.Copy(io.Discard, os.Stdin)
+			os.Exit(0)
+		case scanArg:
+			os.Exit(scanHelper(os.Args[2:]))
+		}
 	}
 	os.Exit(m.Run())
 }
