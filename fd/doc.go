@@ -1,0 +1,65 @@
+// Package fd lists the open files of a process from /proc: each fd with its
+// raw link target and kind, its fdinfo parsed into numbers, sockets resolved
+// to addresses in the process's own network namespace, and who holds a given
+// file open.
+//
+// The main entry points are [List] (one process's fds), [Count] (how many,
+// without listing them), [Holders] and [HoldersOf] (every process holding a
+// file, like fuser), and the pure parsers [ParseInfo], [ParseNet] and
+// [ParseTarget]. [Entries] converts a listing into the JSON form that lsfd
+// and inspect print.
+//
+// # Files read
+//
+// For process PID, relative to the [proc.FS] root:
+//
+//   - PID/fd/N links (readlink and, unless [Options.NoMode], lstat for the
+//     access mode); PID/fd itself is stat'ed by [Count]
+//   - PID/fdinfo/N with [Options.Info], and by [Holders] for files
+//   - PID/ns/net, to key socket tables by network namespace, then
+//     PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet,netlink}, each at most
+//     once per namespace per [SocketCache], stopping as soon as every socket
+//     is found
+//   - with [Options.Stat], the file behind each PID/fd/N link
+//     ([proc.FS.StatLink])
+//   - for [Holders]: PID/ns/mnt, PID/mountinfo (once per mount namespace),
+//     PID/maps, PID/exe, PID/cwd, PID/root and PID/comm
+//
+// On the live /proc ([proc.FS.Dir] is a mounted proc file system) the fd
+// directory is read with getdents64, readlinkat and fstatat on one directory
+// fd with reused buffers, split across CPUs for large processes. Any other
+// tree (a capture, an [io/fs.FS]) is read through the [proc.FS] methods, and
+// both give the same result.
+//
+// # Errors
+//
+// Errors are tested with [errors.Is]:
+//
+//   - [io/fs.ErrNotExist]: the process does not exist or exited ([proc.ErrGone]
+//     also matches when the kernel said ESRCH)
+//   - [io/fs.ErrPermission]: the fd directory (or fdinfo, maps) may not be
+//     read, e.g. another user's process
+//   - [proc.ErrParse]: a malformed fdinfo, net table or mountinfo; the
+//     error is a [*proc.ParseError] naming the file and the line
+//
+// [List] returns what it could read together with the joined errors of the
+// parts it could not (an unreadable fdinfo keeps its entry with a nil Info;
+// a malformed net table leaves those sockets unresolved).
+//
+// # Races
+//
+// Processes open and close fds while they are listed. An fd closed between
+// reading the directory and reading its link is left out without error; a
+// process that exits mid-listing gives an error matching fs.ErrNotExist. In
+// a [Holders] scan, processes that exit are skipped and processes that
+// cannot be read are counted in [HolderScan].Unreadable, never fatal.
+//
+// # Kernel versions
+//
+// fdinfo has ino since Linux 5.14 (older kernels make [Holders] stat the fd
+// link instead); [Count] takes one stat on Linux 6.2 and later, where the
+// size of /proc/PID/fd is the number of open fds, and counts directory
+// entries before. Open-flag bit values are those of the architecture the
+// program is built for (amd64 and arm64 differ for O_DIRECT, O_LARGEFILE,
+// O_DIRECTORY and O_NOFOLLOW).
+package fd
