@@ -64,3 +64,29 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func FuzzClassifyArgs(f *testing.F) {
+	f.Add("mysql\x00-pS3cret\x00--password=x\x00--token\x00abcdefgh12345678")
+	f.Add("curl\x00-u\x00a:b\x00https://u:p@h/")
+	f.Add("env\x00API_KEY=0123456789abcdef0123\x00-p")
+	f.Fuzz(func(t *testing.T, cmdline string) {
+		args := bytes.Split([]byte(cmdline), []byte{0})
+		sargs := make([]string, len(args))
+		for i, a := range args {
+			sargs[i] = string(a)
+		}
+		found := ClassifyArgs(sargs)
+		red := RedactArgs(sargs)
+		if len(red) != len(sargs) {
+			t.Fatalf("RedactArgs changed the argument count: %d -> %d", len(sargs), len(red))
+		}
+		for _, s := range found {
+			if s.Index < 1 || s.Index >= len(sargs) || s.Reason == "" {
+				t.Fatalf("bad finding %+v for %q", s, sargs)
+			}
+			if red[s.Index] == sargs[s.Index] {
+				t.Fatalf("argument %d %q not redacted", s.Index, sargs[s.Index])
+			}
+		}
+	})
+}
