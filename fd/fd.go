@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/procscope/procscope/proc"
 )
@@ -24,7 +25,7 @@ type FD struct {
 
 	Info   *Info        // fdinfo, when Options.Info is set and it could be read
 	File   *proc.FileID // the file behind the link, when Options.Stat is set and it could be stat'ed
-	Socket *SocketInfo  // the socket's entry in the process's own network namespace; nil if not a socket or not found
+	Socket *SocketInfo  // the socket's entry in the process's own network namespace (shared, read-only); nil if not a socket or not found
 }
 
 // Options selects what [List] reads beyond the link targets. The zero value
@@ -67,35 +68,44 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 	var fds []FD
 	var err error
 	withMode := !opts.NoMode && !opts.Info
+	cache := opts.Sockets
+	if cache == nil {
+		cache = NewSocketCache()
+	}
+	var errs []error
+	infoDone := false // fdinfo already read by the raw path
+	var stopPrefetch atomic.Bool
+	defer stopPrefetch.Store(true)
 	if r := rawDir(p.FS()); r != "" {
-		fds, err = listRaw(r, p, withMode)
+		if n, ok, _ := countRaw(r, p); ok && n >= parallelMin && !opts.NoSockets {
+			// A large process: read the socket tables on another CPU
+			// while the links are read.
+			go cache.ns(p).prefetch(p, &stopPrefetch)
+		}
+		var infoErrs []error
+		fds, infoErrs, err = listRaw(r, p, withMode, opts.Info)
+		errs = infoErrs
+		infoDone = true
 	} else {
 		fds, err = listFS(p, withMode)
 	}
 	if err != nil {
 		return nil, err
 	}
-	var errs []error
 	needSock := false
 	for i := range fds {
 		f := &fds[i]
 		if f.Type == Socket {
 			needSock = true
 		}
-		if opts.Info {
+		if opts.Info && !infoDone {
 			name := p.Path("fdinfo", strconv.Itoa(f.FD))
 			b, err := p.FS().ReadFile(name)
 			if err == nil {
 				var in Info
 				in, err = ParseInfo(b)
 				if err == nil {
-					f.Info = &in
-					if !withMode {
-						f.Mode = in.Flags.AccessMode()
-					}
-					if f.Inode == 0 {
-						f.Inode = in.Ino
-					}
+					f.setInfo(in, withMode)
 				} else {
 					err = withPath(err, name)
 				}
@@ -120,10 +130,7 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 		}
 	}
 	if needSock && !opts.NoSockets {
-		c := opts.Sockets
-		if c == nil {
-			c = NewSocketCache()
-		}
+		c := cache
 		var inodes []uint64
 		for _, f := range fds {
 			if f.Type == Socket {
@@ -134,17 +141,25 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 		if err != nil {
 			errs = append(errs, err)
 		}
-		socks := make([]SocketInfo, 0, len(inodes)) // one allocation for all
 		for i := range fds {
 			if fds[i].Type == Socket {
-				if s, ok := tab[fds[i].Inode]; ok {
-					socks = append(socks, s)
-					fds[i].Socket = &socks[len(socks)-1]
-				}
+				fds[i].Socket = tab[fds[i].Inode] // nil when not found
 			}
 		}
 	}
 	return fds, errors.Join(errs...)
+}
+
+// setInfo attaches fdinfo to f, taking the mode and inode from it when the
+// listing did not give them.
+func (f *FD) setInfo(in Info, withMode bool) {
+	f.Info = &in
+	if !withMode {
+		f.Mode = in.Flags.AccessMode()
+	}
+	if f.Inode == 0 {
+		f.Inode = in.Ino
+	}
 }
 
 func subtypeOfMode(m fs.FileMode) string {
@@ -278,12 +293,42 @@ type SocketCache struct {
 type nsTables struct {
 	mu   sync.Mutex
 	next int // index into NetTables of the next table to read
-	tab  map[uint64]SocketInfo
+	tab  map[uint64]*SocketInfo // pointers into the parsed tables
 	errs []error
 }
 
 // NewSocketCache returns an empty cache.
 func NewSocketCache() *SocketCache { return &SocketCache{tabs: map[string]*nsTables{}} }
+
+// prefetch reads the namespace's tables in order until stop is set or all
+// are read.
+func (t *nsTables) prefetch(p proc.Process, stop *atomic.Bool) {
+	for !stop.Load() {
+		t.mu.Lock()
+		if t.next >= len(NetTables) {
+			t.mu.Unlock()
+			return
+		}
+		t.readNext(p)
+		t.mu.Unlock()
+	}
+}
+
+// readNext reads the next table; t.mu is held.
+func (t *nsTables) readNext(p proc.Process) {
+	name := NetTables[t.next]
+	t.next++
+	socks, err := readTable(p, name)
+	if err != nil {
+		t.errs = append(t.errs, err)
+		return
+	}
+	for i := range socks {
+		if socks[i].Inode != 0 { // TIME_WAIT and similar entries have no inode
+			t.tab[socks[i].Inode] = &socks[i]
+		}
+	}
+}
 
 func (c *SocketCache) ns(p proc.Process) *nsTables {
 	key, err := p.FS().ReadLink(p.Path("ns", "net"))
@@ -295,24 +340,24 @@ func (c *SocketCache) ns(p proc.Process) *nsTables {
 	defer c.mu.Unlock()
 	t := c.tabs[key]
 	if t == nil {
-		t = &nsTables{tab: map[uint64]SocketInfo{}}
+		t = &nsTables{tab: map[uint64]*SocketInfo{}}
 		c.tabs[key] = t
 	}
 	return t
 }
 
 // Lookup returns the entries of the given socket inodes in p's network
-// namespace, reading /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet,
+// namespace (shared with the cache: treat them as read-only), reading /proc/PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet,
 // netlink} as needed. An inode in none of the tables (a family without a
 // table, such as vsock) is absent from the result. A table that is missing
 // (a protocol not built into the kernel) is skipped; unreadable or
 // malformed tables are reported in the error, joined, alongside the
 // sockets that could be resolved.
-func (c *SocketCache) Lookup(p proc.Process, inodes []uint64) (map[uint64]SocketInfo, error) {
+func (c *SocketCache) Lookup(p proc.Process, inodes []uint64) (map[uint64]*SocketInfo, error) {
 	t := c.ns(p)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	res := make(map[uint64]SocketInfo, len(inodes))
+	res := make(map[uint64]*SocketInfo, len(inodes))
 	missing := 0
 	for _, ino := range inodes {
 		if s, ok := t.tab[ino]; ok {
@@ -322,18 +367,7 @@ func (c *SocketCache) Lookup(p proc.Process, inodes []uint64) (map[uint64]Socket
 		}
 	}
 	for missing > 0 && t.next < len(NetTables) {
-		name := NetTables[t.next]
-		t.next++
-		socks, err := readTable(p, name)
-		if err != nil {
-			t.errs = append(t.errs, err)
-			continue
-		}
-		for _, s := range socks {
-			if s.Inode != 0 { // TIME_WAIT and similar entries have no inode
-				t.tab[s.Inode] = s
-			}
-		}
+		t.readNext(p)
 		missing = 0
 		for _, ino := range inodes {
 			if s, ok := t.tab[ino]; ok {

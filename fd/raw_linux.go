@@ -52,34 +52,49 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }
 // so a process with tens of thousands of fds lists faster on all CPUs.
 const parallelMin = 4096
 
-func listRaw(dir string, p proc.Process, withMode bool) ([]FD, error) {
+// listRaw lists the fds; with withInfo it also reads and parses each
+// fdinfo (with openat on one fdinfo directory fd and a reused buffer),
+// returning the per-fd fdinfo failures in infoErrs.
+func listRaw(dir string, p proc.Process, withMode, withInfo bool) (fds []FD, infoErrs []error, err error) {
 	fdDir := dir + "/" + p.Path("fd")
 	dfd, err := unix.Open(fdDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		// Let proc.FS produce its normalised error (ESRCH -> ErrGone, ...).
 		if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
-			return nil, ferr
+			return nil, nil, ferr
 		}
-		return nil, &fs.PathError{Op: "open", Path: p.Path("fd"), Err: err}
+		return nil, nil, &fs.PathError{Op: "open", Path: p.Path("fd"), Err: err}
 	}
 	defer unix.Close(dfd)
+	infoDfd := -1
+	if withInfo {
+		infoDfd, err = unix.Open(dir+"/"+p.Path("fdinfo"), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			// Every entry keeps a nil Info; say why once.
+			infoErrs = append(infoErrs, &fs.PathError{Op: "open", Path: p.Path("fdinfo"), Err: err})
+			withInfo = false
+		} else {
+			defer unix.Close(infoDfd)
+		}
+	}
 
 	nums, err := readFDNums(dfd)
 	if err != nil {
 		if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
-			return nil, ferr
+			return nil, nil, ferr
 		}
-		return nil, &fs.PathError{Op: "getdents", Path: p.Path("fd"), Err: err}
+		return nil, nil, &fs.PathError{Op: "getdents", Path: p.Path("fd"), Err: err}
 	}
 	slices.Sort(nums) // the kernel gives numeric order already; this is cheap then
 
-	fds := make([]FD, len(nums))
+	fds = make([]FD, len(nums))
 	ok := make([]bool, len(nums))
 	workers := 1
 	if len(nums) >= parallelMin {
 		workers = min(runtime.GOMAXPROCS(0), len(nums)/(parallelMin/2))
 	}
 	errs := make([]error, workers)
+	perFD := make([][]error, workers)
 	var wg sync.WaitGroup
 	chunk := (len(nums) + workers - 1) / workers
 	for w := range workers {
@@ -87,14 +102,35 @@ func listRaw(dir string, p proc.Process, withMode bool) ([]FD, error) {
 		work := func() {
 			var lbuf [4096]byte // PATH_MAX: readlink of an fd never returns more
 			var st unix.Stat_t
+			var ibuf []byte
 			for i := lo; i < hi; i++ {
 				target, perm, found, err := readEntry(dfd, nums[i], lbuf[:], &st, withMode)
 				if err != nil {
 					errs[w] = &fs.PathError{Op: "readlink", Path: p.Path("fd", strconv.Itoa(nums[i])), Err: err}
 					return
 				}
-				if found {
-					fds[i], ok[i] = newFD(nums[i], target, perm, withMode), true
+				if !found {
+					continue
+				}
+				fds[i], ok[i] = newFD(nums[i], target, perm, withMode), true
+				if withInfo {
+					var b []byte
+					b, ibuf, err = readAt(infoDfd, nums[i], ibuf)
+					if err == nil {
+						var in Info
+						if in, err = ParseInfo(b); err == nil {
+							fds[i].setInfo(in, withMode)
+						} else {
+							err = withPath(err, p.Path("fdinfo", strconv.Itoa(nums[i])))
+						}
+					} else if err != unix.ENOENT && err != unix.ESRCH {
+						err = &fs.PathError{Op: "read", Path: p.Path("fdinfo", strconv.Itoa(nums[i])), Err: err}
+					} else {
+						err = nil // closed meanwhile: the entry stays, without Info
+					}
+					if err != nil {
+						perFD[w] = append(perFD[w], err)
+					}
 				}
 			}
 		}
@@ -107,7 +143,7 @@ func listRaw(dir string, p proc.Process, withMode bool) ([]FD, error) {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n := 0
 	for i := range fds {
@@ -116,7 +152,44 @@ func listRaw(dir string, p proc.Process, withMode bool) ([]FD, error) {
 			n++
 		}
 	}
-	return fds[:n], nil
+	for _, e := range perFD {
+		infoErrs = append(infoErrs, e...)
+	}
+	return fds[:n], infoErrs, nil
+}
+
+// readAt reads the whole file num (a decimal name) in directory dfd into
+// buf, growing it as needed, and returns the content and the buffer.
+func readAt(dfd, num int, buf []byte) ([]byte, []byte, error) {
+	var nameBuf [24]byte
+	cname := strconv.AppendInt(nameBuf[:0], int64(num), 10)
+	cname = append(cname, 0)
+	r, _, e := unix.Syscall6(unix.SYS_OPENAT, uintptr(dfd), uintptr(unsafe.Pointer(&cname[0])), unix.O_RDONLY|unix.O_CLOEXEC, 0, 0, 0)
+	if e != 0 {
+		return nil, buf, e
+	}
+	fd := int(r)
+	defer unix.Close(fd)
+	if cap(buf) == 0 {
+		buf = make([]byte, 0, 4096)
+	}
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, cap(buf))
+		}
+		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, buf, err
+		}
+		if n == 0 {
+			return buf, buf, nil
+		}
+		buf = buf[:len(buf)+n]
+	}
 }
 
 // readFDNums reads the fd numbers of an open /proc/PID/fd with getdents64.

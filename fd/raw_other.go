@@ -12,10 +12,12 @@ import (
 // Off Linux there is no proc file system to take the raw path on.
 func rawDir(*proc.FS) string { return "" }
 
-func listRaw(string, proc.Process, bool) ([]FD, error) { panic("unreachable") }
+func listRaw(string, proc.Process, bool, bool) ([]FD, []error, error) { panic("unreachable") }
 
 func countRaw(string, proc.Process) (int, bool, error) { return 0, false, nil }
 
 func statPath(path string) (uint64, uint64, error) {
 	return 0, 0, &fs.PathError{Op: "stat", Path: path, Err: errors.ErrUnsupported}
 }
+
+const parallelMin = 4096
