@@ -292,7 +292,7 @@ type SocketCache struct {
 
 type nsTables struct {
 	mu   sync.Mutex
-	next int // index into NetTables of the next table to read
+	next int                    // index into NetTables of the next table to read
 	tab  map[uint64]*SocketInfo // pointers into the parsed tables
 	errs []error
 }
