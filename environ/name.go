@@ -112,7 +112,7 @@ func nameHint(name string) hint {
 		switch {
 		case strings.Contains(w, "password") || strings.Contains(w, "passwd") ||
 			strings.Contains(w, "passphrase") || strings.Contains(w, "passcode") || w == "pass" || w == "pwd" || w == "pw" ||
-			strings.HasSuffix(w, "pass") && len(w) <= 8 && w != "bypass" && w != "compass" && w != "askpass" ||
+			strings.HasSuffix(w, "pass") && len(w) <= 12 && w != "bypass" && w != "trespass" && w != "overpass" && w != "underpass" && w != "compass" && w != "askpass" ||
 			w == "pin" && (prev == "sim" || prev == "card" || prev == "user"):
 			set(hint{reason: ReasonPassword, strong: true, pw: true})
 		case strings.Contains(w, "privatekey") || w == "private" && (next == "key" || next == "pem"):
@@ -361,5 +361,5 @@ func randomBase64(v string) bool {
 var notCredentialKey = map[string]bool{
 	"cache": true, "partition": true, "sort": true, "routing": true, "primary": true, "foreign": true,
 	"lookup": true, "dedup": true, "idempotency": true, "object": true, "map": true, "hot": true,
-	"gpg": true, "pgp": true, "kms": true, "ssh": true, "host": true,
+	"gpg": true, "pgp": true, "kms": true, "ssh": true, "host": true, "site": true,
 }

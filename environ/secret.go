@@ -530,6 +530,10 @@ var secretKeys = map[string]bool{
 	"clientsecret": true, "client_secret": true, "secret": true,
 	"access_token": true, "accesstoken": true, "api_key": true, "apikey": true,
 	"token": true, "auth_token": true, "sig": true, "x-amz-signature": true,
+	// HTTP headers as OTEL_EXPORTER_OTLP_HEADERS writes them: key=value,...
+	"api-key": true, "x-api-key": true, "authorization": true, "x-auth-token": true,
+	"private-token": true, "auth-token": true, "x-access-token": true, "secret_key": true,
+	"secret-key": true, "secretkey": true, "dd-api-key": true, "x-honeycomb-team": true,
 }
 
 // connectionString looks for key=value fields naming a password in v,
