@@ -46,6 +46,50 @@ var helpers = map[string]func() error{
 	"netns":  helperNetns,
 	"listfd": helperListFD,
 	"many":   helperMany,
+	"bind":   helperBind,
+	"churn":  helperChurn,
+}
+
+// helperBind runs in a mount namespace of its own (CLONE_NEWNS): it bind
+// mounts FD_TEST_DIR/src on FD_TEST_DIR/dst, opens dst/file through the bind
+// mount, and renames itself to a comm holding ") (".
+func helperBind() error {
+	dir := os.Getenv("FD_TEST_DIR")
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return err
+	}
+	if err := unix.Mount(filepath.Join(dir, "src"), filepath.Join(dir, "dst"), "", unix.MS_BIND, ""); err != nil {
+		return err
+	}
+	f, err := os.Open(filepath.Join(dir, "dst", "file"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile("/proc/self/comm", []byte("b) (x"), 0); err != nil {
+		return err
+	}
+	runtime.KeepAlive(f)
+	return waitStdin(report{"file": int(f.Fd())})
+}
+
+// helperChurn opens and closes files as fast as it can.
+func helperChurn() error {
+	go func() {
+		for {
+			var fs []*os.File
+			for range 200 {
+				f, err := os.Open("/dev/null")
+				if err != nil {
+					break
+				}
+				fs = append(fs, f)
+			}
+			for _, f := range fs {
+				f.Close()
+			}
+		}
+	}()
+	return waitStdin(report{})
 }
 
 // report is what a helper prints: fd numbers by kind plus extra facts.
@@ -620,6 +664,67 @@ func TestListNetns(t *testing.T) {
 	}
 	if len(cache.tabs) != 2 {
 		t.Errorf("cache holds %d namespaces, want 2", len(cache.tabs))
+	}
+}
+
+// TestHoldersBindMount finds a file opened through a bind mount in another
+// mount namespace by device and inode, though its link text differs.
+func TestHoldersBindMount(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root for CLONE_NEWNS and mount")
+	}
+	dir := t.TempDir()
+	for _, d := range []string{"src", "dst"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "src", "file")
+	if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pid, r := startHelper(t, "bind", []string{"FD_TEST_DIR=" + dir}, &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS})
+	link, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, r["file"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if link == path {
+		t.Fatalf("link %q is the plain path; the bind mount did not take", link)
+	}
+	res, err := Holders(proc.Default(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *Holder
+	for i := range res.Holders {
+		if res.Holders[i].PID == pid {
+			got = &res.Holders[i]
+		}
+	}
+	want := &Holder{PID: pid, Comm: "b) (x", FDs: []HeldFD{{r["file"], ReadOnly}}, Access: "f"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("holder through bind mount %q (-want +got):\n%s", link, diff)
+	}
+}
+
+// TestListChurn lists a process that opens and closes fds all the time:
+// closed fds drop out, no error.
+func TestListChurn(t *testing.T) {
+	pid, _ := startHelper(t, "churn", nil, nil)
+	p := proc.Default().Process(pid)
+	for range 50 {
+		fds, err := List(p, &Options{Info: true, Stat: true})
+		if err != nil {
+			t.Fatalf("List during churn: %v", err)
+		}
+		for _, f := range fds {
+			if f.Target == "" {
+				t.Fatalf("fd %d with empty target", f.FD)
+			}
+		}
+		if _, err := List(proc.New(os.DirFS("/proc")).Process(pid), nil); err != nil {
+			t.Fatalf("List(fs.FS) during churn: %v", err)
+		}
 	}
 }
 
