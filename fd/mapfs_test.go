@@ -1,0 +1,109 @@
+package fd
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/procscope/procscope/proc"
+)
+
+func link(target string, perm fs.FileMode) *fstest.MapFile {
+	return &fstest.MapFile{Data: []byte(target), Mode: fs.ModeSymlink | perm}
+}
+
+// TestListPartial: an unreadable or malformed fdinfo keeps its entry, a
+// malformed net table is named with its line, and the listing stays usable.
+func TestListPartial(t *testing.T) {
+	fsys := proc.New(fstest.MapFS{
+		"1/fd/0":      link("/a", 0o400),
+		"1/fd/1":      link("socket:[5]", 0o600),
+		"1/fd/2":      link("/b (deleted)", 0o200),
+		"1/fd/10":     link("pipe:[3]", 0o200),
+		"1/fdinfo/0":  {Data: []byte("pos:\t0\nflags:\t0100000\nmnt_id:\t1\nino:\t7\n")},
+		"1/fdinfo/1":  {Data: []byte("pos:\tbad\nflags:\t02\n")},
+		"1/fdinfo/10": {Data: []byte("pos:\t0\nflags:\t01\nmnt_id:\t2\nino:\t3\n")},
+		"1/net/tcp":   {Data: []byte("header\n   0: 0100007F:0050 00000000:0000 0A 0:0 0:0 0 0 0 9\n   1: junk\n")},
+		"1/net/unix":  {Data: []byte("Num RefCount Protocol Flags Type St Inode Path\n0000000000000000: 00000002 00000000 00010000 0001 01 5 /run/x y\n")},
+	})
+	fds, err := List(fsys.Process(1), &Options{Info: true})
+	if len(fds) != 4 {
+		t.Fatalf("List = %d entries, %v; want 4", len(fds), err)
+	}
+	for i, want := range []int{0, 1, 2, 10} {
+		if fds[i].FD != want {
+			t.Errorf("entry %d is fd %d, want %d (numeric order)", i, fds[i].FD, want)
+		}
+	}
+	if err == nil || !errors.Is(err, proc.ErrParse) {
+		t.Fatalf("error %v, want parse errors", err)
+	}
+	for _, want := range []string{"1/fdinfo/1: line 1: pos", "1/net/tcp: line 3: local_address"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "fdinfo/2") {
+		t.Errorf("a missing fdinfo (fd closed) is not an error: %v", err)
+	}
+	if fds[0].Info == nil || fds[0].Inode != 7 || fds[0].Mode != ReadOnly {
+		t.Errorf("fd 0: %+v", fds[0])
+	}
+	if fds[1].Info != nil || fds[1].Socket == nil || fds[1].Socket.Path != "/run/x y" {
+		t.Errorf("fd 1: info %+v socket %+v; want no info, unix socket /run/x y", fds[1].Info, fds[1].Socket)
+	}
+	if fds[2].Info != nil || !fds[2].Deleted || fds[2].Path != "/b" || fds[2].Mode != ModeUnknown {
+		t.Errorf("fd 2: %+v", fds[2])
+	}
+	if fds[3].Mode != WriteOnly || fds[3].Inode != 3 {
+		t.Errorf("fd 10: %+v", fds[3])
+	}
+}
+
+func TestListErrors(t *testing.T) {
+	fsys := proc.New(fstest.MapFS{"1/stat": {Data: []byte("1 (x) S")}})
+	if _, err := List(fsys.Process(1), nil); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("List without fd dir: %v, want fs.ErrNotExist", err)
+	}
+	if _, err := List(fsys.Process(2), nil); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("List of missing pid: %v, want fs.ErrNotExist", err)
+	}
+	if _, err := Count(fsys.Process(2)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Count of missing pid: %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestParseMountInfo(t *testing.T) {
+	ms, err := parseMountInfo([]byte("22 1 8:1 / / rw shared:1 - ext4 /dev/sda1 rw\n" +
+		"30 22 0:5 /x /mnt/a\\040b rw - tmpfs tmpfs rw\n" +
+		"31 22 259:3 / /big rw - xfs /dev/nvme0n1p3 rw\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Mount{
+		{ID: 22, Dev: mkdev(8, 1), MountPoint: "/", FSType: "ext4"},
+		{ID: 30, Dev: mkdev(0, 5), MountPoint: "/mnt/a b", FSType: "tmpfs"},
+		{ID: 31, Dev: 259<<8 | 3, MountPoint: "/big", FSType: "xfs"},
+	}
+	if len(ms) != len(want) {
+		t.Fatalf("got %+v", ms)
+	}
+	for i := range want {
+		if ms[i] != want[i] {
+			t.Errorf("mount %d = %+v, want %+v", i, ms[i], want[i])
+		}
+	}
+	if _, err := parseMountInfo([]byte("22 1 8:1 / / rw - ext4 x rw\nx 1 8:1 / / rw - ext4 x rw\n")); err == nil || !strings.Contains(err.Error(), "line 2: mount ID") {
+		t.Errorf("malformed mountinfo: %v", err)
+	}
+	// glibc's makedev: minor's low byte, major's low 12 bits, minor's
+	// upper bits, major's upper bits.
+	if got := mkdev(0x123, 0x45678); got != 0x45612378 {
+		t.Errorf("mkdev(0x123, 0x45678) = %#x, want 0x45612378", got)
+	}
+	if got := mkdev(0x12345, 1); got != 0x12_0000_0003_4501 {
+		t.Errorf("mkdev(0x12345, 1) = %#x", got)
+	}
+}
