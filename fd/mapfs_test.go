@@ -103,7 +103,7 @@ func TestParseMountInfo(t *testing.T) {
 	if got := mkdev(0x123, 0x45678); got != 0x45612378 {
 		t.Errorf("mkdev(0x123, 0x45678) = %#x, want 0x45612378", got)
 	}
-	if got := mkdev(0x12345, 1); got != 0x12_0000_0003_4501 {
+	if got := mkdev(0x12345, 1); got != 0x1200000034501 {
 		t.Errorf("mkdev(0x12345, 1) = %#x", got)
 	}
 }
