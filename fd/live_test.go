@@ -48,6 +48,11 @@ var helpers = map[string]func() error{
 	"many":   helperMany,
 	"bind":   helperBind,
 	"churn":  helperChurn,
+	"holders": func() error {
+		res, err := Holders(proc.Default(), "/")
+		fmt.Println(len(res.Holders) > 0, len(res.Unreadable) > 0, err)
+		return nil
+	},
 }
 
 // helperBind runs in a mount namespace of its own (CLONE_NEWNS): it bind
@@ -761,6 +766,46 @@ func TestListPermission(t *testing.T) {
 	if got := strings.TrimSpace(string(out)); got != "permission" {
 		t.Errorf("List as uid 65534 of a root process: %q, want permission", got)
 	}
+
+	// A holders scan as uid 65534 counts root's processes as unreadable
+	// and still finds holders of / (every process's root directory).
+	cmd = exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", exe)
+	cmd.Env = append(os.Environ(), "FD_TEST_HELPER=holders")
+	out, err = cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("holders as uid 65534: %v: %s", err, out)
+	}
+	if got := strings.TrimSpace(string(out)); got != "true true <nil>" {
+		t.Errorf("Holders as uid 65534: %q, want holders found, unreadable counted, no error", got)
+	}
+}
+
+// TestListNonUTF8 lists a file whose name is not UTF-8: the target keeps
+// its bytes and the JSON entry carries them in target_bytes.
+func TestListNonUTF8(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "bad\xff\xfename")
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fds, err := List(proc.Default().Process(os.Getpid()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range fds {
+		if x.FD == int(f.Fd()) {
+			if x.Target != name || x.Path != name {
+				t.Errorf("target %q path %q, want %q", x.Target, x.Path, name)
+			}
+			e := NewEntry(x)
+			if string(e.TargetBytes) != name {
+				t.Errorf("TargetBytes %q, want %q", e.TargetBytes, name)
+			}
+			return
+		}
+	}
+	t.Errorf("fd %d not listed", f.Fd())
 }
 
 func TestMkdevMatchesUnix(t *testing.T) {
