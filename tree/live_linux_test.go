@@ -4,6 +4,8 @@ package tree_test
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"strconv"
@@ -173,3 +175,28 @@ func TestLiveSubtreeQueries(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestReadAncestors(t *testing.T) {
+	root := startTree(t, testTree)
+	s, err := tree.Scan(proc.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range s.Node(root).Walk() {
+		want, _ := s.Ancestors(n.PID)
+		got, err := tree.ReadAncestors(proc.Default(), n.PID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("ReadAncestors(%d) (-Snapshot.Ancestors +got):\n%s", n.PID, diff)
+		}
+	}
+	if _, err := tree.ReadAncestors(proc.Default(), 1<<22+1); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadAncestors(absent) error = %v, want fs.ErrNotExist", err)
+	}
+	a, err := tree.ReadAncestors(proc.Default(), 1)
+	if err != nil || len(a) != 0 || a == nil {
+		t.Errorf("ReadAncestors(1) = %#v, %v; want an empty list", a, err)
+	}
+}

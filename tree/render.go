@@ -49,7 +49,8 @@ type rnode struct {
 
 // Render writes the subtree of pid the way psmisc 23.6's pstree does (see
 // [RenderOptions]), byte for byte. Pid 0 renders the processes whose PPID is
-// 0 under a "?" line, as pstree does. A snapshot taken without threads shows
+// 0 under a "?" line, as pstree does; when pid 1 is hidden (a /proc mounted
+// with hidepid), pid 1 renders the orphans under "?(1)", as pstree does. A snapshot taken without threads shows
 // none. It returns an error wrapping [fs.ErrNotExist] when pid is not in
 // the snapshot, or the writer's error.
 func (s *Snapshot) Render(w io.Writer, pid int, opts *RenderOptions) error {
@@ -66,6 +67,20 @@ func (s *Snapshot) Render(w io.Writer, pid int, opts *RenderOptions) error {
 				top.children = append(top.children, s.rtree(r, &o))
 			}
 		}
+		sortR(top.children)
+	case pid == 1 && n == nil && !o.Parents:
+		// Pid 1 is hidden (hidepid): pstree makes a "?(1)" root for the
+		// orphans.
+		var orphans []*Node
+		for _, r := range s.roots {
+			if r.Orphan {
+				orphans = append(orphans, r)
+			}
+		}
+		if len(orphans) == 0 {
+			return fmt.Errorf("tree: render pid %d: %w", pid, fs.ErrNotExist)
+		}
+		top = &rnode{label: "?", pid: 1, children: s.standIns(orphans, &o)}
 		sortR(top.children)
 	case n == nil:
 		return fmt.Errorf("tree: render pid %d: %w", pid, fs.ErrNotExist)
@@ -121,14 +136,31 @@ func (s *Snapshot) Render(w io.Writer, pid int, opts *RenderOptions) error {
 // for their missing parents.
 func (s *Snapshot) rtree(n *Node, o *RenderOptions) *rnode {
 	r := &rnode{label: n.Comm, pid: n.PID, uid: n.uid}
-	var missing []*rnode // "?" stand-ins for missing parents
-	var first []int      // the lowest orphan pid under each stand-in
+	var orphans []*Node
 	for _, c := range n.children {
-		rc := s.rtree(c, o)
-		if !c.Orphan {
-			r.children = append(r.children, rc)
-			continue
+		if c.Orphan {
+			orphans = append(orphans, c)
+		} else {
+			r.children = append(r.children, s.rtree(c, o))
 		}
+	}
+	if !o.HideThreads {
+		for _, t := range n.Threads {
+			r.children = append(r.children, &rnode{label: threadLabel(t.Comm), pid: t.TID, uid: n.uid})
+		}
+	}
+	r.children = append(r.children, s.standIns(orphans, o)...)
+	sortR(r.children)
+	return r
+}
+
+// standIns groups orphans under "?" stand-ins for their missing parents, in
+// the order pstree attaches them to the root: it creates a stand-in when it
+// reads the first orphan (in pid order) and attaches them newest first.
+func (s *Snapshot) standIns(orphans []*Node, o *RenderOptions) []*rnode {
+	var missing []*rnode
+	var first []int // the lowest orphan pid under each stand-in
+	for _, c := range orphans {
 		i := slices.IndexFunc(missing, func(m *rnode) bool { return m.pid == c.PPID })
 		if i < 0 {
 			missing = append(missing, &rnode{label: "?", pid: c.PPID})
@@ -136,16 +168,8 @@ func (s *Snapshot) rtree(n *Node, o *RenderOptions) *rnode {
 			i = len(missing) - 1
 		}
 		first[i] = min(first[i], c.PID)
-		missing[i].children = append(missing[i].children, rc)
+		missing[i].children = append(missing[i].children, s.rtree(c, o))
 	}
-	if !o.HideThreads {
-		for _, t := range n.Threads {
-			r.children = append(r.children, &rnode{label: threadLabel(t.Comm), pid: t.TID, uid: n.uid})
-		}
-	}
-	// pstree creates a stand-in when it reads the first orphan (in pid
-	// order) and attaches the stand-ins to the root after its scan, newest
-	// first.
 	for _, m := range missing {
 		sortR(m.children)
 	}
@@ -158,10 +182,7 @@ func (s *Snapshot) rtree(n *Node, o *RenderOptions) *rnode {
 	for i, j := range order {
 		sorted[i] = missing[j]
 	}
-	missing = sorted
-	r.children = append(r.children, missing...)
-	sortR(r.children)
-	return r
+	return sorted
 }
 
 func threadLabel(comm string) string {

@@ -259,3 +259,33 @@ func TestRenderLayout(t *testing.T) {
 		t.Errorf("Render(10, Parents) = %q, want %q", buf.String(), want)
 	}
 }
+
+// TestRenderHiddenInit is a /proc mounted with hidepid=2 as seen by an
+// unprivileged user: pid 1 and the user's session leader are hidden, and
+// pstree prints "?(1)" above a stand-in for the missing parent.
+func TestRenderHiddenInit(t *testing.T) {
+	m := mapFS(
+		statLine(345, "bash", 18894, 0, 1, 10),
+		statLine(347, "sleep", 345, 0, 1, 11),
+		statLine(349, "pstree", 345, 0, 1, 12),
+		statLine(400, "other", 18000, 0, 1, 13),
+	)
+	s, err := Scan(proc.New(m), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Root() != nil || len(s.Roots()) != 2 || !s.Node(345).Orphan {
+		t.Fatalf("Root() = %v, Roots() = %v; want no root and the orphans 345 and 400 as roots", s.Root(), s.Roots())
+	}
+	var buf bytes.Buffer
+	if err := s.Render(&buf, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := "" +
+		"?(1)-+-?(18000)---other(400)\n" +
+		"     `-?(18894)---bash(345)-+-pstree(349)\n" +
+		"                            `-sleep(347)\n"
+	if diff := cmp.Diff(want, buf.String()); diff != "" {
+		t.Errorf("Render(1) (-want +got):\n%s", diff)
+	}
+}

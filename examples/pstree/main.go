@@ -21,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -80,16 +81,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(toJSON(n))
 	}
-	if pid != 0 && s.Node(pid) == nil {
-		return fmt.Errorf("process %d not found", pid)
-	}
-	return s.Render(stdout, pid, &tree.RenderOptions{
+	err = s.Render(stdout, pid, &tree.RenderOptions{
 		Unicode:     *unicode,
 		HideThreads: *hide,
 		Compact:     *compact,
 		Parents:     *parents,
 		Width:       outputWidth(stdout),
 	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("process %d not found", pid)
+	}
+	return err
 }
 
 type jsonNode struct {
