@@ -13,7 +13,8 @@
 //
 // The [Snapshot] is immutable: look processes up with [Snapshot.Node], walk
 // them with [Node.Children], [Node.Walk], [Node.Descendants] and
-// [Node.Ancestors], and print them with [Snapshot.Render].
+// [Node.Ancestors], and print them with [Snapshot.Render]. [ReadAncestors]
+// follows one process's parents without a whole scan.
 //
 // # Errors
 //

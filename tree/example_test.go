@@ -29,3 +29,15 @@ func ExampleSnapshot_Ancestors() {
 		fmt.Println(p.PID, p.Comm)
 	}
 }
+
+// The "ancestors" of one process, without scanning the whole system.
+func ExampleReadAncestors() {
+	a, err := tree.ReadAncestors(proc.Default(), os.Getpid())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	for _, p := range a {
+		fmt.Println(p.PID, p.Comm)
+	}
+}
