@@ -73,7 +73,7 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 		cache = NewSocketCache()
 	}
 	var errs []error
-	infoDone := false // fdinfo already read by the raw path
+	infoDone, statDone := false, false // fdinfo, stat already read by the raw path
 	var stopPrefetch atomic.Bool
 	defer stopPrefetch.Store(true)
 	if r := rawDir(p.FS()); r != "" {
@@ -83,9 +83,9 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 			go cache.ns(p).prefetch(p, &stopPrefetch)
 		}
 		var infoErrs []error
-		fds, infoErrs, err = listRaw(r, p, withMode, opts.Info)
+		fds, infoErrs, err = listRaw(r, p, withMode, opts.Info, opts.Stat)
 		errs = infoErrs
-		infoDone = true
+		infoDone, statDone = true, true
 	} else {
 		fds, err = listFS(p, withMode)
 	}
@@ -114,16 +114,10 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 				errs = append(errs, err)
 			}
 		}
-		if opts.Stat {
+		if opts.Stat && !statDone {
 			id, err := p.FS().StatLink(p.Path("fd", strconv.Itoa(f.FD)))
 			if err == nil {
-				f.File = &id
-				if f.Inode == 0 {
-					f.Inode = id.Ino
-				}
-				if f.Type == File && f.Subtype == "" {
-					f.Subtype = subtypeOfMode(id.Mode)
-				}
+				f.setFile(id)
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				errs = append(errs, err)
 			}
@@ -159,6 +153,17 @@ func (f *FD) setInfo(in Info, withMode bool) {
 	}
 	if f.Inode == 0 {
 		f.Inode = in.Ino
+	}
+}
+
+// setFile attaches the stat of the file behind the link.
+func (f *FD) setFile(id proc.FileID) {
+	f.File = &id
+	if f.Inode == 0 {
+		f.Inode = id.Ino
+	}
+	if f.Type == File && f.Subtype == "" {
+		f.Subtype = subtypeOfMode(id.Mode)
 	}
 }
 

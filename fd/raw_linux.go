@@ -55,7 +55,7 @@ const parallelMin = 4096
 // listRaw lists the fds; with withInfo it also reads and parses each
 // fdinfo (with openat on one fdinfo directory fd and a reused buffer),
 // returning the per-fd fdinfo failures in infoErrs.
-func listRaw(dir string, p proc.Process, withMode, withInfo bool) (fds []FD, infoErrs []error, err error) {
+func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds []FD, infoErrs []error, err error) {
 	fdDir := dir + "/" + p.Path("fd")
 	dfd, err := unix.Open(fdDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -113,6 +113,11 @@ func listRaw(dir string, p proc.Process, withMode, withInfo bool) (fds []FD, inf
 					continue
 				}
 				fds[i], ok[i] = newFD(nums[i], target, perm, withMode), true
+				if withStat {
+					if err := statEntry(dfd, nums[i], &st, &fds[i]); err != nil {
+						perFD[w] = append(perFD[w], &fs.PathError{Op: "stat", Path: p.Path("fd", strconv.Itoa(nums[i])), Err: err})
+					}
+				}
 				if withInfo {
 					var b []byte
 					b, ibuf, err = readAt(infoDfd, nums[i], ibuf)
@@ -156,6 +161,52 @@ func listRaw(dir string, p proc.Process, withMode, withInfo bool) (fds []FD, inf
 		infoErrs = append(infoErrs, e...)
 	}
 	return fds[:n], infoErrs, nil
+}
+
+// statEntry stats the file behind fd link num and fills f.File (and the
+// inode and subtype from it). A closed fd is no error.
+func statEntry(dfd, num int, st *unix.Stat_t, f *FD) error {
+	var nameBuf [24]byte
+	cname := strconv.AppendInt(nameBuf[:0], int64(num), 10)
+	cname = append(cname, 0)
+	_, _, e := unix.Syscall6(unix.SYS_NEWFSTATAT, uintptr(dfd), uintptr(unsafe.Pointer(&cname[0])), uintptr(unsafe.Pointer(st)), 0, 0, 0)
+	if e != 0 {
+		if e == unix.ENOENT || e == unix.ESRCH {
+			return nil
+		}
+		return e
+	}
+	f.setFile(proc.FileID{Dev: st.Dev, Ino: st.Ino, Nlink: uint64(st.Nlink), Mode: fileMode(st.Mode)})
+	return nil
+}
+
+// fileMode converts a raw st_mode to an fs.FileMode.
+func fileMode(m uint32) fs.FileMode {
+	mode := fs.FileMode(m & 0o777)
+	switch m & unix.S_IFMT {
+	case unix.S_IFDIR:
+		mode |= fs.ModeDir
+	case unix.S_IFLNK:
+		mode |= fs.ModeSymlink
+	case unix.S_IFIFO:
+		mode |= fs.ModeNamedPipe
+	case unix.S_IFSOCK:
+		mode |= fs.ModeSocket
+	case unix.S_IFCHR:
+		mode |= fs.ModeDevice | fs.ModeCharDevice
+	case unix.S_IFBLK:
+		mode |= fs.ModeDevice
+	}
+	if m&unix.S_ISUID != 0 {
+		mode |= fs.ModeSetuid
+	}
+	if m&unix.S_ISGID != 0 {
+		mode |= fs.ModeSetgid
+	}
+	if m&unix.S_ISVTX != 0 {
+		mode |= fs.ModeSticky
+	}
+	return mode
 }
 
 // readAt reads the whole file num (a decimal name) in directory dfd into
