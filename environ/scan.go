@@ -58,8 +58,9 @@ type ScanResult struct {
 
 // Scan classifies the environment and command line of every process of f,
 // in pid order. A process that exits while being read is counted in Gone,
-// one that cannot be read in Unreadable (with its error in Errors): neither
-// stops the scan. The error is non-nil only when the processes cannot be
+// one whose environment cannot be read in Unreadable (with its error in
+// Errors; its command line, readable by anyone, is still scanned): neither
+// stops the scan. comm is read only for processes with findings. The error is non-nil only when the processes cannot be
 // listed. opts may be nil.
 func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 	if opts == nil {
