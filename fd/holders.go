@@ -248,6 +248,32 @@ func (s *holderScan) mountsOf(p proc.Process) ([]Mount, error) {
 	return ms, nil
 }
 
+// linkMounts returns the mount table that the text of p's cwd and root links
+// is relative to: the kernel writes those paths as seen from the reader's
+// root, so on the live /proc that is the reader's own table (self), which
+// also places a container's cwd correctly. A capture has no self; there
+// the process's own table is used.
+func (s *holderScan) linkMounts(p proc.Process) ([]Mount, error) {
+	s.mu.Lock()
+	ms, ok := s.mounts["self"]
+	s.mu.Unlock()
+	if ok {
+		return ms, nil
+	}
+	if s.fsys.Dir() != "" && rawDir(s.fsys) != "" {
+		b, err := s.fsys.ReadFile("self/mountinfo")
+		if err == nil {
+			if ms, err = parseMountInfo(b); err == nil {
+				s.mu.Lock()
+				s.mounts["self"] = ms
+				s.mu.Unlock()
+				return ms, nil
+			}
+		}
+	}
+	return s.mountsOf(p)
+}
+
 // matchMaps reports whether the file is p's executable (a mapping whose
 // path is the exe link's) or otherwise mapped.
 func (s *holderScan) matchMaps(p proc.Process) (exe, mapped bool, err error) {
@@ -295,15 +321,14 @@ func parseMapsLine(line []byte) (dev, ino uint64, path string, ok bool) {
 }
 
 // matchDirLink checks p's cwd or root. The link is followed only when the
-// longest mount point in p's mountinfo that prefixes the link's path has
-// the file's device, so links into other (possibly hung) file systems are
-// never stat'ed.
+// longest mount point that prefixes the link's path has the file's device,
+// so links into other (possibly hung) file systems are never stat'ed.
 func (s *holderScan) matchDirLink(p proc.Process, which string) (bool, error) {
 	target, err := p.FS().ReadLink(p.Path(which))
 	if err != nil {
 		return false, err
 	}
-	mounts, err := s.mountsOf(p)
+	mounts, err := s.linkMounts(p)
 	if err != nil {
 		return false, err
 	}
