@@ -5,8 +5,10 @@ package tree
 import (
 	"encoding/binary"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"syscall"
 	"unsafe"
 
@@ -37,6 +39,44 @@ func scanDir(dir string, o Options) (*Snapshot, error) {
 		slices.Sort(pids)
 	}
 	b := newBuilder(o, len(pids))
+	if workers := min(runtime.GOMAXPROCS(0), 4, len(pids)/parallelMin); workers <= 1 {
+		r.scan(b, pids)
+	} else {
+		// Generating stat files is the kernel's work; spread it over the CPUs.
+		parts := make([]*builder, workers)
+		var wg sync.WaitGroup
+		for i := range parts {
+			chunk := pids[i*len(pids)/workers : (i+1)*len(pids)/workers]
+			parts[i] = newBuilder(o, len(chunk))
+			wg.Go(func() {
+				w := rawReader{dfd: dfd, dents: make([]byte, 32<<10), buf: make([]byte, 4096), path: make([]byte, 0, 128)}
+				w.scan(parts[i], chunk)
+			})
+		}
+		wg.Wait()
+		for _, p := range parts {
+			b.nodes = append(b.nodes, p.nodes...)
+			b.errs = append(b.errs, p.errs...)
+		}
+	}
+	var stx unix.Statx_t
+	return b.link(func(n *Node) (uint32, bool) {
+		r.setPath(n.PID, "")
+		_, _, e := unix.RawSyscall6(unix.SYS_STATX, uintptr(dfd), uintptr(unsafe.Pointer(&r.path[0])),
+			unix.AT_SYMLINK_NOFOLLOW, unix.STATX_UID, uintptr(unsafe.Pointer(&stx)), 0)
+		if e != 0 {
+			return 0, false
+		}
+		return stx.Uid, true
+	}), nil
+}
+
+// parallelMin is the number of processes per extra scanning goroutine.
+const parallelMin = 512
+
+// scan reads the stat (and task/) of each pid into b.
+func (r *rawReader) scan(b *builder, pids []int32) {
+	o := b.o
 	for _, pid := range pids {
 		r.setPath(int(pid), "/stat")
 		data, err := r.readFile()
@@ -92,16 +132,6 @@ func scanDir(dir string, o Options) (*Snapshot, error) {
 		}
 		b.endThreads(n, start)
 	}
-	var stx unix.Statx_t
-	return b.link(func(n *Node) (uint32, bool) {
-		r.setPath(n.PID, "")
-		_, _, e := unix.RawSyscall6(unix.SYS_STATX, uintptr(dfd), uintptr(unsafe.Pointer(&r.path[0])),
-			unix.AT_SYMLINK_NOFOLLOW, unix.STATX_UID, uintptr(unsafe.Pointer(&stx)), 0)
-		if e != 0 {
-			return 0, false
-		}
-		return stx.Uid, true
-	}), nil
 }
 
 // rawReader reads files below one directory descriptor with reused buffers.
