@@ -1,6 +1,10 @@
 package fd
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/procscope/procscope/proc"
+)
 
 // Entry is the JSON form of an [FD], the objects lsfd -json prints and
 // inspect -json puts under its "fds" key. Build it with [NewEntry] or
@@ -74,3 +78,16 @@ func Entries(fds []FD) []Entry {
 // JSONOptions are the [Options] lsfd -json uses and inspect's "fds" key
 // should use: fdinfo read, files stat'ed, sockets resolved.
 func JSONOptions() *Options { return &Options{Info: true, Stat: true} }
+
+// ListEntries lists p's fds with [JSONOptions] and converts them with
+// [Entries]: the value of lsfd -json and of inspect -json's "fds" key. Like
+// [List], it returns the entries it could read together with the error of
+// the parts it could not; the entries are nil only when the fd directory
+// itself could not be read.
+func ListEntries(p proc.Process) ([]Entry, error) {
+	fds, err := List(p, JSONOptions())
+	if fds == nil && err != nil {
+		return nil, err
+	}
+	return Entries(fds), err
+}

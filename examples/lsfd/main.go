@@ -65,22 +65,28 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil || pid <= 0 {
 		return fmt.Errorf("bad PID %q", fl.Arg(0))
 	}
-	opts := &fd.Options{}
 	if *asJSON {
-		opts = fd.JSONOptions()
+		es, err := fd.ListEntries(fsys.Process(pid))
+		if es == nil {
+			return err
+		}
+		warn(stderr, err)
+		return writeJSON(stdout, es)
 	}
-	fds, err := fd.List(fsys.Process(pid), opts)
+	fds, err := fd.List(fsys.Process(pid), nil)
 	if fds == nil && err != nil {
 		return err
 	}
+	warn(stderr, err)
+	return writeTable(stdout, fds)
+}
+
+// warn names the parts of a partial listing that could not be read; the
+// rest is still printed.
+func warn(stderr io.Writer, err error) {
 	if err != nil {
-		// Partial: print what was read, name what was not.
 		fmt.Fprintln(stderr, "lsfd: warning:", err)
 	}
-	if *asJSON {
-		return writeJSON(stdout, fd.Entries(fds))
-	}
-	return writeTable(stdout, fds)
 }
 
 // writeTable prints the FD, TYPE, MODE and NAME columns. It sizes the
