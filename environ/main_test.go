@@ -3,6 +3,7 @@ package environ
 import (
 	"io"
 	"os"
+	"runtime"
 	"testing"
 )
 
@@ -16,6 +17,15 @@ const helperArg = "environ-test-helper"
 // an unprivileged user).
 const scanArg = "environ-test-scan"
 
+// zombieLeaderArg as os.Args[1] makes the child's main thread exit on its
+// own (exit, not exit_group): the thread group leader becomes a zombie while
+// the runtime's other threads live on until stdin closes.
+const zombieLeaderArg = "environ-test-zombie-leader"
+
+// init locks the main goroutine to the main thread (the group leader), so
+// that zombieLeader's exit ends the leader; harmless for the tests.
+func init() { runtime.LockOSThread() }
+
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
@@ -24,6 +34,8 @@ func TestMain(m *testing.M) {
 			os.Exit(0)
 		case scanArg:
 			os.Exit(scanHelper(os.Args[2:]))
+		case zombieLeaderArg:
+			zombieLeader()
 		}
 	}
 	os.Exit(m.Run())

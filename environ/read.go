@@ -21,9 +21,9 @@ var ErrGone = proc.ErrGone
 // has already let go of its memory (a zombie, a reaped process whose file was
 // still open, a process in the middle of exiting) reads as empty with no
 // error (recent kernels fail the open with ESRCH instead). Read tells that
-// from a real empty environment (env -i, kernel threads): after an empty or unterminated read it looks at the process's
-// stat, and when the process is a zombie, dead, has lost its address space,
-// or no longer exists, it returns an error matching both [ErrGone] and
+// from a real empty environment (env -i, kernel threads): after an empty or
+// unterminated read, or ESRCH, it looks at the process's stat, and when the
+// process is a zombie, dead, has lost its address space, or no longer exists, it returns an error matching both [ErrGone] and
 // [fs.ErrNotExist]. A zombie group leader whose other threads still run is
 // read through one of those threads instead.
 //
@@ -34,9 +34,16 @@ func Read(p proc.Process) (Env, error) {
 	if errors.Is(err, proc.ErrGone) {
 		// Recent kernels refuse to open environ of a task without memory
 		// with ESRCH: a zombie, but also a kernel thread, whose environment
-		// is simply empty.
-		if st, serr := p.Stat(); serr == nil && st.IsKernelThread() && st.State != proc.Zombie {
-			return Env{}, nil
+		// is simply empty, and a zombie leader whose threads live on.
+		if st, serr := p.Stat(); serr == nil {
+			switch {
+			case st.IsKernelThread() && st.State != proc.Zombie:
+				return Env{}, nil
+			case st.State == proc.Zombie && st.NumThreads > 1:
+				if b, ok := readViaThread(p); ok {
+					return parseOwned(b), nil
+				}
+			}
 		}
 	}
 	if err != nil {

@@ -27,6 +27,12 @@ type child struct {
 // as is: no deduplication, entries without '=' kept) and extra arguments.
 func startChild(t *testing.T, env []string, args ...string) *child {
 	t.Helper()
+	return startChildMode(t, helperArg, env, args...)
+}
+
+// startChildMode is startChild with the helper mode (os.Args[1]) chosen.
+func startChildMode(t *testing.T, mode string, env []string, args ...string) *child {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +46,7 @@ func startChild(t *testing.T, env []string, args ...string) *child {
 		t.Fatal(err)
 	}
 	defer devnull.Close()
-	p, err := os.StartProcess(exe, append([]string{exe, helperArg}, args...), &os.ProcAttr{
+	p, err := os.StartProcess(exe, append([]string{exe, mode}, args...), &os.ProcAttr{
 		Env:   env,
 		Files: []*os.File{r, devnull, devnull},
 	})
@@ -57,7 +63,12 @@ func startChild(t *testing.T, env []string, args ...string) *child {
 	})
 	// Wait until the child has exec'ed (its exe is the test binary).
 	for i := 0; ; i++ {
-		if b, err := os.ReadFile("/proc/" + itoa(p.Pid) + "/cmdline"); err == nil && bytes.Contains(b, []byte(helperArg)) {
+		// Exec'ed: the command line shows the mode (or, for the zombie
+		// leader mode, the leader is already a zombie: only exec'ed code
+		// does that).
+		b, _ := os.ReadFile("/proc/" + itoa(p.Pid) + "/cmdline")
+		st, _ := proc.Default().Process(p.Pid).Stat()
+		if bytes.Contains(b, []byte(mode)) || st.State == proc.Zombie {
 			break
 		}
 		if i > 500 {
