@@ -6,8 +6,8 @@
 // The main entry points are [List] (one process's fds), [Count] (how many,
 // without listing them), [Holders] and [HoldersOf] (every process holding a
 // file, like fuser), and the pure parsers [ParseInfo], [ParseNet] and
-// [ParseTarget]. [Entries] converts a listing into the JSON form that lsfd
-// and inspect print.
+// [ParseTarget]. [ListEntries] (or [List] with [JSONOptions] and then
+// [Entries]) gives the JSON form that lsfd -json and inspect -json print.
 //
 // # Files read
 //
@@ -23,7 +23,9 @@
 //   - with [Options.Stat], the file behind each PID/fd/N link
 //     ([proc.FS.StatLink])
 //   - for [Holders]: PID/ns/mnt, PID/mountinfo (once per mount namespace),
-//     PID/maps, PID/exe, PID/cwd, PID/root and PID/comm
+//     PID/maps, PID/exe, PID/cwd, PID/root and PID/comm, and on the live
+//     /proc self/mountinfo (the reader's mounts, which the cwd and root link
+//     paths are relative to)
 //
 // On the live /proc ([proc.FS.Dir] is a mounted proc file system) the fd
 // directory is read with getdents64, readlinkat and fstatat on one directory

@@ -69,7 +69,7 @@ func HoldersOf(fsys *proc.FS, ref FileRef) (HolderScan, error) {
 	if err != nil {
 		return HolderScan{}, err
 	}
-	s := &holderScan{fsys: fsys, ref: ref, mounts: map[string][]Mount{}}
+	s := &holderScan{fsys: fsys, ref: ref, mounts: map[string][]mountEntry{}}
 	var res HolderScan
 	var errs []error
 	for _, pid := range pids {
@@ -95,7 +95,7 @@ type holderScan struct {
 	fsys   *proc.FS
 	ref    FileRef
 	mu     sync.Mutex
-	mounts map[string][]Mount // by mount namespace link
+	mounts map[string][]mountEntry // by mount namespace link
 }
 
 func (s *holderScan) byDevIno() bool { return s.ref.Dev != 0 || s.ref.Ino != 0 }
@@ -222,7 +222,7 @@ func (s *holderScan) matchFD(p proc.Process, f FD) (bool, AccessMode, error) {
 }
 
 // mountsOf returns p's mountinfo, read once per mount namespace.
-func (s *holderScan) mountsOf(p proc.Process) ([]Mount, error) {
+func (s *holderScan) mountsOf(p proc.Process) ([]mountEntry, error) {
 	key, err := p.FS().ReadLink(p.Path("ns", "mnt"))
 	if err != nil {
 		key = "pid:" + strconv.Itoa(p.PID)
@@ -253,7 +253,7 @@ func (s *holderScan) mountsOf(p proc.Process) ([]Mount, error) {
 // root, so on the live /proc that is the reader's own table (self), which
 // also places a container's cwd correctly. A capture has no self; there
 // the process's own table is used.
-func (s *holderScan) linkMounts(p proc.Process) ([]Mount, error) {
+func (s *holderScan) linkMounts(p proc.Process) ([]mountEntry, error) {
 	s.mu.Lock()
 	ms, ok := s.mounts["self"]
 	s.mu.Unlock()

@@ -82,7 +82,7 @@ func TestParseMountInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Mount{
+	want := []mountEntry{
 		{ID: 22, Dev: mkdev(8, 1), MountPoint: "/", FSType: "ext4"},
 		{ID: 30, Dev: mkdev(0, 5), MountPoint: "/mnt/a b", FSType: "tmpfs"},
 		{ID: 31, Dev: 259<<8 | 3, MountPoint: "/big", FSType: "xfs"},

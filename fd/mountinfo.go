@@ -9,8 +9,8 @@ import (
 	"github.com/procscope/procscope/proc"
 )
 
-// Mount is the part of a /proc/PID/mountinfo line that [Holders] needs.
-type Mount struct {
+// mountEntry is the part of a /proc/PID/mountinfo line that Holders needs.
+type mountEntry struct {
 	ID         int    // mount ID, as in fdinfo's mnt_id
 	Dev        uint64 // major:minor as the kernel's encoded dev_t
 	MountPoint string // unescaped (\040 becomes a blank)
@@ -21,8 +21,8 @@ var errFields = errors.New("too few fields")
 
 // parseMountInfo parses /proc/PID/mountinfo:
 // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER".
-func parseMountInfo(b []byte) ([]Mount, error) {
-	var ms []Mount
+func parseMountInfo(b []byte) ([]mountEntry, error) {
+	var ms []mountEntry
 	for lineNo := 1; len(b) > 0; lineNo++ {
 		var line []byte
 		line, b, _ = cutLine(b)
@@ -30,7 +30,7 @@ func parseMountInfo(b []byte) ([]Mount, error) {
 			continue
 		}
 		f := fieldScanner{line}
-		var m Mount
+		var m mountEntry
 		v := f.next()
 		id, ok := decInt(v, 32)
 		if !ok {
