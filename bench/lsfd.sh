@@ -32,25 +32,31 @@ for _ in $(seq 100); do [ -s "$tmp/helper.out" ] && break; sleep 0.1; done
 nfds=$(ls /proc/$helper_pid/fd | wc -l)
 echo "process $helper_pid: $nfds fds; $RUNS runs each; $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# time_ms CMD...: wall time of one run in milliseconds (output discarded).
-time_ms() {
-	local s e
-	s=$(date +%s%N)
-	"$@" >/dev/null 2>&1 || true
-	e=$(date +%s%N)
-	echo $(((e - s) / 1000000))
+# run_ms CMD...: "wall cpu" of one run in milliseconds (cpu = user + sys,
+# which the other load on a shared machine disturbs less than wall time).
+run_ms() {
+	local TIMEFORMAT='%R %U %S' t
+	t=$({ time "$@" >/dev/null 2>&1; } 2>&1 | tail -1)
+	awk -v t="$t" 'BEGIN { split(t, a, " "); printf "%d %d\n", a[1] * 1000, (a[2] + a[3]) * 1000 }'
 }
 
-declare -A BEST MED
+declare -A BEST MED CPU
 measure() {
 	local name=$1
 	shift
-	local -a ts=()
-	for _ in $(seq "$RUNS"); do ts+=("$(time_ms "$@")"); done
-	mapfile -t ts < <(printf '%s\n' "${ts[@]}" | sort -n)
-	BEST[$name]=${ts[0]}
-	MED[$name]=${ts[$((RUNS / 2))]}
-	printf '%-22s best %5d ms  median %5d ms\n' "$name" "${BEST[$name]}" "${MED[$name]}"
+	local -a ws=() cs=()
+	local w c
+	for _ in $(seq "$RUNS"); do
+		read -r w c < <(run_ms "$@")
+		ws+=("$w")
+		cs+=("$c")
+	done
+	mapfile -t ws < <(printf '%s\n' "${ws[@]}" | sort -n)
+	mapfile -t cs < <(printf '%s\n' "${cs[@]}" | sort -n)
+	BEST[$name]=${ws[0]}
+	MED[$name]=${ws[$((RUNS / 2))]}
+	CPU[$name]=${cs[$((RUNS / 2))]}
+	printf '%-22s wall best %5d ms  median %5d ms   cpu median %5d ms\n' "$name" "${BEST[$name]}" "${MED[$name]}" "${CPU[$name]}"
 }
 
 # Interleave nothing: each tool runs RUNS times in a row after one warm-up
@@ -69,6 +75,6 @@ echo "lsfd resolved $socks TCP sockets"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a / b }'; }
 if [ -n "${BEST[lsof -p PID]:-}" ]; then
-	echo "lsof/lsfd:  best $(ratio "${BEST[lsof -p PID]}" "${BEST[lsfd PID]}")x  median $(ratio "${MED[lsof -p PID]}" "${MED[lsfd PID]}")x"
+	echo "lsof/lsfd:  wall best $(ratio "${BEST[lsof -p PID]}" "${BEST[lsfd PID]}")x  median $(ratio "${MED[lsof -p PID]}" "${MED[lsfd PID]}")x  cpu $(ratio "${CPU[lsof -p PID]}" "${CPU[lsfd PID]}")x"
 fi
-echo "ls -l/lsfd: best $(ratio "${BEST[ls -l /proc/PID/fd]}" "${BEST[lsfd PID]}")x  median $(ratio "${MED[ls -l /proc/PID/fd]}" "${MED[lsfd PID]}")x"
+echo "ls -l/lsfd: wall best $(ratio "${BEST[ls -l /proc/PID/fd]}" "${BEST[lsfd PID]}")x  median $(ratio "${MED[ls -l /proc/PID/fd]}" "${MED[lsfd PID]}")x  cpu $(ratio "${CPU[ls -l /proc/PID/fd]}" "${CPU[lsfd PID]}")x"
