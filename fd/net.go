@@ -9,10 +9,12 @@ import (
 	"github.com/procscope/procscope/proc"
 )
 
-// The net tables are parsed here rather than with procfs: its NetTCP/NetUDP
-// read only from a path of the live FS (not an fs.FS or capture), its unix
-// parser cuts paths at the first blank, it has no raw/packet/netlink
-// parsers, and its udp line parser indexes field 12 unchecked.
+// The net tables are parsed here rather than with procfs (v0.23.0): its
+// FS.NetTCP/NetUDP/NetUNIX read only ROOT/net/*, the reader's own network
+// namespace, never PID/net/*, and only from a directory path (not an fs.FS);
+// its unix parser keeps just the first blank-separated word of a path; it
+// has no raw, packet or netlink parser; and its udp line parser indexes
+// field 12 without checking the field count.
 
 // NetTables lists the per-namespace socket tables that [List] and
 // [Holders] read from /proc/PID/net, in the order they are read.
