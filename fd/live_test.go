@@ -611,6 +611,9 @@ func testHoldersLive(t *testing.T, pid int, dir string, r report) {
 	if !self {
 		t.Error("executable: the test process itself is not a holder")
 	}
+	for _, path := range []string{reg, exe, dir} {
+		compareFuser(t, path)
+	}
 	cwd, _ := os.Getwd()
 	res, err = Holders(proc.Default(), cwd)
 	if err != nil {
@@ -622,6 +625,48 @@ func testHoldersLive(t *testing.T, pid int, dir string, r report) {
 	for _, u := range res.Unreadable {
 		if u == pid {
 			t.Error("helper reported unreadable")
+		}
+	}
+}
+
+// compareFuser checks that Holders finds the same processes as fuser, the
+// reference tool (it prints the pids on stdout, letters and messages on
+// stderr).
+func compareFuser(t *testing.T, path string) {
+	t.Helper()
+	if _, err := exec.LookPath("fuser"); err != nil {
+		t.Skip("fuser not installed")
+	}
+	res, err := Holders(proc.Default(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("fuser", path).Output()
+	if err != nil && len(out) > 0 {
+		t.Fatalf("fuser %s: %v", path, err)
+	}
+	want := map[int]bool{}
+	for _, f := range strings.Fields(string(out)) {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("fuser printed %q", out)
+		}
+		want[n] = true
+	}
+	got := map[int]bool{}
+	for _, h := range res.Holders {
+		got[h.PID] = true
+	}
+	// Processes may come and go between the two scans; only a process
+	// that is alive now and in one list but not the other is a mismatch.
+	for pid := range want {
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err == nil && !got[pid] {
+			t.Errorf("%s: fuser lists pid %d, Holders does not (%+v)", path, pid, res.Holders)
+		}
+	}
+	for pid := range got {
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err == nil && !want[pid] {
+			t.Errorf("%s: Holders lists pid %d, fuser does not", path, pid)
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"text/tabwriter"
@@ -140,6 +141,9 @@ type holderRow struct {
 }
 
 func holders(fsys *proc.FS, path string, asJSON bool, stdout, stderr io.Writer) error {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(stderr, "lsfd: %s does not exist; listing holders of a deleted file that had this path\n", path)
+	}
 	res, err := fd.Holders(fsys, path)
 	if err != nil {
 		return err
