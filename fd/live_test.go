@@ -860,3 +860,37 @@ func TestMkdevMatchesUnix(t *testing.T) {
 		}
 	}
 }
+
+// TestListLarge lists a process with more fds than parallelMin, so the
+// links are read by several workers while the socket tables are
+// prefetched, and compares with the sequential fs.FS path.
+func TestListLarge(t *testing.T) {
+	n := parallelMin + 1000
+	pid, _ := startHelper(t, "many", []string{"FD_TEST_N=" + strconv.Itoa(n)}, nil)
+	p := proc.Default().Process(pid)
+	for _, opts := range []*Options{nil, JSONOptions()} {
+		fds, err := List(p, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fds) < n {
+			t.Fatalf("%d fds, want at least %d", len(fds), n)
+		}
+		slow, err := List(proc.New(os.DirFS("/proc")).Process(pid), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(fds, slow, cmpAddr); diff != "" {
+			t.Errorf("parallel raw and fs.FS listings differ (-raw +fs):\n%s", diff)
+		}
+		resolved := 0
+		for _, f := range fds {
+			if f.Socket != nil {
+				resolved++
+			}
+		}
+		if resolved < n/3-10 {
+			t.Errorf("%d sockets resolved, want about %d", resolved, n/3)
+		}
+	}
+}
