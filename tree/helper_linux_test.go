@@ -106,7 +106,9 @@ func startHelper(sp *spec, env []string) (*helper, error) {
 	cmd := exec.Command(exe)
 	cmd.Env = append(env[:len(env):len(env)], helperEnv+"="+string(b))
 	cmd.Stderr = os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// No Pdeathsig: it fires when the forking thread exits, and the churn
+	// test makes the test's threads exit. A helper exits when its stdin
+	// closes, which also happens when the test process dies.
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
