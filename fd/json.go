@@ -25,7 +25,7 @@ type Entry struct {
 	Path        string       `json:"path"` // for files, without " (deleted)"
 	Deleted     bool         `json:"deleted"`
 	Inode       uint64       `json:"inode"`
-	Mode        string       `json:"mode"`   // r, w or u
+	Mode        string       `json:"mode"`   // r, w or u ("?" for an O_PATH fd, open for neither)
 	Flags       *uint32      `json:"flags"`  // fdinfo flags, every bit kept
 	Pos         *int64       `json:"pos"`    // fdinfo pos
 	MntID       *int         `json:"mnt_id"` // fdinfo mnt_id

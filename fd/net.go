@@ -16,8 +16,8 @@ import (
 // has no raw, packet or netlink parser; and its udp line parser indexes
 // field 12 without checking the field count.
 
-// NetTables lists the per-namespace socket tables that [List] and
-// [Holders] read from /proc/PID/net, in the order they are read.
+// NetTables lists the per-namespace socket tables that [List] (through a
+// [SocketCache]) reads from /proc/PID/net, in the order they are read.
 var NetTables = []string{"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "packet", "netlink"}
 
 // SocketInfo is one line of a /proc/PID/net table: the kernel's view of a socket
