@@ -150,6 +150,9 @@ func (f *FD) setInfo(in Info, withMode bool) {
 	f.Info = &in
 	if !withMode {
 		f.Mode = in.Flags.AccessMode()
+		if in.Flags.Has(O_PATH) {
+			f.Mode = 3 // like the link's mode: open for neither
+		}
 	}
 	if f.Inode == 0 {
 		f.Inode = in.Ino

@@ -894,3 +894,26 @@ func TestListLarge(t *testing.T) {
 		}
 	}
 }
+
+// TestListOPath: an O_PATH fd is open for neither reading nor writing, by
+// the link's mode and by fdinfo's flags alike.
+func TestListOPath(t *testing.T) {
+	n, err := unix.Open(t.TempDir(), unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(n)
+	for _, opts := range []*Options{nil, {Info: true}} {
+		fds, err := List(proc.Default().Process(os.Getpid()), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := byFD(fds)[n]
+		if f.Mode != 3 || f.Mode.String() != "?" {
+			t.Errorf("O_PATH fd with %+v: mode %v", opts, f.Mode)
+		}
+		if opts != nil && !f.Info.Flags.Has(O_PATH) {
+			t.Errorf("flags %v lack O_PATH", f.Info.Flags)
+		}
+	}
+}
