@@ -144,9 +144,15 @@ func (s *Snapshot) rtree(n *Node, o *RenderOptions) *rnode {
 			r.children = append(r.children, s.rtree(c, o))
 		}
 	}
-	if !o.HideThreads {
-		for _, t := range n.Threads {
-			r.children = append(r.children, &rnode{label: threadLabel(t.Comm), pid: t.TID, uid: n.uid})
+	if !o.HideThreads && len(n.Threads) > 0 {
+		threads := make([]rnode, len(n.Threads))
+		var label, labelOf string
+		for i, t := range n.Threads {
+			if label == "" || t.Comm != labelOf {
+				label, labelOf = threadLabel(t.Comm), t.Comm
+			}
+			threads[i] = rnode{label: label, pid: t.TID, uid: n.uid}
+			r.children = append(r.children, &threads[i])
 		}
 	}
 	r.children = append(r.children, s.standIns(orphans, o)...)
