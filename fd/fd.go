@@ -151,7 +151,7 @@ func (f *FD) setInfo(in Info, withMode bool) {
 	if !withMode {
 		f.Mode = in.Flags.AccessMode()
 		if in.Flags.Has(O_PATH) {
-			f.Mode = 3 // like the link's mode: open for neither
+			f.Mode = NoAccess // like the link's mode
 		}
 	}
 	if f.Inode == 0 {
@@ -224,7 +224,7 @@ func modeOfPerm(perm fs.FileMode) AccessMode {
 	case 0o600:
 		return ReadWrite
 	}
-	return 3 // neither bit: O_PATH or an ioctl-only open
+	return NoAccess // neither bit: O_PATH or an ioctl-only open
 }
 
 // listFS lists fds through the proc.FS methods: any fs.FS tree and captures.

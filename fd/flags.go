@@ -18,14 +18,16 @@ const (
 	ReadOnly  AccessMode = 0
 	WriteOnly AccessMode = 1
 	ReadWrite AccessMode = 2
+	// NoAccess is the mode of an fd open for neither (O_PATH, or the
+	// access mode 3 some drivers use for ioctl-only opens).
+	NoAccess AccessMode = 3
 	// ModeUnknown is the mode of an [FD] listed without reading it
 	// ([Options.NoMode]).
 	ModeUnknown AccessMode = 0xff
 )
 
 // String returns "r", "w" or "u" (lsof's letters for read, write and
-// read-write), "?" for the value 3 (used for ioctl-only opens) and for an
-// O_PATH fd, and "" for [ModeUnknown].
+// read-write), "?" for [NoAccess] and "" for [ModeUnknown].
 func (m AccessMode) String() string {
 	switch m {
 	case ReadOnly:

@@ -18,7 +18,7 @@ func TestFlagsString(t *testing.T) {
 		{O_DSYNC, "O_RDONLY|O_DSYNC", ReadOnly},
 		{O_TMPFILE | 2, "O_RDWR|O_TMPFILE", ReadWrite},
 		{O_DIRECTORY | O_PATH, "O_RDONLY|O_DIRECTORY|O_PATH", ReadOnly},
-		{3 | 0o40000000, "O_ACCMODE|040000000", 3},
+		{3 | 0o40000000, "O_ACCMODE|040000000", NoAccess},
 	}
 	for _, tt := range tests {
 		t.Run(strconv.FormatUint(uint64(tt.f), 8), func(t *testing.T) {
@@ -60,7 +60,7 @@ func TestFlagsNamesLossless(t *testing.T) {
 }
 
 func TestAccessModeString(t *testing.T) {
-	for m, want := range map[AccessMode]string{ReadOnly: "r", WriteOnly: "w", ReadWrite: "u", 3: "?"} {
+	for m, want := range map[AccessMode]string{ReadOnly: "r", WriteOnly: "w", ReadWrite: "u", NoAccess: "?", ModeUnknown: "", 7: "?"} {
 		if got := m.String(); got != want {
 			t.Errorf("AccessMode(%d).String() = %q, want %q", m, got, want)
 		}

@@ -909,7 +909,7 @@ func TestListOPath(t *testing.T) {
 			t.Fatal(err)
 		}
 		f := byFD(fds)[n]
-		if f.Mode != 3 || f.Mode.String() != "?" {
+		if f.Mode != NoAccess || f.Mode.String() != "?" {
 			t.Errorf("O_PATH fd with %+v: mode %v", opts, f.Mode)
 		}
 		if opts != nil && !f.Info.Flags.Has(O_PATH) {
