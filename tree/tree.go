@@ -221,10 +221,48 @@ func link(nodes []Node, lookupUID func(n *Node) (uint32, bool)) *Snapshot {
 		}
 		n.parent.children = append(n.parent.children, n)
 	}
+	s.breakCycles()
 	for i := range nodes {
 		sortChildren(nodes[i].children, lookupUID)
 	}
 	return s
+}
+
+// breakCycles makes sure every node hangs below a root. Parent links can
+// only form a cycle when pids were reused within one clock tick during the
+// scan; such a cycle is cut at its lowest pid, which becomes an orphan.
+func (s *Snapshot) breakCycles() {
+	reached := make([]bool, len(s.nodes))
+	var stack []*Node
+	mark := func(n *Node) {
+		stack = append(stack[:0], n)
+		for len(stack) > 0 {
+			m := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			reached[m.index(s.nodes)] = true
+			stack = append(stack, m.children...)
+		}
+	}
+	for _, r := range s.roots {
+		mark(r)
+	}
+	for i := range s.nodes {
+		if reached[i] {
+			continue
+		}
+		n := &s.nodes[i]
+		p := n.parent
+		p.children = slices.DeleteFunc(p.children, func(c *Node) bool { return c == n })
+		n.Orphan = true
+		n.parent = nil
+		if s.root != nil && reached[s.root.index(s.nodes)] {
+			n.parent = s.root
+			s.root.children = append(s.root.children, n)
+		} else {
+			s.roots = append(s.roots, n)
+		}
+		mark(n)
+	}
 }
 
 func (n *Node) index(nodes []Node) int {

@@ -289,3 +289,29 @@ func TestRenderHiddenInit(t *testing.T) {
 		t.Errorf("Render(1) (-want +got):\n%s", diff)
 	}
 }
+
+// TestScanParentCycle: pids reused within one clock tick could make two
+// processes each other's parent; the scan must still give a tree.
+func TestScanParentCycle(t *testing.T) {
+	m := mapFS(
+		statLine(1, "init", 0, 0, 1, 1),
+		statLine(10, "a", 11, 0, 1, 5),
+		statLine(11, "b", 10, 0, 1, 5),
+		statLine(12, "c", 11, 0, 1, 6),
+	)
+	s, err := Scan(proc.New(m), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := s.Render(&buf, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := "init(1)---?(11)---a(10)---b(11)---c(12)\n"
+	if diff := cmp.Diff(want, buf.String()); diff != "" {
+		t.Errorf("Render(1) (-want +got):\n%s", diff)
+	}
+	if a := s.Node(12).Ancestors(); len(a) != 3 || a[2].PID != 1 {
+		t.Errorf("Ancestors(12) = %v, want 11, 10, 1", a)
+	}
+}
