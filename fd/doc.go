@@ -20,8 +20,9 @@
 //     PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet,netlink}, each at most
 //     once per namespace per [SocketCache], stopping as soon as every socket
 //     is found
-//   - with [Options.Stat], the file behind each PID/fd/N link
-//     ([proc.FS.StatLink])
+//   - with [Options.Stat], the file behind each PID/fd/N link (on the live
+//     /proc with statx and AT_STATX_DONT_SYNC, so that a hung network file
+//     system answers from its cache; elsewhere [proc.FS.StatLink])
 //   - for [Holders]: PID/ns/mnt, PID/mountinfo (once per mount namespace),
 //     PID/maps, PID/exe, PID/cwd, PID/root and PID/comm, and on the live
 //     /proc self/mountinfo (the reader's mounts, which the cwd and root link

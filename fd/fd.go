@@ -36,9 +36,10 @@ type Options struct {
 	// Info reads /proc/PID/fdinfo/N for each fd (pos, flags, mnt_id, ino and
 	// the per-kind lines) and fills FD.Info and FD.Inode.
 	Info bool
-	// Stat stats the file behind each fd link (one stat per fd, through the
-	// link: this can block on a hung network file system). It fills FD.File,
-	// FD.Inode and, for files, the Subtype from the file mode.
+	// Stat stats the file behind each fd link (one statx per fd) and fills
+	// FD.File, FD.Inode and, for files, the Subtype from the file mode. On
+	// the live /proc it asks with AT_STATX_DONT_SYNC, so a hung network file
+	// system answers from its cache; other trees use [proc.FS.StatLink].
 	Stat bool
 	// NoMode skips the lstat of each fd link that gives FD.Mode (about a
 	// third of the default listing's cost); Mode is then ModeUnknown,

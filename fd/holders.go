@@ -200,7 +200,7 @@ func (s *holderScan) matchFD(p proc.Process, f FD) (bool, AccessMode, error) {
 	}
 	if in.Ino == 0 {
 		// Kernel before 5.14: no ino line; stat through the link.
-		id, err := p.FS().StatLink(p.Path("fd", strconv.Itoa(f.FD)))
+		id, err := statLink(p.FS(), p.Path("fd", strconv.Itoa(f.FD)))
 		if err != nil {
 			return false, 0, err
 		}
@@ -341,7 +341,7 @@ func (s *holderScan) matchDirLink(p proc.Process, which string) (bool, error) {
 	if best < 0 || mounts[best].Dev != s.ref.Dev {
 		return false, nil
 	}
-	id, err := p.FS().StatLink(p.Path(which))
+	id, err := statLink(p.FS(), p.Path(which))
 	if err != nil {
 		return false, err
 	}

@@ -102,6 +102,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 		work := func() {
 			var lbuf [4096]byte // PATH_MAX: readlink of an fd never returns more
 			var st unix.Stat_t
+			var stx unix.Statx_t
 			var ibuf []byte
 			for i := lo; i < hi; i++ {
 				target, perm, found, err := readEntry(dfd, nums[i], lbuf[:], &st, withMode)
@@ -114,7 +115,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 				}
 				fds[i], ok[i] = newFD(nums[i], target, perm, withMode), true
 				if withStat {
-					if err := statEntry(dfd, nums[i], &st, &fds[i]); err != nil {
+					if err := statEntry(dfd, nums[i], &stx, &fds[i]); err != nil {
 						perFD[w] = append(perFD[w], &fs.PathError{Op: "stat", Path: p.Path("fd", strconv.Itoa(nums[i])), Err: err})
 					}
 				}
@@ -164,20 +165,52 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 }
 
 // statEntry stats the file behind fd link num and fills f.File (and the
-// inode and subtype from it). A closed fd is no error.
-func statEntry(dfd, num int, st *unix.Stat_t, f *FD) error {
+// inode and subtype from it). A closed fd is no error. It uses statx with
+// AT_STATX_DONT_SYNC: following an fd link does no lookup in the target's
+// file system, and with that flag network file systems (NFS, FUSE, CIFS)
+// answer from their attribute cache instead of asking a server that may
+// hang.
+func statEntry(dfd, num int, stx *unix.Statx_t, f *FD) error {
 	var nameBuf [24]byte
 	cname := strconv.AppendInt(nameBuf[:0], int64(num), 10)
 	cname = append(cname, 0)
-	_, _, e := unix.Syscall6(unix.SYS_NEWFSTATAT, uintptr(dfd), uintptr(unsafe.Pointer(&cname[0])), uintptr(unsafe.Pointer(st)), 0, 0, 0)
+	const mask = unix.STATX_TYPE | unix.STATX_MODE | unix.STATX_INO | unix.STATX_NLINK
+	_, _, e := unix.Syscall6(unix.SYS_STATX, uintptr(dfd), uintptr(unsafe.Pointer(&cname[0])),
+		unix.AT_STATX_DONT_SYNC, mask, uintptr(unsafe.Pointer(stx)), 0)
 	if e != 0 {
 		if e == unix.ENOENT || e == unix.ESRCH {
 			return nil
 		}
 		return e
 	}
-	f.setFile(proc.FileID{Dev: st.Dev, Ino: st.Ino, Nlink: uint64(st.Nlink), Mode: fileMode(st.Mode)})
+	f.setFile(proc.FileID{
+		Dev:   mkdev(stx.Dev_major, stx.Dev_minor),
+		Ino:   stx.Ino,
+		Nlink: uint64(stx.Nlink),
+		Mode:  fileMode(uint32(stx.Mode)),
+	})
 	return nil
+}
+
+// statLink describes the file behind the magic link name (such as
+// "123/cwd") like [proc.FS.StatLink], but on the live /proc with statx and
+// AT_STATX_DONT_SYNC (see statEntry), so a hung network file system does not
+// block it.
+func statLink(fsys *proc.FS, name string) (proc.FileID, error) {
+	dir := rawDir(fsys)
+	if dir == "" {
+		return fsys.StatLink(name)
+	}
+	var stx unix.Statx_t
+	const mask = unix.STATX_TYPE | unix.STATX_MODE | unix.STATX_INO | unix.STATX_NLINK
+	if err := unix.Statx(unix.AT_FDCWD, dir+"/"+name, unix.AT_STATX_DONT_SYNC, mask, &stx); err != nil {
+		// proc.FS gives the normalised error (ESRCH -> ErrGone, ...).
+		if _, ferr := fsys.Lstat(name); ferr != nil {
+			return proc.FileID{}, ferr
+		}
+		return proc.FileID{}, &fs.PathError{Op: "statx", Path: name, Err: err}
+	}
+	return proc.FileID{Dev: mkdev(stx.Dev_major, stx.Dev_minor), Ino: stx.Ino, Nlink: uint64(stx.Nlink), Mode: fileMode(uint32(stx.Mode))}, nil
 }
 
 // fileMode converts a raw st_mode to an fs.FileMode.

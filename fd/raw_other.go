@@ -21,3 +21,5 @@ func statPath(path string) (uint64, uint64, error) {
 }
 
 const parallelMin = 4096
+
+func statLink(fsys *proc.FS, name string) (proc.FileID, error) { return fsys.StatLink(name) }
