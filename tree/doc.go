@@ -8,8 +8,9 @@
 // of PID (one statx) only for processes that share their parent and comm
 // with a sibling, because pstree orders those by uid. On the live /proc it
 // does this with raw system calls relative to one directory descriptor
-// (about three per process); on any other [proc.FS], or a capture made by
-// examples/capture, it reads through the FS.
+// (about three per process), spread over up to four goroutines when there
+// are many processes; on any other [proc.FS], or a capture made by
+// examples/capture, it reads through the FS. Both give the same snapshot.
 //
 // The [Snapshot] is immutable: look processes up with [Snapshot.Node], walk
 // them with [Node.Children], [Node.Walk], [Node.Descendants] and
