@@ -96,3 +96,27 @@ func ExampleList_capture() {
 	// 25 u true UNIX /tmp/procscope-fd-fixture/unix sock type=STREAM (LISTEN)
 	// 26 u false NETLINK proto=0 port=7547
 }
+
+// Who holds a captured file: the fd-kinds capture's regular file is open
+// read-write (F) and mapped (m) by one process. A capture records the
+// device and inode behind each link, so the file can be named by them.
+func ExampleHoldersOf() {
+	fsys := proc.NewDir("../internal/fixtures/testdata/fd-kinds")
+	pids, err := fsys.PIDs()
+	if err != nil {
+		panic(err)
+	}
+	c, err := fsys.Capture()
+	if err != nil {
+		panic(err)
+	}
+	l := c.Links[fmt.Sprint(pids[0], "/fd/5")]
+	res, err := fd.HoldersOf(fsys, fd.FileRef{Dev: l.Dev, Ino: l.Ino})
+	if err != nil {
+		panic(err)
+	}
+	for _, h := range res.Holders {
+		fmt.Println(h.Comm, h.Access, h.FDs)
+	}
+	// Output: fd.test Fm [{5 u}]
+}

@@ -22,6 +22,7 @@ func seedFiles(f *testing.F, glob string) {
 
 func FuzzParseInfo(f *testing.F) {
 	seedFiles(f, "testdata/fdinfo/*")
+	seedFiles(f, "../internal/fixtures/testdata/fd-kinds/*/fdinfo/*")
 	f.Add([]byte("pos:\t0\nflags:\t02\ntfd: 1 events: 19 data: 5 pos:0 ino:1 sdev:2\n"))
 	f.Add([]byte("pos:\t0\nflags:\t0\nit_value: (1, 2)\nNSpid:\t1\t2\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -41,6 +42,14 @@ func FuzzParseNet(f *testing.F) {
 		f.Add(uint8(i), b)
 	}
 	f.Add(uint8(6), []byte("h\n0: 1 2 3 4 5 6 /a b\nc\n"))
+	for i, table := range NetTables {
+		files, _ := filepath.Glob("../internal/fixtures/testdata/*/*/net/" + table)
+		for _, name := range files {
+			if b, err := os.ReadFile(name); err == nil {
+				f.Add(uint8(i), b)
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, which uint8, b []byte) {
 		table := NetTables[int(which)%len(NetTables)]
 		socks, err := ParseNet(table, b)
@@ -57,9 +66,8 @@ func FuzzParseNet(f *testing.F) {
 }
 
 func FuzzParseMountInfo(f *testing.F) {
-	if b, err := os.ReadFile("testdata/mountinfo"); err == nil {
-		f.Add(b)
-	}
+	seedFiles(f, "testdata/mountinfo")
+	seedFiles(f, "../internal/fixtures/testdata/fd-kinds/*/mountinfo")
 	f.Add([]byte("22 1 8:1 / /mnt\\040x rw shared:1 - ext4 /dev/sda1 rw\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ms, err := parseMountInfo(b)
