@@ -1,7 +1,6 @@
 package fd
 
 import (
-	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -94,18 +93,19 @@ func ParseInfo(b []byte) (Info, error) {
 	var in Info
 	var seen uint8 // 1 pos, 2 flags
 	lineNo := 0
-	for len(b) > 0 {
+	rest := string(b) // one copy; the lines and kept values are slices of it
+	for len(rest) > 0 {
 		lineNo++
-		var line []byte
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			line, b = b[:i], b[i+1:]
+		var line string
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
 		} else {
-			line, b = b, nil
+			line, rest = rest, ""
 		}
 		if len(line) == 0 {
 			continue
 		}
-		if err := in.parseLine(string(line), &seen); err != nil {
+		if err := in.parseLine(line, &seen); err != nil {
 			var pe *proc.ParseError
 			if errors.As(err, &pe) {
 				pe.Field = "line " + strconv.Itoa(lineNo) + ": " + pe.Field
