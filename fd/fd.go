@@ -56,8 +56,9 @@ type Options struct {
 // List returns the open fds of p in numeric order.
 //
 // An fd closed while the list is being read is left out without error. If
-// the fd directory cannot be read the error matches [fs.ErrNotExist] (the
-// process is gone) or [fs.ErrPermission]. Other failures (an unreadable
+// the fd directory cannot be read, or the process exits while its links are
+// read, the error matches [fs.ErrNotExist] (the process is gone) or
+// [fs.ErrPermission]. Other failures (an unreadable
 // fdinfo, an unreadable or malformed net table) do not drop entries: List
 // returns every entry it has together with an error joining those
 // failures, so callers that want partial results should use the slice even
@@ -74,6 +75,7 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 		cache = NewSocketCache()
 	}
 	var errs []error
+	vanished := 0
 	infoDone, statDone := false, false // fdinfo, stat already read by the raw path
 	var stopPrefetch atomic.Bool
 	defer stopPrefetch.Store(true)
@@ -84,14 +86,21 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 			go cache.ns(p).prefetch(p, &stopPrefetch)
 		}
 		var infoErrs []error
-		fds, infoErrs, err = listRaw(r, p, withMode, opts.Info, opts.Stat)
+		fds, vanished, infoErrs, err = listRaw(r, p, withMode, opts.Info, opts.Stat)
 		errs = infoErrs
 		infoDone, statDone = true, true
 	} else {
-		fds, err = listFS(p, withMode)
+		fds, vanished, err = listFS(p, withMode)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if vanished > 0 {
+		// Some fds went away while being read: closed, or the whole
+		// process exited (then say so rather than return a short list).
+		if _, err := p.FS().Lstat(p.Path("fd")); errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
 	}
 	needSock := false
 	for i := range fds {
@@ -229,13 +238,13 @@ func modeOfPerm(perm fs.FileMode) AccessMode {
 }
 
 // listFS lists fds through the proc.FS methods: any fs.FS tree and captures.
-func listFS(p proc.Process, withMode bool) ([]FD, error) {
+func listFS(p proc.Process, withMode bool) (fds []FD, vanished int, err error) {
 	dir := p.Path("fd")
 	ents, err := p.FS().ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	fds := make([]FD, 0, len(ents))
+	fds = make([]FD, 0, len(ents))
 	for _, e := range ents {
 		n, err := strconv.Atoi(e.Name())
 		if err != nil || n < 0 {
@@ -245,14 +254,16 @@ func listFS(p proc.Process, withMode bool) ([]FD, error) {
 		target, err := p.FS().ReadLink(name)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				continue // closed meanwhile
+				vanished++ // closed meanwhile
+				continue
 			}
-			return nil, err
+			return nil, 0, err
 		}
 		var perm fs.FileMode
 		if withMode {
 			fi, err := p.FS().Lstat(name)
 			if errors.Is(err, fs.ErrNotExist) {
+				vanished++
 				continue
 			}
 			if err == nil {
@@ -262,7 +273,7 @@ func listFS(p proc.Process, withMode bool) ([]FD, error) {
 		fds = append(fds, newFD(n, target, perm, withMode))
 	}
 	slices.SortFunc(fds, func(a, b FD) int { return a.FD - b.FD })
-	return fds, nil
+	return fds, vanished, nil
 }
 
 // Count returns the number of open fds of p without listing them: on a live

@@ -107,3 +107,27 @@ func TestParseMountInfo(t *testing.T) {
 		t.Errorf("mkdev(0x12345, 1) = %#x", got)
 	}
 }
+
+// exitedFS is a process tree whose process 1 exits right after its fd
+// directory was read: the entries are listed, then nothing exists.
+type exitedFS struct{ fstest.MapFS }
+
+func (e exitedFS) ReadDir(name string) ([]fs.DirEntry, error) { return e.MapFS.ReadDir(name) }
+
+func (e exitedFS) ReadLink(name string) (string, error) {
+	return "", &fs.PathError{Op: "readlink", Path: name, Err: fs.ErrNotExist}
+}
+
+func (e exitedFS) Lstat(name string) (fs.FileInfo, error) {
+	return nil, &fs.PathError{Op: "lstat", Path: name, Err: fs.ErrNotExist}
+}
+
+// TestListExitMidway: a process that exits between reading its fd
+// directory and its links is reported gone, not as an empty list.
+func TestListExitMidway(t *testing.T) {
+	fsys := proc.New(exitedFS{fstest.MapFS{"1/fd/0": link("/a", 0o400), "1/fd/1": link("/b", 0o200)}})
+	fds, err := List(fsys.Process(1), nil)
+	if !errors.Is(err, fs.ErrNotExist) || fds != nil {
+		t.Errorf("List = %v, %v; want nil, fs.ErrNotExist", fds, err)
+	}
+}

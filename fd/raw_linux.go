@@ -55,15 +55,15 @@ const parallelMin = 4096
 // listRaw lists the fds; with withInfo it also reads and parses each
 // fdinfo (with openat on one fdinfo directory fd and a reused buffer),
 // returning the per-fd fdinfo failures in infoErrs.
-func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds []FD, infoErrs []error, err error) {
+func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanished int, infoErrs []error, err error) {
 	fdDir := dir + "/" + p.Path("fd")
 	dfd, err := unix.Open(fdDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		// Let proc.FS produce its normalised error (ESRCH -> ErrGone, ...).
 		if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
-			return nil, nil, ferr
+			return nil, 0, nil, ferr
 		}
-		return nil, nil, &fs.PathError{Op: "open", Path: p.Path("fd"), Err: err}
+		return nil, 0, nil, &fs.PathError{Op: "open", Path: p.Path("fd"), Err: err}
 	}
 	defer unix.Close(dfd)
 	infoDfd := -1
@@ -81,9 +81,9 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 	nums, err := readFDNums(dfd)
 	if err != nil {
 		if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
-			return nil, nil, ferr
+			return nil, 0, nil, ferr
 		}
-		return nil, nil, &fs.PathError{Op: "getdents", Path: p.Path("fd"), Err: err}
+		return nil, 0, nil, &fs.PathError{Op: "getdents", Path: p.Path("fd"), Err: err}
 	}
 	slices.Sort(nums) // the kernel gives numeric order already; this is cheap then
 
@@ -149,7 +149,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
 	n := 0
 	for i := range fds {
@@ -161,7 +161,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 	for _, e := range perFD {
 		infoErrs = append(infoErrs, e...)
 	}
-	return fds[:n], infoErrs, nil
+	return fds[:n], len(fds) - n, infoErrs, nil
 }
 
 // statEntry stats the file behind fd link num and fills f.File (and the

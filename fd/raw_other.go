@@ -12,7 +12,9 @@ import (
 // Off Linux there is no proc file system to take the raw path on.
 func rawDir(*proc.FS) string { return "" }
 
-func listRaw(string, proc.Process, bool, bool, bool) ([]FD, []error, error) { panic("unreachable") }
+func listRaw(string, proc.Process, bool, bool, bool) ([]FD, int, []error, error) {
+	panic("unreachable")
+}
 
 func countRaw(string, proc.Process) (int, bool, error) { return 0, false, nil }
 
