@@ -1,0 +1,405 @@
+//go:build linux && (amd64 || arm64)
+
+package syscallstat
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// ptraceOptions returns the PTRACE_O_* options given to PTRACE_SEIZE.
+func (t *Tracer) ptraceOptions() uintptr {
+	// Syscall-stops report SIGTRAP|0x80, so they are never mistaken for a
+	// real SIGTRAP sent to the tracee.
+	o := unix.PTRACE_O_TRACESYSGOOD |
+		// Stop at PTRACE_EVENT_EXEC instead of getting a SIGTRAP after
+		// each execve; its message is the execing thread's former TID,
+		// which a multi-threaded exec changes.
+		unix.PTRACE_O_TRACEEXEC
+	if t.opts.Follow {
+		// Auto-attach new processes and threads from their first
+		// instruction, so no call of theirs is missed and none runs
+		// untraced: fork, vfork (the parent stays blocked until the
+		// child execs or exits) and clone (threads and other clones).
+		o |= unix.PTRACE_O_TRACEFORK | unix.PTRACE_O_TRACEVFORK | unix.PTRACE_O_TRACECLONE
+	}
+	if t.opts.SeccompBPF && t.launched {
+		// The filter's SECCOMP_RET_TRACE becomes a PTRACE_EVENT_SECCOMP
+		// stop.
+		o |= unix.PTRACE_O_TRACESECCOMP |
+			// If the tracer dies, kill the tracees: with the filter in
+			// place and no tracer, every traced call would fail with
+			// ENOSYS, a broken program rather than an untraced one.
+			unix.PTRACE_O_EXITKILL
+	}
+	// Not PTRACE_O_TRACEEXIT: wait4 reports every end anyway, and the
+	// extra stop per thread would only slow down exits.
+	return uintptr(o)
+}
+
+const (
+	envExec    = "PROCSCOPE_SYSCALLSTAT_EXEC"    // path of the command the trampoline execs
+	envSync    = "PROCSCOPE_SYSCALLSTAT_SYNC"    // fd the trampoline reads one byte from first
+	envSeccomp = "PROCSCOPE_SYSCALLSTAT_SECCOMP" // filter to install before the exec
+)
+
+// launch starts the trampoline (this same binary, see trampoline), seizes it
+// while it waits on the sync pipe, and lets it exec the command.
+func (t *Tracer) launch() error {
+	cmd := t.cmd
+	t.execPath = cmd.Path
+	if err := unix.Access(cmd.Path, unix.X_OK); err != nil {
+		return fmt.Errorf("syscallstat: start: %w", &os.PathError{Op: "exec", Path: cmd.Path, Err: err})
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("syscallstat: start: %w", err)
+	}
+	defer func() {
+		if w != nil {
+			w.Close()
+		}
+	}()
+	env := slices.Clone(cmd.Environ())
+	env = append(env, envExec+"="+cmd.Path, envSync+"="+strconv.Itoa(3+len(cmd.ExtraFiles)))
+	if t.opts.SeccompBPF {
+		spec, err := t.traceFilterSpec()
+		if err != nil {
+			r.Close()
+			return err
+		}
+		env = append(env, envSeccomp+"="+spec)
+	}
+	cmd.Env = env
+	cmd.ExtraFiles = append(cmd.ExtraFiles, r)
+	cmd.Path = "/proc/self/exe"
+	err = cmd.Start()
+	r.Close()
+	if err != nil {
+		return fmt.Errorf("syscallstat: start: %w", err)
+	}
+	pid := cmd.Process.Pid
+	t.pid = pid
+	if e := ptraceRaw(unix.PTRACE_SEIZE, pid, 0, t.ptraceOptions()); e != 0 {
+		return seizeError(pid, e)
+	}
+	th := t.addThread(pid, pid)
+	th.preExec = true
+	// The trampoline's go byte is written once this stop has been handled
+	// (see releaseTrampoline): the loop resumes the thread with syscall
+	// tracing first. The loop also handles the Go runtime threads the
+	// trampoline starts meanwhile (auto-attached with Follow).
+	if e := ptraceRaw(unix.PTRACE_INTERRUPT, pid, 0, 0); e != 0 {
+		return ptraceErr(pid, "PTRACE_INTERRUPT", e)
+	}
+	t.syncW, w = w, nil
+	return nil
+}
+
+// releaseTrampoline lets the trampoline go on to its execve.
+func (t *Tracer) releaseTrampoline() {
+	if t.syncW == nil {
+		return
+	}
+	t.syncW.Write([]byte{1})
+	t.syncW.Close()
+	t.syncW = nil
+	t.released = true
+}
+
+// attach seizes pid, and with Follow every thread of it, repeating the
+// thread listing until no new thread shows up (a thread may create threads
+// before it is seized; after, PTRACE_O_TRACECLONE catches them).
+func (t *Tracer) attach() error {
+	pid := t.pid
+	tgid := statusField(pid, "Tgid:")
+	if tgid <= 0 {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+			return notExist(pid, err)
+		}
+		tgid = pid
+	}
+	opts := t.ptraceOptions()
+	seen := map[int]bool{}
+	for {
+		tids := []int{pid}
+		if t.opts.Follow {
+			var err error
+			if tids, err = listTasks(tgid); err != nil {
+				if len(seen) == 0 {
+					return notExist(pid, err)
+				}
+				break
+			}
+		}
+		added := 0
+		for _, tid := range tids {
+			if seen[tid] {
+				continue
+			}
+			seen[tid] = true
+			if e := ptraceRaw(unix.PTRACE_SEIZE, tid, 0, opts); e != 0 {
+				if e == syscall.ESRCH && tid != pid {
+					continue // the thread ended meanwhile
+				}
+				if e == syscall.ESRCH {
+					return notExist(pid, e)
+				}
+				return seizeError(tid, e)
+			}
+			th := t.addThread(tid, tgid)
+			added++
+			// Make it stop so that it can be resumed with
+			// PTRACE_SYSCALL; a stopped process reports a group-stop
+			// and is left stopped (see handle).
+			if e := ptraceRaw(unix.PTRACE_INTERRUPT, tid, 0, 0); e != 0 && e != syscall.ESRCH {
+				return ptraceErr(tid, "PTRACE_INTERRUPT", e)
+			}
+			_ = th
+		}
+		if added == 0 || !t.opts.Follow {
+			break
+		}
+	}
+	return nil
+}
+
+func listTasks(pid int) ([]int, error) {
+	ents, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	if err != nil {
+		return nil, err
+	}
+	tids := make([]int, 0, len(ents))
+	for _, e := range ents {
+		if n, err := strconv.Atoi(e.Name()); err == nil {
+			tids = append(tids, n)
+		}
+	}
+	slices.Sort(tids)
+	return tids, nil
+}
+
+// siginfo is the part of siginfo_t the kick check reads (the _rt member).
+type siginfo struct {
+	Signo int32
+	Errno int32
+	Code  int32
+	_     int32
+	Pid   int32
+	Uid   uint32
+	Value uint64
+	_     [96]byte
+}
+
+const siQueue = -1 // SI_QUEUE
+
+// cancel is called by Wait's goroutine. The tracer goroutine may be blocked
+// in wait4 and only an event of a tracee wakes it (Go's signal handlers use
+// SA_RESTART, so signalling the tracer thread would not). For a launched
+// command the cancel signal is such an event; otherwise the tracer sends a
+// "kick": a SIGSTOP queued to one running tracee with rt_tgsigqueueinfo,
+// SI_QUEUE and a random cookie. SIGSTOP cannot be blocked, so its
+// signal-delivery-stop always comes; the loop recognises the cookie and
+// suppresses the signal, so the tracee never sees it. (A real SIGSTOP that
+// is already pending absorbs the kick; then that SIGSTOP is delivered as
+// usual.) If every tracee is parked in a group-stop the loop polls instead.
+func (t *Tracer) cancel() {
+	if t.cancelled.Swap(true) {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.detaching {
+		return
+	}
+	if t.launched {
+		sig := t.opts.CancelSignal
+		if sig == 0 {
+			sig = syscall.SIGKILL
+		}
+		// As strace does for the command it started: wake it if stopped,
+		// then send the signal.
+		syscall.Kill(t.pid, syscall.SIGCONT)
+		syscall.Kill(t.pid, sig)
+		if sig == syscall.SIGKILL {
+			return
+		}
+	}
+	last := t.lastTid.Load()
+	tid, tgid := int(last&0xffffffff), int(last>>32)
+	if tid == 0 {
+		return
+	}
+	t.kickVal = rand.Uint64() | 1
+	si := siginfo{Signo: int32(syscall.SIGSTOP), Code: siQueue, Pid: int32(os.Getpid()),
+		Uid: uint32(os.Getuid()), Value: t.kickVal}
+	_, _, e := unix.RawSyscall6(unix.SYS_RT_TGSIGQUEUEINFO, uintptr(tgid), uintptr(tid),
+		uintptr(syscall.SIGSTOP), uintptr(unsafe.Pointer(&si)), 0, 0)
+	if e == 0 {
+		t.kicked = tid
+	}
+}
+
+// isKick reports whether the SIGSTOP th stopped for is the cancel kick. Any
+// SIGSTOP of the kicked thread consumes the kick (a pending real one absorbs
+// ours).
+func (t *Tracer) isKick(th *thread) bool {
+	t.mu.Lock()
+	k, val := t.kicked, t.kickVal
+	t.mu.Unlock()
+	if k != th.tid || t.kickConsumed {
+		return false
+	}
+	t.kickConsumed = true
+	var si siginfo
+	if e := ptraceRaw(unix.PTRACE_GETSIGINFO, th.tid, 0, uintptr(unsafe.Pointer(&si))); e != 0 {
+		return false
+	}
+	return si.Code == siQueue && int(si.Pid) == os.Getpid() && si.Value == val
+}
+
+// beginDetach starts leaving every tracee after a cancellation.
+func (t *Tracer) beginDetach() {
+	t.mu.Lock()
+	if t.launched && (t.opts.CancelSignal == 0 || t.opts.CancelSignal == syscall.SIGKILL) {
+		// Everything dies: keep tracing until the ends are reported.
+		t.killing = true
+		t.detaching = false
+		t.mu.Unlock()
+		t.cancelled.Store(false)
+		return
+	}
+	t.detaching = true
+	t.mu.Unlock()
+	t.detachThreads()
+}
+
+func (t *Tracer) detachThreads() {
+	for _, th := range t.threads {
+		if th.listening && !t.kickPending(th) {
+			// Parked in a group-stop: detach at once; the kernel puts it
+			// back into the group-stop, so it stays stopped.
+			ptraceRaw(unix.PTRACE_DETACH, th.tid, 0, 0)
+			t.removeThread(th)
+			continue
+		}
+		// A stop comes soon; detachStop detaches it there.
+		ptraceRaw(unix.PTRACE_INTERRUPT, th.tid, 0, 0)
+	}
+}
+
+func (t *Tracer) kickPending(th *thread) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.kicked == th.tid && !t.kickConsumed
+}
+
+// detachAll leaves every tracee after a failed setup.
+func (t *Tracer) detachAll() {
+	t.mu.Lock()
+	t.detaching = true
+	t.mu.Unlock()
+	t.detachThreads()
+	for len(t.threads) > 0 {
+		tid, e := t.wait()
+		if e != 0 {
+			break
+		}
+		if tid != 0 {
+			t.handle(tid, t.status)
+		}
+	}
+}
+
+// detachStop detaches th at its stop st, passing on a signal it was about to
+// get.
+func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
+	sig := int(st>>8) & 0xff
+	event := int(st >> 16)
+	signalStop := event == 0 && sig != int(syscall.SIGTRAP)|0x80
+	switch event {
+	case unix.PTRACE_EVENT_FORK, unix.PTRACE_EVENT_VFORK, unix.PTRACE_EVENT_CLONE:
+		// The new tracee will stop too; wait for it and detach it.
+		if msg, err := unix.PtraceGetEventMsg(th.tid); err == nil && msg > 0 {
+			t.addThread(int(msg), -1)
+		}
+	}
+	if t.kickPending(th) {
+		if signalStop && sig == int(syscall.SIGSTOP) {
+			if t.isKick(th) {
+				sig = 0
+			}
+		} else {
+			// Our SIGSTOP is still queued: let it come, so that it is
+			// not left for the detached process.
+			if !signalStop {
+				sig = 0
+			}
+			ptraceRaw(unix.PTRACE_CONT, th.tid, 0, uintptr(sig))
+			return
+		}
+	} else if !signalStop {
+		sig = 0
+	}
+	ptraceRaw(unix.PTRACE_DETACH, th.tid, 0, uintptr(sig))
+	t.removeThread(th)
+}
+
+// Quieting SIGCHLD. The kernel sends the tracer process a SIGCHLD for every
+// ptrace stop, and the Go runtime's handler runs for each, waking a thread
+// for nothing: with four busy tracee threads that cost more than the tracing
+// itself. SA_NOCLDSTOP on the handler makes the kernel skip SIGCHLD for
+// stops (wait4 is still woken); exits still send it. The side effect, while
+// any trace runs: a program that watches SIGCHLD (os/signal) gets no SIGCHLD
+// when one of its children stops or continues. Options.KeepSIGCHLD opts out.
+var sigchld struct {
+	sync.Mutex
+	users int
+	set   bool // we set SA_NOCLDSTOP (it was not set before)
+}
+
+// kernelSigaction is the kernel's struct sigaction on amd64 and arm64.
+type kernelSigaction struct {
+	Handler  uintptr
+	Flags    uint64
+	Restorer uintptr
+	Mask     uint64
+}
+
+func quietSIGCHLD(on bool) {
+	sigchld.Lock()
+	defer sigchld.Unlock()
+	var sa kernelSigaction
+	get := func() bool {
+		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD), 0,
+			uintptr(unsafe.Pointer(&sa)), 8, 0, 0)
+		return e == 0
+	}
+	set := func() {
+		unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD),
+			uintptr(unsafe.Pointer(&sa)), 0, 8, 0, 0)
+	}
+	if on {
+		sigchld.users++
+		if sigchld.users == 1 && get() && sa.Flags&saNOCLDSTOP == 0 {
+			sa.Flags |= saNOCLDSTOP
+			set()
+			sigchld.set = true
+		}
+		return
+	}
+	sigchld.users--
+	if sigchld.users == 0 && sigchld.set && get() {
+		sa.Flags &^= saNOCLDSTOP
+		set()
+		sigchld.set = false
+	}
+}

@@ -1,0 +1,152 @@
+//go:build linux
+
+package syscallstat
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// All ptrace requests are raw syscalls made on the tracer's locked OS thread
+// (see loop). They never block: a ptrace request on a stopped tracee returns
+// at once, so skipping the runtime's entersyscall/exitsyscall bookkeeping is
+// safe and saves it on every stop.
+
+const (
+	_WNOTHREAD  = 0x20000000 // __WNOTHREAD: only the calling thread's children and tracees
+	saNOCLDSTOP = 0x1        // SA_NOCLDSTOP
+)
+
+func ptraceRaw(req int, tid int, addr, data uintptr) syscall.Errno {
+	_, _, e := unix.RawSyscall6(unix.SYS_PTRACE, uintptr(req), uintptr(tid), addr, data, 0, 0)
+	return e
+}
+
+// syscallInfo is struct ptrace_syscall_info (PTRACE_GET_SYSCALL_INFO, Linux
+// 5.3): the kernel tells entry from exit and the ABI of the call, so the
+// tracer keeps no fragile in/out toggle and sees int 0x80 calls from 64-bit
+// code as compat calls (the registers alone do not show that).
+type syscallInfo struct {
+	Op    uint8
+	_     uint8
+	Flags uint16
+	Arch  uint32
+	IP    uint64
+	SP    uint64
+	// entry and seccomp: nr, args[6], ret_data; exit: rval, is_error.
+	NrOrRval uint64
+	Args     [6]uint64
+	RetData  uint32
+	_        uint32
+}
+
+const syscallInfoSize = unsafe.Sizeof(syscallInfo{})
+
+// Error is the error of a ptrace or wait request on one thread. It unwraps
+// to the *os.SyscallError and so to the errno: errors.Is(err,
+// fs.ErrPermission) holds for EPERM and errors.Is(err, fs.ErrNotExist)
+// (and ErrGone) for ESRCH.
+type Error struct {
+	PID int
+	Op  string
+	Err error
+}
+
+func (e *Error) Error() string {
+	return "syscallstat: pid " + strconv.Itoa(e.PID) + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is makes ESRCH match ErrGone and fs.ErrNotExist.
+func (e *Error) Is(target error) bool {
+	return (target == ErrGone || target == fs.ErrNotExist) && errors.Is(e.Err, syscall.ESRCH)
+}
+
+// ErrGone is matched by errors about a process or thread that does not exist
+// (any more). errors.Is(err, fs.ErrNotExist) holds for them too.
+var ErrGone = errors.New("syscallstat: no such process")
+
+// ErrAlreadyTraced is matched by the error of [Attach] when another tracer
+// (a debugger, strace) already traces the process.
+var ErrAlreadyTraced = errors.New("syscallstat: process is already traced")
+
+func ptraceErr(tid int, req string, e syscall.Errno) error {
+	return &Error{PID: tid, Op: req, Err: os.NewSyscallError("ptrace("+req+")", e)}
+}
+
+// seizeError explains why PTRACE_SEIZE failed on tid.
+func seizeError(tid int, e syscall.Errno) error {
+	base := ptraceErr(tid, "PTRACE_SEIZE", e)
+	switch e {
+	case syscall.ESRCH:
+		return base
+	case syscall.EPERM:
+		if tracer := tracerPID(tid); tracer > 0 {
+			return fmt.Errorf("%w: process %d is traced by pid %d: %w", ErrAlreadyTraced, tid, tracer, base)
+		}
+		return fmt.Errorf("%w (%s)", base, permissionHint(tid))
+	}
+	return base
+}
+
+// permissionHint names what the tracer lacks to trace tid.
+func permissionHint(tid int) string {
+	var hints []string
+	if b, err := os.ReadFile("/proc/sys/kernel/yama/ptrace_scope"); err == nil {
+		switch strings.TrimSpace(string(b)) {
+		case "1":
+			hints = append(hints, "Yama ptrace_scope is 1: only descendants may be traced without CAP_SYS_PTRACE")
+		case "2":
+			hints = append(hints, "Yama ptrace_scope is 2: tracing needs CAP_SYS_PTRACE")
+		case "3":
+			hints = append(hints, "Yama ptrace_scope is 3: ptrace attach is disabled until reboot")
+		}
+	}
+	if st, err := os.Stat("/proc/" + strconv.Itoa(tid)); err == nil {
+		if s, ok := st.Sys().(*syscall.Stat_t); ok && int(s.Uid) != os.Geteuid() {
+			hints = append(hints, fmt.Sprintf("pid %d belongs to uid %d and we run as uid %d: tracing it needs CAP_SYS_PTRACE", tid, s.Uid, os.Geteuid()))
+		}
+	}
+	if len(hints) == 0 {
+		hints = append(hints, "tracing needs the same uid and a non-dumpable-free target, or CAP_SYS_PTRACE; a seccomp filter or LSM may also deny ptrace")
+	}
+	return strings.Join(hints, "; ")
+}
+
+// tracerPID returns the TracerPid of /proc/tid/status, or 0.
+func tracerPID(tid int) int {
+	return statusField(tid, "TracerPid:")
+}
+
+// statusField reads one numeric field of /proc/tid/status, or -1.
+func statusField(tid int, field string) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return -1
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, field); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return -1
+			}
+			return n
+		}
+	}
+	return -1
+}
+
+// notExist wraps ESRCH errors so that fs.ErrNotExist matches.
+func notExist(pid int, err error) error {
+	return fmt.Errorf("syscallstat: pid %d: %w", pid, errors.Join(ErrGone, fs.ErrNotExist, err))
+}

@@ -1,0 +1,368 @@
+//go:build linux && (amd64 || arm64)
+
+package syscallstat_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/procscope/procscope/syscallstat"
+)
+
+// skipIfNoPtrace skips when ptrace is denied to this test process.
+func skipIfNoPtrace(t *testing.T, err error) {
+	t.Helper()
+	if errors.Is(err, fs.ErrPermission) {
+		t.Skipf("ptrace not permitted here: %v", err)
+	}
+}
+
+// trace runs workload w under the tracer and returns the summary.
+func trace(t *testing.T, w string, n int, opts *syscallstat.Options) (*syscallstat.Summary, string) {
+	t.Helper()
+	cmd := workloadCmd(t, w, n)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	tr, err := syscallstat.Start(cmd, opts)
+	if err != nil {
+		skipIfNoPtrace(t, err)
+		t.Fatalf("Start(%s): %v", w, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	sum, err := tr.Wait(ctx)
+	if err != nil {
+		t.Fatalf("Wait(%s): %v", w, err)
+	}
+	return sum, out.String()
+}
+
+func calls(s *syscallstat.Summary, name string) (uint64, uint64) {
+	r, _ := s.Syscalls.Lookup(syscallstat.Native, name)
+	return r.Calls, r.Errors
+}
+
+// straceCounts runs workload w under strace -c -f and parses the summary.
+func straceCounts(t *testing.T, w string, n int, extra ...string) syscallstat.Table {
+	t.Helper()
+	if _, err := exec.LookPath("strace"); err != nil {
+		t.Skip("strace not installed")
+	}
+	out := filepath.Join(t.TempDir(), "strace.out")
+	exe, _ := os.Executable()
+	args := append([]string{"-c", "-f", "-o", out}, extra...)
+	args = append(args, exe)
+	cmd := exec.Command("strace", args...)
+	cmd.Env = append(os.Environ(), envWorkload+"="+w, "SYSCALLSTAT_N="+strconv.Itoa(n))
+	if b, err := cmd.CombinedOutput(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("strace: %v\n%s", err, b)
+		}
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := syscallstat.ParseSummary(b)
+	if err != nil {
+		t.Fatalf("ParseSummary(strace output): %v\n%s", err, b)
+	}
+	return tab
+}
+
+func TestWorkloadsMatchStrace(t *testing.T) {
+	tests := []struct {
+		w    string
+		n    int
+		want map[string][2]uint64 // name: calls, errors; for deliberate calls
+		min  bool                 // counts are lower bounds (runtime adds its own)
+	}{
+		{"getppid", 1000, map[string][2]uint64{"getppid": {1000, 0}}, false},
+		{"openfail", 300, map[string][2]uint64{"openat": {300, 300}}, true},
+		{"write", 500, map[string][2]uint64{"write": {500, 0}}, true},
+		{"threads", 250, map[string][2]uint64{"getppid": {1000, 0}}, false},
+		{"forks", 5, map[string][2]uint64{"getppid": {15, 0}, "execve": {6, 0}}, false},
+		{"signals", 50, map[string][2]uint64{"kill": {50, 0}}, false},
+		{"vforkexec", 3, map[string][2]uint64{"execve": {4, 0}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.w, func(t *testing.T) {
+			sum, _ := trace(t, tt.w, tt.n, &syscallstat.Options{Follow: true})
+			if sum.Exit.Code != 0 || sum.Exit.Signal != 0 || !sum.Exit.Exited {
+				t.Errorf("Exit = %+v, want code 0", sum.Exit)
+			}
+			st := straceCounts(t, tt.w, tt.n)
+			for name, want := range tt.want {
+				c, e := calls(sum, name)
+				sr, _ := st.Lookup(syscallstat.Native, name)
+				if tt.min {
+					if c < want[0] || e < want[1] {
+						t.Errorf("%s: calls %d errors %d, want at least %v", name, c, e, want)
+					}
+				} else if c != want[0] || e != want[1] {
+					t.Errorf("%s: calls %d errors %d, want %v", name, c, e, want)
+				}
+				if c != sr.Calls || e != sr.Errors {
+					t.Errorf("%s: ours calls %d errors %d, strace -c -f calls %d errors %d", name, c, e, sr.Calls, sr.Errors)
+				}
+			}
+		})
+	}
+}
+
+func TestPerProcessAndThread(t *testing.T) {
+	sum, _ := trace(t, "forks", 3, &syscallstat.Options{Follow: true})
+	var total uint64
+	procs := 0
+	for _, p := range sum.Processes {
+		r, _ := p.Syscalls.Lookup(syscallstat.Native, "getppid")
+		if r.Calls > 0 {
+			procs++
+			total += r.Calls
+		}
+		var th uint64
+		for _, tt := range p.Threads {
+			x, _ := tt.Syscalls.Lookup(syscallstat.Native, "getppid")
+			th += x.Calls
+		}
+		if th != r.Calls {
+			t.Errorf("pid %d: threads sum to %d getppid, process says %d", p.PID, th, r.Calls)
+		}
+	}
+	if procs != 3 || total != 1+2+3 {
+		t.Errorf("getppid in %d processes, %d calls; want 3 processes, 6 calls", procs, total)
+	}
+	if got := sum.Syscalls.Total(); got.Calls == 0 {
+		t.Errorf("total calls 0")
+	}
+}
+
+func TestNoFollow(t *testing.T) {
+	sum, _ := trace(t, "forks", 2, nil)
+	if c, _ := calls(sum, "getppid"); c != 0 {
+		t.Errorf("without Follow: getppid counted %d times in children", c)
+	}
+	if len(sum.Processes) != 1 {
+		t.Errorf("without Follow: %d processes", len(sum.Processes))
+	}
+}
+
+func TestFilter(t *testing.T) {
+	sum, _ := trace(t, "getppid", 100, &syscallstat.Options{Follow: true, Syscalls: []string{"getppid", "execve"}})
+	for _, r := range sum.Syscalls {
+		if r.Name != "getppid" && r.Name != "execve" {
+			t.Errorf("filtered trace counted %s", r.Name)
+		}
+	}
+	if c, _ := calls(sum, "getppid"); c != 100 {
+		t.Errorf("getppid = %d, want 100", c)
+	}
+	if _, err := syscallstat.Start(exec.Command("/bin/true"), &syscallstat.Options{Syscalls: []string{"nosuchcall"}}); err == nil {
+		t.Error("unknown syscall name accepted")
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	sum, _ := trace(t, "exitcode", 0, &syscallstat.Options{Follow: true})
+	if want := (syscallstat.Exit{Exited: true, Code: 7}); sum.Exit != want {
+		t.Errorf("Exit = %+v, want %+v", sum.Exit, want)
+	}
+	sum, _ = trace(t, "killself", 0, &syscallstat.Options{Follow: true})
+	if sum.Exit.Signal != syscall.SIGTERM || sum.Exit.ExitCode() != 128+15 {
+		t.Errorf("Exit = %+v, want killed by SIGTERM", sum.Exit)
+	}
+}
+
+func TestSignalsDelivered(t *testing.T) {
+	const n = 40
+	_, out := trace(t, "signals", n, &syscallstat.Options{Follow: true})
+	if strings.TrimSpace(out) != strconv.Itoa(n) {
+		t.Errorf("traced handler got %q signals, want %d", out, n)
+	}
+	b, err := workloadCmd(t, "signals", n).Output()
+	if err != nil || strings.TrimSpace(string(b)) != strconv.Itoa(n) {
+		t.Errorf("untraced handler got %q signals (%v), want %d", b, err, n)
+	}
+}
+
+func TestExecFromThread(t *testing.T) {
+	sum, _ := trace(t, "execthread", 0, &syscallstat.Options{Follow: true})
+	if sum.Exit != (syscallstat.Exit{Exited: true}) {
+		t.Errorf("Exit = %+v, want /bin/true's 0", sum.Exit)
+	}
+	if c, _ := calls(sum, "execve"); c != 2 {
+		t.Errorf("execve = %d, want 2 (the launch and the thread's)", c)
+	}
+}
+
+func procState(pid int) (state byte, tracer int) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, -1
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "State:"); ok {
+			state = strings.TrimSpace(v)[0]
+		}
+		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
+			tracer, _ = strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	return state, tracer
+}
+
+func TestGroupStop(t *testing.T) {
+	cmd := workloadCmd(t, "sigstop", 0)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
+	if err != nil {
+		skipIfNoPtrace(t, err)
+		t.Fatal(err)
+	}
+	pid := tr.PID()
+	done := make(chan *syscallstat.Summary)
+	go func() { s, _ := tr.Wait(context.Background()); done <- s }()
+	// It must stop and stay stopped (state t: a traced task in group-stop).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if st, _ := procState(pid); st == 't' || st == 'T' {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("workload never stopped")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if st, _ := procState(pid); st != 't' && st != 'T' {
+		t.Errorf("stopped workload is in state %c after 300ms, want still stopped", st)
+	}
+	select {
+	case <-done:
+		t.Fatal("trace ended while the workload was stopped")
+	default:
+	}
+	syscall.Kill(pid, syscall.SIGCONT)
+	select {
+	case s := <-done:
+		if strings.TrimSpace(out.String()) != "resumed" || s.Exit.Code != 0 {
+			t.Errorf("after SIGCONT: output %q exit %+v", out.String(), s.Exit)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("workload did not finish after SIGCONT")
+	}
+}
+
+// startSpinner starts the spin workload untraced and waits until it runs.
+func startSpinner(t *testing.T) *exec.Cmd {
+	t.Helper()
+	cmd := workloadCmd(t, "spin", 0)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	bufio.NewReader(stdout).ReadString('\n')
+	return cmd
+}
+
+func TestAttachDetach(t *testing.T) {
+	cmd := startSpinner(t)
+	pid := cmd.Process.Pid
+	tr, err := syscallstat.Attach(pid, &syscallstat.Options{Follow: true, WallClock: true})
+	if err != nil {
+		skipIfNoPtrace(t, err)
+		t.Fatal(err)
+	}
+	// TracerPid names the tracer thread, one of ours.
+	if _, tracer := procState(pid); tracer <= 0 || !slices.Contains(tids(t, os.Getpid()), tracer) {
+		t.Errorf("TracerPid = %d while attached, want a thread of ours (%d)", tracer, os.Getpid())
+	}
+	// A second tracer on the same process gets a clear error.
+	if _, err := syscallstat.Attach(pid, nil); !errors.Is(err, syscallstat.ErrAlreadyTraced) {
+		t.Errorf("second Attach: %v, want ErrAlreadyTraced", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	sum, err := tr.Wait(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Wait = %v, want the context's error", err)
+	}
+	if c, _ := calls(sum, "getppid"); c < 50 {
+		t.Errorf("getppid = %d while attached for 400ms, want many", c)
+	}
+	if len(sum.Processes) != 1 || len(sum.Processes[0].Threads) < 3 {
+		t.Errorf("want 1 process with >= 3 threads, got %+v", sum.Processes)
+	}
+	time.Sleep(200 * time.Millisecond)
+	for _, tid := range tids(t, pid) {
+		st, tracer := procState(tid)
+		if tracer != 0 || st == 't' || st == 'T' {
+			t.Errorf("thread %d after detach: state %c TracerPid %d, want running and untraced", tid, st, tracer)
+		}
+	}
+	// And it keeps running: its threads still make calls (it is not
+	// stopped by a stray SIGSTOP).
+	if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("spinner gone after detach: %v", err)
+	}
+}
+
+func tids(t *testing.T, pid int) []int {
+	ents, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int
+	for _, e := range ents {
+		n, _ := strconv.Atoi(e.Name())
+		out = append(out, n)
+	}
+	return out
+}
+
+func TestAttachErrors(t *testing.T) {
+	_, err := syscallstat.Attach(1<<22+12345, nil)
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, syscallstat.ErrGone) {
+		t.Errorf("Attach(no such pid) = %v, want fs.ErrNotExist and ErrGone", err)
+	}
+	_, err = syscallstat.Start(exec.Command("/nonexistent/cmd"), nil)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Start(missing command) = %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestCancelLaunched(t *testing.T) {
+	cmd := workloadCmd(t, "spin", 0)
+	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
+	if err != nil {
+		skipIfNoPtrace(t, err)
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	sum, err := tr.Wait(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Wait = %v, want deadline", err)
+	}
+	if sum.Exit.Signal != syscall.SIGKILL {
+		t.Errorf("Exit = %+v, want killed by SIGKILL", sum.Exit)
+	}
+}

@@ -1,0 +1,163 @@
+//go:build linux && (amd64 || arm64)
+
+package syscallstat_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as the traced workloads: TestMain runs the one
+// named by $SYSCALLSTAT_WORKLOAD instead of the tests. Each makes a known
+// number of deliberate system calls (N from $SYSCALLSTAT_N).
+
+const envWorkload = "SYSCALLSTAT_WORKLOAD"
+
+func TestMain(m *testing.M) {
+	if w := os.Getenv(envWorkload); w != "" {
+		n, _ := strconv.Atoi(os.Getenv("SYSCALLSTAT_N"))
+		os.Exit(runWorkload(w, n))
+	}
+	os.Exit(m.Run())
+}
+
+// workloadCmd returns a command running workload w of the test binary.
+func workloadCmd(t testing.TB, w string, n int, extraEnv ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), envWorkload+"="+w, "SYSCALLSTAT_N="+strconv.Itoa(n))
+	cmd.Env = append(cmd.Env, extraEnv...)
+	return cmd
+}
+
+func runWorkload(w string, n int) int {
+	switch w {
+	case "getppid":
+		for range n {
+			syscall.Getppid()
+		}
+	case "openfail":
+		for range n {
+			syscall.Open("/nonexistent/syscallstat", syscall.O_RDONLY, 0)
+		}
+	case "write":
+		f, err := os.OpenFile("/dev/null", os.O_WRONLY, 0)
+		if err != nil {
+			return 3
+		}
+		b := []byte{'x'}
+		for range n {
+			syscall.Write(int(f.Fd()), b)
+		}
+	case "threads":
+		// Four threads, each locked, each making n getppid calls.
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				runtime.LockOSThread()
+				for range n {
+					syscall.Getppid()
+				}
+			}()
+		}
+		wg.Wait()
+	case "forks":
+		// n children (fork+exec of this binary: Go uses clone with
+		// CLONE_VFORK), child i makes i+1 getppid calls and exits with
+		// code i+1.
+		for i := range n {
+			exe, _ := os.Executable()
+			c := exec.Command(exe)
+			c.Env = append(os.Environ(), envWorkload+"=exit", "SYSCALLSTAT_N="+strconv.Itoa(i+1))
+			err := c.Run()
+			if c.ProcessState == nil || c.ProcessState.ExitCode() != i+1 {
+				fmt.Fprintf(os.Stderr, "child %d: %v\n", i, err)
+				return 1
+			}
+		}
+	case "exit":
+		for range n {
+			syscall.Getppid()
+		}
+		return n
+	case "vforkexec":
+		// os/exec forks with CLONE_VFORK and execs /bin/true.
+		for range n {
+			if err := exec.Command("/bin/true").Run(); err != nil {
+				return 1
+			}
+		}
+	case "signals":
+		// n SIGUSR1 sent to itself one at a time; prints how many the
+		// handler got.
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, syscall.SIGUSR1)
+		got := 0
+		for range n {
+			syscall.Kill(os.Getpid(), syscall.SIGUSR1)
+			select {
+			case <-ch:
+				got++
+			case <-time.After(5 * time.Second):
+			}
+		}
+		fmt.Println(got)
+	case "sigstop":
+		// Stops itself; prints "resumed" after a SIGCONT.
+		syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+		fmt.Println("resumed")
+	case "exitcode":
+		return 7
+	case "killself":
+		signal.Reset(syscall.SIGTERM)
+		syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		time.Sleep(10 * time.Second)
+		return 1
+	case "spin":
+		// Two threads calling getppid and sleeping, until killed.
+		for range 2 {
+			go func() {
+				runtime.LockOSThread()
+				for {
+					syscall.Getppid()
+					time.Sleep(time.Millisecond)
+				}
+			}()
+		}
+		fmt.Println("ready")
+		select {}
+	case "execthread":
+		// A non-leader thread runs execve (of /bin/true).
+		done := make(chan int)
+		go func() {
+			runtime.LockOSThread()
+			for syscall.Gettid() == os.Getpid() {
+				runtime.UnlockOSThread()
+				runtime.Gosched()
+				runtime.LockOSThread()
+			}
+			syscall.Exec("/bin/true", []string{"true"}, os.Environ())
+			done <- 1
+		}()
+		<-done
+		return 1
+	default:
+		fmt.Fprintf(os.Stderr, "unknown workload %q\n", w)
+		return 2
+	}
+	return 0
+}
