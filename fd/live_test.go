@@ -481,6 +481,7 @@ func TestListLive(t *testing.T) {
 	}
 
 	t.Run("ss", func(t *testing.T) { compareSS(t, pid, fds) })
+	t.Run("lsof", func(t *testing.T) { compareLsof(t, pid, fds) })
 	t.Run("holders", func(t *testing.T) { testHoldersLive(t, pid, dir, r) })
 }
 
@@ -546,6 +547,89 @@ func compareSS(t *testing.T, pid int, fds []FD) {
 	}
 	if !found {
 		t.Error("ss -x did not show the helper's unix socket")
+	}
+}
+
+// compareLsof checks modes, file names and TCP/UDP addresses against
+// lsof -F (one field per line: f fd, a access, t type, n name).
+func compareLsof(t *testing.T, pid int, fds []FD) {
+	if _, err := exec.LookPath("lsof"); err != nil {
+		t.Skip("lsof not installed")
+	}
+	out, err := exec.Command("lsof", "-n", "-P", "-p", strconv.Itoa(pid), "-F", "fatn").Output()
+	if err != nil && len(out) == 0 {
+		t.Fatalf("lsof: %v", err)
+	}
+	m := byFD(fds)
+	type entry struct{ access, typ, name string }
+	got := map[int]*entry{}
+	var cur *entry
+	for line := range strings.Lines(string(out)) {
+		line = strings.TrimSuffix(line, "\n")
+		if line == "" {
+			continue
+		}
+		switch line[0] {
+		case 'f':
+			cur = nil
+			if n, err := strconv.Atoi(line[1:]); err == nil {
+				cur = &entry{}
+				got[n] = cur
+			}
+		case 'a':
+			if cur != nil {
+				cur.access = line[1:]
+			}
+		case 't':
+			if cur != nil {
+				cur.typ = line[1:]
+			}
+		case 'n':
+			if cur != nil {
+				cur.name = line[1:]
+			}
+		}
+	}
+	if len(got) != len(fds) {
+		t.Errorf("lsof shows %d fds, List %d", len(got), len(fds))
+	}
+	files, inet := 0, 0
+	defer func() {
+		if files < 5 || inet < 4 {
+			t.Errorf("compared %d file names and %d inet addresses, want at least 5 and 4", files, inet)
+		}
+	}()
+	for n, e := range got {
+		f, ok := m[n]
+		if !ok {
+			t.Errorf("lsof shows fd %d, List does not", n)
+			continue
+		}
+		if e.access != f.Mode.String() {
+			t.Errorf("fd %d: lsof access %q, List mode %q", n, e.access, f.Mode)
+		}
+		switch {
+		case e.typ == "REG" || e.typ == "DIR" || e.typ == "CHR":
+			files++
+			if e.name != f.Target {
+				t.Errorf("fd %d: lsof name %q, List target %q", n, e.name, f.Target)
+			}
+		case (e.typ == "IPv4" || e.typ == "IPv6") && f.Socket != nil:
+			inet++
+			want := f.Socket.LocalAddr()
+			if r := f.Socket.Remote; r.Port() != 0 {
+				want += "->" + f.Socket.RemoteAddr()
+			}
+			if e.name != want {
+				t.Errorf("fd %d: lsof name %q, List %q", n, e.name, want)
+			}
+		case e.typ == "unix" && f.Socket != nil:
+			// lsof cuts a unix path at its first blank ("unix sock");
+			// List keeps it whole.
+			if !strings.HasPrefix(f.Socket.Path, strings.TrimSuffix(e.name, " type=STREAM")) {
+				t.Errorf("fd %d: lsof name %q, List path %q", n, e.name, f.Socket.Path)
+			}
+		}
 	}
 }
 
