@@ -29,9 +29,10 @@ type FD struct {
 }
 
 // Options selects what [List] reads beyond the link targets. The zero value
-// (or a nil *Options) reads each fd's link and the link's mode (readlink
-// and lstat per fd, on a live /proc without any other system call per fd),
-// and the socket tables of the process's network namespace once.
+// (or a nil *Options) reads each fd's link and the link's mode (on a live
+// /proc one readlink and one lstat per fd, no lstat for sockets, which are
+// always open read-write, and no other system call per fd), and the socket
+// tables of the process's network namespace once.
 type Options struct {
 	// Info reads /proc/PID/fdinfo/N for each fd (pos, flags, mnt_id, ino and
 	// the per-kind lines) and fills FD.Info and FD.Inode.
@@ -58,11 +59,11 @@ type Options struct {
 // An fd closed while the list is being read is left out without error. If
 // the fd directory cannot be read, or the process exits while its links are
 // read, the error matches [fs.ErrNotExist] (the process is gone) or
-// [fs.ErrPermission]. Other failures (an unreadable
+// [fs.ErrPermission], and the slice is nil. Other failures (an unreadable
 // fdinfo, an unreadable or malformed net table) do not drop entries: List
 // returns every entry it has together with an error joining those
-// failures, so callers that want partial results should use the slice even
-// when err != nil and it is not nil.
+// failures, so a caller that wants partial results uses a non-nil slice
+// even when the error is not nil.
 func List(p proc.Process, opts *Options) ([]FD, error) {
 	if opts == nil {
 		opts = &Options{}
