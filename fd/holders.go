@@ -155,7 +155,12 @@ func (s *holderScan) process(p proc.Process) (Holder, error) {
 			}
 		}
 	} else {
-		// Deleted file: compare the exe link's text as well.
+		// A deleted file: the exe link and mappings name it "PATH (deleted)".
+		e, m, err := s.matchMaps(p)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			keep(err)
+		}
+		acc.e, acc.m = e, m
 		if exe, err := p.FS().ReadLink(p.Path("exe")); err == nil && exe == s.ref.Path+deletedSuffix {
 			acc.e = true
 		}
@@ -275,7 +280,8 @@ func (s *holderScan) linkMounts(p proc.Process) ([]mountEntry, error) {
 }
 
 // matchMaps reports whether the file is p's executable (a mapping whose
-// path is the exe link's) or otherwise mapped.
+// path is the exe link's) or otherwise mapped. A deleted file (no device
+// and inode) is matched by its mappings' path "PATH (deleted)".
 func (s *holderScan) matchMaps(p proc.Process) (exe, mapped bool, err error) {
 	b, err := p.FS().ReadFile(p.Path("maps"))
 	if err != nil {
@@ -286,7 +292,14 @@ func (s *holderScan) matchMaps(p proc.Process) (exe, mapped bool, err error) {
 		var line []byte
 		line, b, _ = cutLine(b)
 		dev, ino, path, ok := parseMapsLine(line)
-		if !ok || ino != s.ref.Ino || dev != s.ref.Dev {
+		if !ok {
+			continue
+		}
+		if s.byDevIno() {
+			if ino != s.ref.Ino || dev != s.ref.Dev {
+				continue
+			}
+		} else if path != s.ref.Path+deletedSuffix {
 			continue
 		}
 		if exePath != "" && path == exePath {

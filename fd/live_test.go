@@ -134,6 +134,10 @@ func helperKinds() error {
 	}
 	gone, err := os.Create(filepath.Join(dir, "gone"))
 	must("deleted", int(gone.Fd()), err)
+	gone.WriteString("x")
+	if _, err := unix.Mmap(int(gone.Fd()), 0, 1, unix.PROT_READ, unix.MAP_SHARED); err != nil {
+		return err
+	}
 	os.Remove(gone.Name())
 	d, err := os.Open(dir)
 	must("dir", int(d.Fd()), err)
@@ -670,8 +674,8 @@ func testHoldersLive(t *testing.T, pid int, dir string, r report) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h := find(res); h == nil || len(h.FDs) != 1 || h.FDs[0].FD != r["deleted"] {
-		t.Errorf("deleted file: holder %+v, want fd %d", h, r["deleted"])
+	if h := find(res); h == nil || len(h.FDs) != 1 || h.FDs[0].FD != r["deleted"] || h.Access != "Fm" {
+		t.Errorf("deleted file: holder %+v, want fd %d, access Fm (open and mapped)", h, r["deleted"])
 	}
 	res, err = Holders(proc.Default(), dir)
 	if err != nil {
