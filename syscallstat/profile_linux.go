@@ -2,6 +2,205 @@
 
 package syscallstat
 
-import "errors"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
 
-func installProfile(js []byte) error { return errors.New("profiles not supported yet") }
+	seccomp "github.com/elastic/go-seccomp-bpf"
+	"github.com/elastic/go-seccomp-bpf/arch"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/procscope/procscope/syscallstat/internal/sysnum"
+)
+
+// ProfileOptions configure [Profile]. The zero value (or nil) gives an
+// errno profile with [BaseSyscalls] added.
+type ProfileOptions struct {
+	// NoBase leaves out BaseSyscalls.
+	NoBase bool
+	// Extra names are allowed as well.
+	Extra []string
+	// Log makes the default action SCMP_ACT_LOG (log, then allow) instead
+	// of SCMP_ACT_ERRNO with EPERM: a trial period that shows in the
+	// audit log what the observed runs missed.
+	Log bool
+}
+
+// BaseSyscalls are allowed by every profile unless NoBase is set: what a
+// container runtime written in Go (runc, crun's Go peers, this package's
+// own launcher) needs between installing the filter and the workload's
+// execve, and what the Go runtime may call at any moment without a traced
+// run having shown it (signals, preemption, scheduling, memory).
+var BaseSyscalls = []string{
+	"execve", "exit", "exit_group", "futex", "nanosleep", "sched_yield", "getpid", "gettid", "tgkill",
+	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "mmap", "munmap", "madvise",
+	"read", "write", "close", "fcntl", "epoll_pwait", "clock_gettime", "restart_syscall",
+}
+
+// Profile returns an OCI seccomp profile (usable by Docker, Podman, runc)
+// that allows the calls of t that were called at least once and denies
+// every other call with EPERM (or logs it, see [ProfileOptions.Log]).
+//
+// A profile made from observed runs allows only the code paths those runs
+// took: an error path, a signal handler, a rarely used flag, a library's
+// fallback (say, statx failing over to newfstatat on an old kernel) or a
+// different libc may need calls no run made. Trace the workload's tests and
+// its unusual paths, merge the runs with [MergeProfiles], and use Log for a
+// trial period before enforcing.
+func Profile(t Table, opts *ProfileOptions) *specs.LinuxSeccomp {
+	var o ProfileOptions
+	if opts != nil {
+		o = *opts
+	}
+	var names []string
+	for _, r := range t {
+		if r.Calls > 0 {
+			names = append(names, r.Name)
+		}
+	}
+	if !o.NoBase {
+		names = append(names, BaseSyscalls...)
+	}
+	names = append(names, o.Extra...)
+	p := &specs.LinuxSeccomp{Architectures: profileArches()}
+	if o.Log {
+		p.DefaultAction = specs.ActLog
+	} else {
+		eperm := uint(1)
+		p.DefaultAction = specs.ActErrno
+		p.DefaultErrnoRet = &eperm
+	}
+	p.Syscalls = []specs.LinuxSyscall{{Names: sortedUnique(names), Action: specs.ActAllow}}
+	return p
+}
+
+func profileArches() []specs.Arch {
+	if nativeAudit == arch.X86_64.ID {
+		return []specs.Arch{specs.ArchX86_64, specs.ArchX86, specs.ArchX32}
+	}
+	return []specs.Arch{specs.ArchAARCH64, specs.ArchARM}
+}
+
+func sortedUnique(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// MergeProfiles returns a profile allowing every call any of ps allows, with
+// the first profile's default action.
+func MergeProfiles(ps ...*specs.LinuxSeccomp) *specs.LinuxSeccomp {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := *ps[0]
+	out.Syscalls = nil
+	var names []string
+	var arches []specs.Arch
+	for _, p := range ps {
+		arches = append(arches, p.Architectures...)
+		for _, s := range p.Syscalls {
+			if s.Action == specs.ActAllow && len(s.Args) == 0 {
+				names = append(names, s.Names...)
+			} else {
+				out.Syscalls = append(out.Syscalls, s)
+			}
+		}
+	}
+	slices.Sort(arches)
+	out.Architectures = slices.Compact(arches)
+	out.Syscalls = append([]specs.LinuxSyscall{{Names: sortedUnique(names), Action: specs.ActAllow}}, out.Syscalls...)
+	return &out
+}
+
+// WriteProfile writes Profile(t, opts) as indented JSON to the file path.
+func WriteProfile(path string, t Table, opts *ProfileOptions) error {
+	b, err := json.MarshalIndent(Profile(t, opts), "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// ApplyProfile makes cmd (not yet started) run under p: cmd then starts
+// through this package's launch trampoline (see [Start]), which installs p
+// as a seccomp-bpf filter on itself and execs the command. Only plain allow
+// rules and the errno and log default actions are supported, and only the
+// native architecture is built into the filter: calls of other ABIs get the
+// default action. It is meant to prove a profile, not to replace a container
+// runtime.
+func ApplyProfile(cmd *exec.Cmd, p *specs.LinuxSeccomp) error {
+	if _, err := profilePolicy(p); err != nil {
+		return err
+	}
+	if cmd.Err != nil {
+		return cmd.Err
+	}
+	js, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	cmd.Env = append(slices.Clone(cmd.Environ()), envExec+"="+cmd.Path, envSeccomp+"=profile:"+string(js))
+	cmd.Path = "/proc/self/exe"
+	return nil
+}
+
+// profilePolicy converts p to a go-seccomp-bpf policy for the native arch.
+func profilePolicy(p *specs.LinuxSeccomp) (seccomp.Policy, error) {
+	var pol seccomp.Policy
+	switch p.DefaultAction {
+	case specs.ActErrno:
+		if p.DefaultErrnoRet != nil && *p.DefaultErrnoRet != 1 {
+			return pol, errors.New("syscallstat: profile: only EPERM is supported as defaultErrnoRet")
+		}
+		pol.DefaultAction = seccomp.ActionErrno // EPERM
+	case specs.ActLog:
+		pol.DefaultAction = seccomp.ActionLog
+	case specs.ActAllow:
+		pol.DefaultAction = seccomp.ActionAllow
+	default:
+		return pol, fmt.Errorf("syscallstat: profile: unsupported default action %s", p.DefaultAction)
+	}
+	info, err := arch.GetInfo("")
+	if err != nil {
+		return pol, err
+	}
+	var names []string
+	for _, s := range p.Syscalls {
+		if s.Action != specs.ActAllow || len(s.Args) > 0 {
+			return pol, fmt.Errorf("syscallstat: profile: only plain %s rules are supported", specs.ActAllow)
+		}
+		for _, name := range s.Names {
+			nr, ok := sysnum.Number(name)
+			if !ok {
+				continue // a call of another ABI only
+			}
+			bpfName, ok := info.SyscallNumbers[nr]
+			if !ok {
+				return pol, fmt.Errorf("syscallstat: profile: go-seccomp-bpf does not know %s (%d)", name, nr)
+			}
+			names = append(names, bpfName)
+		}
+	}
+	if len(names) > 0 {
+		pol.Syscalls = []seccomp.SyscallGroup{{Names: sortedUnique(names), Action: seccomp.ActionAllow}}
+	}
+	return pol, nil
+}
+
+// installProfile is the trampoline's side of ApplyProfile.
+func installProfile(js []byte) error {
+	var p specs.LinuxSeccomp
+	if err := json.Unmarshal(js, &p); err != nil {
+		return err
+	}
+	pol, err := profilePolicy(&p)
+	if err != nil {
+		return err
+	}
+	return loadPolicy(pol)
+}

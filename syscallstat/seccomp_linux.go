@@ -47,7 +47,10 @@ func (t *Tracer) traceFilterSpec() (string, error) {
 // filter for one architecture, so with a list compat calls are not seen.
 func traceFilter(spec string) (seccomp.Policy, error) {
 	if spec == "all" {
-		return seccomp.Policy{DefaultAction: seccomp.ActionTrace}, nil
+		// go-seccomp-bpf wants at least one group; one that repeats the
+		// default action changes nothing.
+		return seccomp.Policy{DefaultAction: seccomp.ActionTrace,
+			Syscalls: []seccomp.SyscallGroup{{Names: []string{"read"}, Action: seccomp.ActionTrace}}}, nil
 	}
 	info, err := arch.GetInfo("")
 	if err != nil {

@@ -410,3 +410,12 @@ func parseMicros(s string) (time.Duration, error) {
 	}
 	return time.Duration(i)*time.Second + time.Duration(f)*time.Microsecond, nil
 }
+
+// Sorted returns a copy of t sorted as [WriteSummary] sorts a table: by key,
+// ties in (ABI, Number) order.
+func Sorted(t Table, key SortKey) Table {
+	t = slices.Clone(t)
+	slices.SortStableFunc(t, func(a, b Row) int { return cmp.Or(cmp.Compare(a.ABI, b.ABI), cmp.Compare(a.Number, b.Number)) })
+	sortRows(t, key)
+	return t
+}
