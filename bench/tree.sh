@@ -4,10 +4,13 @@
 # (bench/treepop: 200 multi-threaded, each with 9 single-threaded children),
 # then counts system calls per process with `strace -c -f`.
 #
-#	bash bench/tree.sh [RUNS]    (default 15 runs each; needs pstree, ps, strace)
+#	bash bench/tree.sh [RUNS] [-ties]   (default 15 runs each; needs pstree, ps, strace)
+#
+# With -ties the single-threaded processes all share one name (see treepop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
+ties=${2:-}
 tmp=$(mktemp -d)
 popin=""
 cleanup() {
@@ -22,7 +25,7 @@ go build -o "$tmp/treenaive" ./bench/treenaive
 go build -o "$tmp/treepop" ./bench/treepop
 
 mkfifo "$tmp/popin" "$tmp/popout"
-"$tmp/treepop" -n 200 -m 9 -threads 2 <"$tmp/popin" >"$tmp/popout" &
+"$tmp/treepop" -n 200 -m 9 -threads 2 $ties <"$tmp/popin" >"$tmp/popout" &
 poppid=$!
 exec {popin}>"$tmp/popin"
 read -r ready <"$tmp/popout"

@@ -6,7 +6,11 @@
 // symlinks. It prints "ready" when all are up and stops them all when its
 // stdin closes.
 //
-//	treepop [-n 200] [-m 9] [-threads 2]
+//	treepop [-n 200] [-m 9] [-threads 2] [-ties]
+//
+// With -ties all the sleeps share one name, so that every one of them ties
+// with its siblings (pstree then orders them by owner, which costs the tree
+// package one statx each).
 package main
 
 import (
@@ -34,6 +38,7 @@ func run() error {
 	n := flag.Int("n", 200, "multi-threaded processes")
 	m := flag.Int("m", 9, "single-threaded children of each")
 	threads := flag.Int("threads", 2, "extra threads in each multi-threaded process")
+	ties := flag.Bool("ties", false, "give all single-threaded children the same name")
 	child := flag.String("child", "", "internal: run as a multi-threaded child with this comm, exec'ing the given sleeps")
 	flag.Parse()
 	if *child != "" {
@@ -51,6 +56,13 @@ func run() error {
 	var names []string
 	for i := range *m {
 		name := filepath.Join(dir, "worker-"+strconv.Itoa(i))
+		if *ties {
+			name = filepath.Join(dir, "worker")
+			if i > 0 {
+				names = append(names, name)
+				continue
+			}
+		}
 		if err := os.Symlink(sleep, name); err != nil {
 			return err
 		}
