@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +124,35 @@ func TestStrtol(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("strtol(%q) = %d, %v, want %d, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/*.json.golden from our output (JSON only: pstree goldens are never ours)")
+
+// TestRunJSONGolden keeps the -json output of the fixture stable. Its golden
+// is our own output, so -update may rewrite it.
+func TestRunJSONGolden(t *testing.T) {
+	dir := fixtures.Dir(t, "tree-basic")
+	b, _ := os.ReadFile(filepath.Join(dir, "pstree.pid"))
+	pid := strings.TrimSpace(string(b))
+	var stdout, stderr bytes.Buffer
+	if err := run([]string{"-root", dir, "-json", pid}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "tree-basic.json.golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
+		t.Errorf("pstree -json (-golden +got):\n%s", diff)
 	}
 }
