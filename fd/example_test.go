@@ -89,12 +89,12 @@ func ExampleList_capture() {
 	}
 	// Output:
 	// 19 u false /memfd:test mem (deleted)
-	// 21 u true TCP 127.0.0.1:39229 (LISTEN)
-	// 22 u true TCP 127.0.0.1:37280->127.0.0.1:39229 (ESTABLISHED)
-	// 23 u true TCP 127.0.0.1:39229->127.0.0.1:37280 (ESTABLISHED)
-	// 24 u true UDP 127.0.0.1:60895
+	// 21 u true TCP 127.0.0.1:34625 (LISTEN)
+	// 22 u true TCP 127.0.0.1:35552->127.0.0.1:34625 (ESTABLISHED)
+	// 23 u true TCP 127.0.0.1:34625->127.0.0.1:35552 (ESTABLISHED)
+	// 24 u true UDP 127.0.0.1:57147
 	// 25 u true UNIX /tmp/procscope-fd-fixture/unix sock type=STREAM (LISTEN)
-	// 26 u false NETLINK proto=0 port=7547
+	// 26 u false NETLINK proto=0 port=29048
 }
 
 // Who holds a captured file: the fd-kinds capture's regular file is open

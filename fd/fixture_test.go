@@ -160,7 +160,7 @@ func TestHoldersFixture(t *testing.T) {
 		{"executable", ref(p + "/exe"),
 			[]Holder{{PID: pid, Comm: "fd.test", Access: "e"}, {PID: netns, Comm: "fd.test", Access: "e"}}},
 		{"deleted by old path", FileRef{Path: "/tmp/procscope-fd-fixture/gone"},
-			[]Holder{{PID: pid, Comm: "fd.test", FDs: []HeldFD{{r["deleted"], ReadWrite}}, Access: "F"}}},
+			[]Holder{{PID: pid, Comm: "fd.test", FDs: []HeldFD{{r["deleted"], ReadWrite}}, Access: "Fm"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -188,7 +188,7 @@ func TestFixtureHolding(t *testing.T) {
 		t.Fatal(err)
 	}
 	fdn := kinds["deleted"]
-	want := []holderRow{{PID: pid, Comm: "fd.test", FD: &fdn, Access: "F"}}
+	want := []holderRow{{PID: pid, Comm: "fd.test", FD: &fdn, Access: "F"}, {PID: pid, Comm: "fd.test", Access: "m"}}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("-holding (-want +got):\n%s", diff)
 	}
@@ -196,8 +196,8 @@ func TestFixtureHolding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := strconv.Itoa(pid) + " fd.test " + strconv.Itoa(fdn) + "w\n"; !strings.HasSuffix(out, want) {
-		t.Errorf("-holding table %q, want last line %q", out, want)
+	if want := strconv.Itoa(pid) + " fd.test " + strconv.Itoa(fdn) + "w\n" + strconv.Itoa(pid) + " fd.test mem\n"; !strings.HasSuffix(out, want) {
+		t.Errorf("-holding table %q, want it to end %q", out, want)
 	}
 }
 

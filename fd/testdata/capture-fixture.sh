@@ -42,7 +42,7 @@ cp "$work/netns.json" "$out/netns.json"
 	echo "# $name"
 	echo
 	echo "Pid $kinds: the fd tests' \"kinds\" helper, holding a regular file opened O_APPEND"
-	echo "(\"$dir/reg file\", also mmapped), a deleted file, a directory, both ends of a pipe,"
+	echo "(\"$dir/reg file\", also mmapped), a deleted file (also mmapped), a directory, both ends of a pipe,"
 	echo "eventfd (count 3), epoll watching it, inotify watching the directory, timerfd (7 s"
 	echo "interval), signalfd (SIGUSR2), pidfd (itself), memfd \"test mem\", /dev/null, a TCP"
 	echo "listener with a connected pair over loopback, UDP, a unix socket \"$dir/unix sock\" and a"
