@@ -157,8 +157,7 @@ func tableRow(p proc.Process, users userNames) (r row, ok bool) {
 	if exe, err := p.Exe(); err == nil && exe.Deleted {
 		r.Flags = append(r.Flags, "deleted-exe")
 	}
-	if env, err := environ.Read(p); err == nil {
-		n := len(env.Secrets())
+	if n, err := environ.CountSecrets(p); err == nil {
 		r.Secrets = &n
 		if n > 0 {
 			r.Flags = append(r.Flags, "env-secrets")
@@ -185,7 +184,7 @@ type detail struct {
 	State      string            `json:"state,omitempty"`
 	Exe        *string           `json:"exe,omitempty"`
 	ExeDeleted *bool             `json:"exe_deleted,omitempty"`
-	Cmdline    []string          `json:"cmdline,omitempty"`
+	Cmdline    []string          `json:"cmdline,omitzero"`
 	Cwd        *string           `json:"cwd,omitempty"`
 	Root       *string           `json:"root,omitempty"`
 	UIDs       *[4]uint32        `json:"uids,omitempty"`
@@ -195,10 +194,10 @@ type detail struct {
 	Seccomp    *int              `json:"seccomp,omitempty"`
 	NoNewPrivs *bool             `json:"no_new_privs,omitempty"`
 	CapEff     string            `json:"cap_eff,omitempty"`
-	Tasks      []task            `json:"tasks,omitempty"`
-	FDs        []fd.Entry        `json:"fds,omitempty"`
-	Env        []environ.Record  `json:"env,omitempty"`
-	Ancestors  []tree.Ancestor   `json:"ancestors,omitempty"`
+	Tasks      []task            `json:"tasks,omitzero"`
+	FDs        []fd.Entry        `json:"fds,omitzero"`
+	Env        []environ.Record  `json:"env,omitzero"`
+	Ancestors  []tree.Ancestor   `json:"ancestors,omitzero"`
 	Errors     map[string]string `json:"errors"`
 }
 
@@ -239,21 +238,28 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool) error {
 			d.Threads = &s.Threads
 		}
 	}
-	for _, t := range info.Tasks {
-		d.Tasks = append(d.Tasks, task{TID: t.TID, Comm: t.Comm})
+	if _, bad := info.Errors["tasks"]; !bad {
+		d.Tasks = []task{}
+		for _, t := range info.Tasks {
+			d.Tasks = append(d.Tasks, task{TID: t.TID, Comm: t.Comm})
+		}
 	}
-	fds, err := fd.List(p, fd.JSONOptions())
-	if err != nil {
+	// A part that was read is present, as an empty list if need be; a part
+	// that was not is absent and named in errors.
+	if d.FDs, err = fd.ListEntries(p); err != nil {
 		d.Errors["fds"] = err.Error()
+	} else {
+		d.FDs = nonNil(d.FDs)
 	}
-	d.FDs = fd.Entries(fds)
 	if d.Env, err = environ.ReadRecords(p, nil); err != nil {
 		d.Errors["env"] = err.Error()
+	} else {
+		d.Env = nonNil(d.Env)
 	}
-	if snap, err := tree.Scan(fsys, nil); err != nil {
+	if d.Ancestors, err = tree.ReadAncestors(fsys, pid); err != nil {
 		d.Errors["ancestors"] = err.Error()
-	} else if a, ok := snap.Ancestors(pid); ok {
-		d.Ancestors = a
+	} else {
+		d.Ancestors = nonNil(d.Ancestors)
 	}
 	if asJSON {
 		return writeJSON(w, d)
@@ -334,6 +340,13 @@ func escape(s string) string {
 	q := strconv.QuoteToGraphic(s)
 	q = q[1 : len(q)-1]
 	return strings.ReplaceAll(strings.ReplaceAll(q, `\"`, `"`), `\\`, `\`)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func orQ(n *int) string {
