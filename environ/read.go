@@ -52,19 +52,11 @@ func Read(p proc.Process) (Env, error) {
 	return check(p, b)
 }
 
-// readEnviron reads p's environ file: through the live fast path when p's
-// tree is a live /proc directory, else through [proc.FS.ReadFile] (which
-// also replays the errors a capture recorded).
+// readEnviron reads p's environ file through [proc.FS.ReadFile], which reads
+// into a pooled buffer and returns an exact copy (one allocation however
+// large the environment), and replays the errors a capture recorded.
 func readEnviron(p proc.Process) ([]byte, error) {
-	f := p.FS()
-	if f.Dir() != "" {
-		if c, err := f.Capture(); err == nil && c == nil {
-			if b, ok, err := readLive(f.Dir()+"/"+p.Path("environ"), p.Path("environ")); ok {
-				return b, err
-			}
-		}
-	}
-	return f.ReadFile(p.Path("environ"))
+	return p.ReadFile("environ")
 }
 
 // check turns the bytes read from p's environ into an Env, or into a "gone"

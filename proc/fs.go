@@ -117,9 +117,10 @@ func (f *FS) ReadFile(name string) ([]byte, error) {
 // bufPool holds read buffers for ReadFile and parseFile.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-// putBuf returns a buffer to the pool, unless one huge read grew it.
+// putBuf returns a buffer to the pool, unless one huge read grew it past
+// what a large environ or cmdline needs.
 func putBuf(bp *[]byte) {
-	if cap(*bp) <= 1<<20 {
+	if cap(*bp) <= 4<<20 {
 		bufPool.Put(bp)
 	}
 }
