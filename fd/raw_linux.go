@@ -187,7 +187,7 @@ func statEntry(dfd, num int, stx *unix.Statx_t, f *FD) error {
 		Dev:   mkdev(stx.Dev_major, stx.Dev_minor),
 		Ino:   stx.Ino,
 		Nlink: uint64(stx.Nlink),
-		Mode:  fileMode(uint32(stx.Mode)),
+		Mode:  proc.ModeFromStat(uint32(stx.Mode)),
 	})
 	return nil
 }
@@ -210,36 +210,7 @@ func statLink(fsys *proc.FS, name string) (proc.FileID, error) {
 		}
 		return proc.FileID{}, &fs.PathError{Op: "statx", Path: name, Err: err}
 	}
-	return proc.FileID{Dev: mkdev(stx.Dev_major, stx.Dev_minor), Ino: stx.Ino, Nlink: uint64(stx.Nlink), Mode: fileMode(uint32(stx.Mode))}, nil
-}
-
-// fileMode converts a raw st_mode to an fs.FileMode.
-func fileMode(m uint32) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	switch m & unix.S_IFMT {
-	case unix.S_IFDIR:
-		mode |= fs.ModeDir
-	case unix.S_IFLNK:
-		mode |= fs.ModeSymlink
-	case unix.S_IFIFO:
-		mode |= fs.ModeNamedPipe
-	case unix.S_IFSOCK:
-		mode |= fs.ModeSocket
-	case unix.S_IFCHR:
-		mode |= fs.ModeDevice | fs.ModeCharDevice
-	case unix.S_IFBLK:
-		mode |= fs.ModeDevice
-	}
-	if m&unix.S_ISUID != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&unix.S_ISGID != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&unix.S_ISVTX != 0 {
-		mode |= fs.ModeSticky
-	}
-	return mode
+	return proc.FileID{Dev: mkdev(stx.Dev_major, stx.Dev_minor), Ino: stx.Ino, Nlink: uint64(stx.Nlink), Mode: proc.ModeFromStat(uint32(stx.Mode))}, nil
 }
 
 // readAt reads the whole file num (a decimal name) in directory dfd into

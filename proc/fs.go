@@ -297,7 +297,7 @@ func (f *FS) StatLink(name string) (FileID, error) {
 		if !ok || l.NoStat {
 			return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
 		}
-		return FileID{Dev: l.Dev, Ino: l.Ino, Nlink: l.Nlink, Mode: fileMode(l.Mode)}, nil
+		return FileID{Dev: l.Dev, Ino: l.Ino, Nlink: l.Nlink, Mode: ModeFromStat(l.Mode)}, nil
 	}
 	var fi fs.FileInfo
 	if f.dir != "" {
@@ -312,7 +312,7 @@ func (f *FS) StatLink(name string) (FileID, error) {
 	if !ok {
 		return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
 	}
-	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Mode: fileMode(uint32(st.Mode))}, nil
+	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Mode: ModeFromStat(uint32(st.Mode))}, nil
 }
 
 func underlying(err error) error {
@@ -323,8 +323,9 @@ func underlying(err error) error {
 	return err
 }
 
-// fileMode converts a raw st_mode to an fs.FileMode.
-func fileMode(m uint32) fs.FileMode {
+// ModeFromStat converts a raw st_mode, as stat(2) and statx(2) return it,
+// to an [fs.FileMode].
+func ModeFromStat(m uint32) fs.FileMode {
 	mode := fs.FileMode(m & 0o777)
 	switch m & syscall.S_IFMT {
 	case syscall.S_IFDIR:
