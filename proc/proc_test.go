@@ -310,8 +310,14 @@ func TestLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tasks) != st.NumThreads || tasks[0].TID != st.PID {
-		t.Errorf("Tasks() = %d tasks starting at %d; want %d starting at the leader %d", len(tasks), tasks[0].TID, st.NumThreads, st.PID)
+	// The Go runtime of the child may start a thread at any moment, so the
+	// listing must fall between the counts read before and after it.
+	after, err := p.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) < st.NumThreads || len(tasks) > after.NumThreads || tasks[0].TID != st.PID {
+		t.Errorf("Tasks() = %d tasks starting at %d; want %d to %d starting at the leader %d", len(tasks), tasks[0].TID, st.NumThreads, after.NumThreads, st.PID)
 	}
 	for _, task := range tasks {
 		ts, err := task.Stat()
@@ -385,12 +391,7 @@ func TestCaptureRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	live := proc.Default().Process(pid)
-	for range 500 {
-		if st, err := live.Stat(); err == nil && st.State == proc.Stopped {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitStopped(t, live)
 	dir := t.TempDir()
 	if _, err := proc.Capture(dir, proc.Default(), []int{pid}, nil); err != nil {
 		t.Fatal(err)
@@ -490,4 +491,33 @@ func TestCommEscapes(t *testing.T) {
 	if summary.Comm != comm {
 		t.Errorf("Stat().Comm = %q; want %q", summary.Comm, comm)
 	}
+}
+
+// waitStopped waits until every thread of p is in group-stop and two reads
+// of its status agree, so that nothing in /proc/PID changes any more.
+func waitStopped(t *testing.T, p proc.Process) {
+	t.Helper()
+	var last proc.Status
+	for range 1000 {
+		time.Sleep(10 * time.Millisecond)
+		tasks, err := p.Tasks()
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := true
+		for _, task := range tasks {
+			if st, err := task.Stat(); err != nil || st.State != proc.Stopped {
+				all = false
+			}
+		}
+		status, err := p.Status()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all && cmp.Equal(status, last) {
+			return
+		}
+		last = status
+	}
+	t.Fatalf("process %d did not come to a stop", p.PID)
 }
