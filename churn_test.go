@@ -4,7 +4,6 @@ package procscope_test
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -155,5 +154,5 @@ func TestChurn(t *testing.T) {
 			break
 		}
 	}
-	t.Log(fmt.Sprintf("%d whole-machine scans under churn", scans))
+	t.Logf("%d whole-machine scans under churn", scans)
 }
