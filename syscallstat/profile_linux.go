@@ -42,7 +42,8 @@ var BaseSyscalls = []string{
 }
 
 // Profile returns an OCI seccomp profile (usable by Docker, Podman, runc)
-// that allows the calls of t that were called at least once and denies
+// that allows the calls of t that were called at least once, and exit and
+// exit_group (which never return, so are never counted), and denies
 // every other call with EPERM (or logs it, see [ProfileOptions.Log]).
 //
 // A profile made from observed runs allows only the code paths those runs
@@ -62,6 +63,9 @@ func Profile(t Table, opts *ProfileOptions) *specs.LinuxSeccomp {
 			names = append(names, r.Name)
 		}
 	}
+	// exit and exit_group never return, so they are never counted (as
+	// in strace -c), yet every program makes one of them.
+	names = append(names, "exit", "exit_group")
 	if !o.NoBase {
 		names = append(names, BaseSyscalls...)
 	}

@@ -559,7 +559,13 @@ func (t *Tracer) syscallStop(th *thread) {
 		t.enter(th, t.abiOf(t.info.Arch), int(t.info.NrOrRval))
 	case unix.PTRACE_SYSCALL_INFO_EXIT:
 		if th.inSyscall {
-			t.exitCall(th, int64(t.info.NrOrRval))
+			rval := int64(t.info.NrOrRval)
+			if th.abi == Compat {
+				// A 32-bit call returns a 32-bit value; the kernel
+				// reports it zero-extended.
+				rval = int64(int32(rval))
+			}
+			t.exitCall(th, rval)
 		}
 	}
 }
@@ -654,6 +660,12 @@ func (t *Tracer) execEvent(th *thread) {
 	}
 	if th.preExec && t.released {
 		th.preExec = false
+		if t.opts.CountsOnly && t.opts.SeccompBPF && th.inSyscall && th.counted {
+			// The fast path will not stop at this execve's exit:
+			// count it now.
+			th.inSyscall = false
+			th.counts(th.abi, th.nr).Calls++
+		}
 		if !t.started {
 			t.started = true
 			t.startDone <- nil
@@ -749,6 +761,15 @@ func nameOf(abi ABI, nr int) string {
 // SyscallName returns strace's name of system call nr of abi, or
 // "syscall_NNN" if the number is unknown.
 func SyscallName(abi ABI, nr int) string { return nameOf(abi, nr) }
+
+// SyscallNumber returns the number of the system call strace calls name in
+// abi; ok is false if there is none.
+func SyscallNumber(abi ABI, name string) (nr int, ok bool) {
+	if abi == Compat {
+		return sysnum.CompatNumber(name)
+	}
+	return sysnum.Number(name)
+}
 
 func (t *Tracer) cmdPath() string {
 	if t.cmd == nil {

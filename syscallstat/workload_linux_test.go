@@ -120,6 +120,13 @@ func runWorkload(w string, n int) int {
 		// Stops itself; prints "resumed" after a SIGCONT.
 		syscall.Kill(os.Getpid(), syscall.SIGSTOP)
 		fmt.Println("resumed")
+	case "getppidcheck":
+		// One getppid, which must succeed (under a seccomp profile).
+		if _, _, e := syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0); e != 0 {
+			fmt.Printf("getppid: %v\n", e)
+			return 3
+		}
+		fmt.Println("ok")
 	case "exitcode":
 		return 7
 	case "killself":

@@ -1,0 +1,177 @@
+//go:build linux && (amd64 || arm64)
+
+package syscallstat_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/procscope/procscope/syscallstat"
+)
+
+// The seccomp-bpf fast path must count what the normal path counts.
+func TestFastPathMatchesSlowPath(t *testing.T) {
+	tests := []struct {
+		w     string
+		n     int
+		names []string
+	}{
+		{"getppid", 1000, []string{"getppid"}},
+		{"openfail", 200, []string{"openat"}},
+		{"threads", 200, []string{"getppid"}},
+		{"forks", 4, []string{"getppid", "execve"}},
+		{"signals", 30, []string{"kill"}},
+		{"vforkexec", 2, []string{"execve"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.w, func(t *testing.T) {
+			slow, _ := trace(t, tt.w, tt.n, &syscallstat.Options{Follow: true})
+			fast, _ := trace(t, tt.w, tt.n, &syscallstat.Options{Follow: true, SeccompBPF: true})
+			counts, _ := trace(t, tt.w, tt.n, &syscallstat.Options{Follow: true, SeccompBPF: true, CountsOnly: true})
+			filtered, _ := trace(t, tt.w, tt.n, &syscallstat.Options{Follow: true, SeccompBPF: true, Syscalls: tt.names})
+			for _, name := range tt.names {
+				sc, se := calls(slow, name)
+				fc, fe := calls(fast, name)
+				cc, _ := calls(counts, name)
+				xc, xe := calls(filtered, name)
+				if sc == 0 || fc != sc || fe != se || cc != sc || xc != sc || xe != se {
+					t.Errorf("%s: slow %d/%d errors, fast %d/%d, counts-only %d, filtered %d/%d",
+						name, sc, se, fc, fe, cc, xc, xe)
+				}
+			}
+			if fast.Exit != slow.Exit {
+				t.Errorf("exit: fast %+v, slow %+v", fast.Exit, slow.Exit)
+			}
+			for _, r := range filtered.Syscalls {
+				if !slices.Contains(tt.names, r.Name) {
+					t.Errorf("filtered fast path counted %s", r.Name)
+				}
+			}
+		})
+	}
+}
+
+// TestProfileRunsWorkload proves a generated profile: the traced workload
+// runs under it, and fails with EPERM at the one call taken out.
+func TestProfileRunsWorkload(t *testing.T) {
+	sum, out := trace(t, "getppidcheck", 0, &syscallstat.Options{Follow: true})
+	if strings.TrimSpace(out) != "ok" {
+		t.Fatalf("traced run: %q", out)
+	}
+	// Only what was observed, plus execve for the launcher: no base set.
+	prof := syscallstat.Profile(sum.Syscalls, &syscallstat.ProfileOptions{NoBase: true, Extra: []string{"execve"}})
+	if prof.DefaultAction != specs.ActErrno || prof.DefaultErrnoRet == nil || *prof.DefaultErrnoRet != 1 {
+		t.Errorf("profile default %s %v, want errno EPERM", prof.DefaultAction, prof.DefaultErrnoRet)
+	}
+	run := func(p *specs.LinuxSeccomp) (string, int) {
+		cmd := workloadCmd(t, "getppidcheck", 0)
+		if err := syscallstat.ApplyProfile(cmd, p); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(stdout.String() + stderr.String()), cmd.ProcessState.ExitCode()
+	}
+	if got, code := run(prof); got != "ok" || code != 0 {
+		t.Fatalf("under the profile: %q, exit %d; want ok", got, code)
+	}
+	cut := *prof
+	cut.Syscalls = []specs.LinuxSyscall{{Action: specs.ActAllow}}
+	for _, n := range prof.Syscalls[0].Names {
+		if n != "getppid" {
+			cut.Syscalls[0].Names = append(cut.Syscalls[0].Names, n)
+		}
+	}
+	if got, code := run(&cut); got != "getppid: operation not permitted" || code != 3 {
+		t.Errorf("without getppid: %q, exit %d; want EPERM at getppid, exit 3", got, code)
+	}
+
+	// The file form is valid OCI JSON that reads back to the same profile,
+	// and merging runs keeps every call.
+	path := filepath.Join(t.TempDir(), "profile.json")
+	if err := syscallstat.WriteProfile(path, sum.Syscalls, &syscallstat.ProfileOptions{Log: true}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	var back specs.LinuxSeccomp
+	if err := json.Unmarshal(b, &back); err != nil || back.DefaultAction != specs.ActLog {
+		t.Errorf("profile file: %v, default %s", err, back.DefaultAction)
+	}
+	other := syscallstat.Profile(syscallstat.Table{{Name: "uname", Counts: syscallstat.Counts{Calls: 1}}}, nil)
+	m := syscallstat.MergeProfiles(prof, other)
+	for _, n := range []string{"getppid", "uname", "futex"} {
+		if !slices.Contains(m.Syscalls[0].Names, n) {
+			t.Errorf("merged profile lacks %s", n)
+		}
+	}
+}
+
+// TestCompat traces a 32-bit (GOARCH=386) program: its calls are counted
+// in the compat table, as strace counts them in its 32 bit mode table.
+func TestCompat(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("compat test needs amd64")
+	}
+	bin := filepath.Join(t.TempDir(), "compat386")
+	build := exec.Command("go", "build", "-o", bin, "testdata/compat386.go")
+	build.Env = append(os.Environ(), "GOARCH=386", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Skipf("cannot build a 386 binary: %v\n%s", err, out)
+	}
+	if err := exec.Command(bin).Run(); err != nil {
+		t.Skipf("kernel cannot run 32-bit binaries: %v", err)
+	}
+	for _, bpf := range []bool{false, true} {
+		tr, err := syscallstat.Start(exec.Command(bin), &syscallstat.Options{Follow: true, SeccompBPF: bpf})
+		if err != nil {
+			skipIfNoPtrace(t, err)
+			t.Fatal(err)
+		}
+		sum, err := tr.Wait(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := sum.Syscalls.Lookup(syscallstat.Compat, "getppid")
+		o, _ := sum.Syscalls.Lookup(syscallstat.Compat, "openat") // Go's 386 syscall.Open
+		e, _ := sum.Syscalls.Lookup(syscallstat.Native, "execve")
+		if g.Calls != 10 || g.Number != 64 || o.Errors < 1 || e.Calls != 1 {
+			t.Errorf("seccomp-bpf %v: compat getppid %+v, openat %+v, native execve %+v", bpf, g, o, e)
+		}
+		if _, ok := sum.Syscalls.Lookup(syscallstat.Native, "getppid"); ok {
+			t.Errorf("seccomp-bpf %v: a compat getppid counted as native", bpf)
+		}
+	}
+	if _, err := exec.LookPath("strace"); err != nil {
+		return
+	}
+	out := filepath.Join(t.TempDir(), "strace.out")
+	if b, err := exec.Command("strace", "-c", "-f", "-o", out, bin).CombinedOutput(); err != nil {
+		t.Fatalf("strace: %v\n%s", err, b)
+	}
+	b, _ := os.ReadFile(out)
+	st, err := syscallstat.ParseSummary(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := st.Lookup(syscallstat.Compat, "getppid"); r.Calls != 10 {
+		t.Errorf("strace's 32 bit mode table: getppid %+v", r)
+	}
+	if r, _ := st.Lookup(syscallstat.Compat, "openat"); r.Errors < 1 {
+		t.Errorf("strace's 32 bit mode table: openat %+v", r)
+	}
+}
