@@ -205,8 +205,6 @@ func newTracer(opts *Options) (*Tracer, error) {
 	return t, nil
 }
 
-var debug = os.Getenv("SYSCALLSTAT_DEBUG") != ""
-
 // PID returns the launched or attached process ID.
 func (t *Tracer) PID() int { return t.pid }
 
@@ -394,11 +392,6 @@ func (t *Tracer) now() time.Duration {
 func (t *Tracer) loop() error {
 	for len(t.threads) > 0 {
 		if t.cancelled.Load() && !t.detaching {
-			if debug {
-				for _, th := range t.threads {
-					fmt.Fprintf(os.Stderr, "syscallstat[%d]: cancel: thread %+v\n", t.pid, *th)
-				}
-			}
 			t.beginDetach()
 			continue
 		}
@@ -447,9 +440,6 @@ func (t *Tracer) setExit(st unix.WaitStatus) {
 
 func (t *Tracer) handle(tid int, st unix.WaitStatus) {
 	th := t.threads[tid]
-	if debug {
-		fmt.Fprintf(os.Stderr, "syscallstat[%d]: tid %d status %#x known %v threads %d running %d\n", t.pid, tid, uint32(st), th != nil, len(t.threads), t.running)
-	}
 	if st.Exited() || st.Signaled() {
 		if t.launched && (tid == t.pid || th != nil && th.tgid == t.pid) {
 			// The last thread of the command to end carries the
