@@ -1,0 +1,108 @@
+// Package syscallstat counts the system calls of a command it starts or of
+// a running process it attaches to, with ptrace, as strace -c does: calls,
+// errors and time per call, for all traced processes together and per
+// process and per thread. It also writes and reads strace's summary table,
+// and turns a summary into an OCI seccomp profile.
+//
+// [Start] runs an *exec.Cmd under the tracer and [Attach] seizes a running
+// process; [Tracer.Wait] runs the trace to its end and returns a [Summary].
+// [WriteSummary] prints a [Table] exactly as strace -c lays it out and
+// [ParseSummary] reads such a table back.
+//
+// # What it reads
+//
+// Besides ptrace and wait4, the tracer reads /proc/PID/task (the threads to
+// seize when attaching), the Tgid and TracerPid lines of
+// /proc/PID/status (the process of a new clone; who holds a process that
+// cannot be seized) and /proc/sys/kernel/yama/ptrace_scope (to explain a
+// permission error).
+//
+// # Ptrace discipline
+//
+// One goroutine per [Tracer], locked to its OS thread, makes every ptrace
+// request. Tracees are seized with PTRACE_SEIZE, so that group-stops can be
+// told apart (PTRACE_EVENT_STOP) and kept with PTRACE_LISTEN: a traced
+// program stopped by SIGSTOP stays stopped until SIGCONT, as untraced.
+// Syscall-stops (SIGTRAP|0x80), signal-delivery-stops (the signal is
+// delivered), group-stops and event-stops (fork, vfork, clone, exec,
+// seccomp) are handled apart. PTRACE_GET_SYSCALL_INFO tells entry from exit
+// and the ABI of each call. An error is a return value in -4095..-1. An exec
+// in a multi-threaded process moves the execing thread to the process ID.
+//
+// Calls are counted at their exit, as strace counts them, so exit and
+// exit_group never show, and a call interrupted by the death of its thread
+// does not either.
+//
+// # Launching
+//
+// Go cannot run code between fork and exec, so [Start] runs the program's
+// own binary again (/proc/self/exe) as a trampoline: this package's init
+// notices it, waits until the tracer has seized it, installs the seccomp
+// filter if asked, and execs the command. The trampoline's own calls are
+// not counted; the execve that starts the command is, as in strace. Any
+// program that imports this package can serve as its own trampoline.
+//
+// # Seccomp fast path
+//
+// With [Options.SeccompBPF] the trampoline installs a seccomp-bpf filter
+// (built with github.com/elastic/go-seccomp-bpf, whose SECCOMP_RET_TRACE
+// action is what this needs) before exec: the kernel stops the tracee only
+// at the traced calls (PTRACE_EVENT_SECCOMP) and the tracer asks for the exit
+// stop only when it needs errors or times; with [Options.CountsOnly] it
+// needs no exit stop at all. Children inherit the filter, so the fast path
+// needs [Options.Follow]. A running process cannot be given a filter:
+// [Attach] always uses the normal path. With a name filter
+// ([Options.Syscalls]) the BPF program covers the native ABI only, so compat
+// calls are not seen; without one every call of every ABI stops.
+//
+// # Seccomp profiles
+//
+// [Profile] turns the observed calls into an OCI (Docker, runc) profile with
+// the runtime-spec types; [ApplyProfile] runs a command under one, to prove
+// it. A profile made from observed runs only allows the code paths those
+// runs took: error handling, signals, rarely used options, library
+// fallbacks, another kernel or libc can need calls no run made. Merge runs
+// with [MergeProfiles] and use [ProfileOptions.Log] for a trial period.
+//
+// # Time
+//
+// By default the time of a call is the system CPU time the thread group
+// used between its entry and exit stops, read from wait4's rusage, as
+// strace measures it; the kernel samples and scales that time, so it is
+// coarse and may be zero. [Options.WallClock] measures wall-clock latency
+// from entry to exit instead (strace -w), which includes the tracer's stops.
+//
+// # Speed
+//
+// The kernel sends the tracer a SIGCHLD for every ptrace stop and the Go
+// runtime's handler would wake for each; unless [Options.KeepSIGCHLD] is
+// set the tracer sets SA_NOCLDSTOP on the handler while any trace runs, so
+// the program gets no SIGCHLD for its children's stops and continues then
+// (exits are still signalled). ptrace requests are raw system calls, and
+// the tracer polls wait4 and yields the CPU a bounded number of times before
+// it blocks in a wait4 the Go runtime knows about, so a long wait never
+// blocks the garbage collector. Counting allocates nothing per call.
+//
+// # Errors
+//
+// Errors wrap the errno: errors.Is(err, fs.ErrPermission) holds when ptrace
+// is denied (the message names what is missing: Yama's ptrace_scope,
+// another user's process, CAP_SYS_PTRACE), errors.Is(err, fs.ErrNotExist)
+// and errors.Is(err, [ErrGone]) when the process does not exist, and
+// errors.Is(err, [ErrAlreadyTraced]) when a debugger or strace holds it.
+// A command that cannot be started returns the exec error (for example
+// fs.ErrNotExist for a missing file).
+//
+// # Races
+//
+// Processes and threads may end at any moment: a thread that ends between
+// the listing of /proc/PID/task and its seizure is skipped, and one that
+// ends while stopped is simply reported gone by wait4. Counts of threads
+// that ended are kept in the summary.
+//
+// # Kernel versions
+//
+// PTRACE_SEIZE, PTRACE_INTERRUPT and PTRACE_LISTEN need Linux 3.4,
+// PTRACE_GET_SYSCALL_INFO Linux 5.3, and the fast path's exit stop after a
+// seccomp stop Linux 4.8.
+package syscallstat

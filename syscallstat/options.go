@@ -1,0 +1,40 @@
+package syscallstat
+
+import "syscall"
+
+// Options configure a trace. The zero value (or nil) traces only the
+// started or attached thread group's first thread, counts every system
+// call and measures system CPU time, as plain strace -c does.
+type Options struct {
+	// Follow traces forks, vforks, clones and threads, those that exist
+	// when attaching and those created later, like strace -f.
+	Follow bool
+	// Syscalls, if not empty, limits counting to these names (strace's
+	// names, as in strace -e trace=NAME,...). Unknown names are an error.
+	Syscalls []string
+	// WallClock measures the wall-clock time from syscall entry to exit
+	// (strace -w) instead of the system CPU time the thread group spent
+	// between the two stops (strace's default, read from wait4's rusage).
+	WallClock bool
+	// CountsOnly counts calls only: no errors and no time. With SeccompBPF
+	// the tracer then needs just one stop per traced call and none at exit;
+	// calls are counted at entry, except exit and exit_group which never
+	// return and which strace (counting at exit) never shows.
+	CountsOnly bool
+	// SeccompBPF makes [Start] install a seccomp-bpf filter in the command
+	// before it runs, so that only the traced calls stop the tracee (like
+	// strace --seccomp-bpf). It needs Follow (the filter is inherited by
+	// every child, so untraced children would fail their calls with
+	// ENOSYS). [Attach] ignores it: a running process cannot be given a
+	// filter. See the package documentation.
+	SeccompBPF bool
+	// CancelSignal is sent to a launched command when the trace is
+	// cancelled, with a SIGCONT, before the tracer detaches from every
+	// tracee, as strace does with the signal that interrupted it. Zero means
+	// SIGKILL; the tracer then also waits for the command's end.
+	CancelSignal syscall.Signal
+	// KeepSIGCHLD leaves the runtime's SIGCHLD handler alone. By default
+	// SA_NOCLDSTOP is set on it while a trace runs (see the package
+	// documentation for why and for the side effect).
+	KeepSIGCHLD bool
+}
