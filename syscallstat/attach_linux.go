@@ -269,14 +269,10 @@ func (t *Tracer) isKick(th *thread) bool {
 // beginDetach starts leaving every tracee after a cancellation.
 func (t *Tracer) beginDetach() {
 	t.mu.Lock()
-	if t.launched && (t.opts.CancelSignal == 0 || t.opts.CancelSignal == syscall.SIGKILL) {
-		// Everything dies: keep tracing until the ends are reported.
-		t.killing = true
-		t.detaching = false
-		t.mu.Unlock()
-		t.cancelled.Store(false)
-		return
-	}
+	// A launched command sent SIGKILL dies: its threads are left to die
+	// and be reported; everything else (its children) is detached, as
+	// strace does.
+	t.killing = t.launched && (t.opts.CancelSignal == 0 || t.opts.CancelSignal == syscall.SIGKILL)
 	t.detaching = true
 	t.mu.Unlock()
 	t.detachThreads()
@@ -284,6 +280,9 @@ func (t *Tracer) beginDetach() {
 
 func (t *Tracer) detachThreads() {
 	for _, th := range t.threads {
+		if t.killing && th.tgid == t.pid {
+			continue // dying of SIGKILL
+		}
 		if th.listening && !t.kickPending(th) {
 			// Parked in a group-stop: detach at once; the kernel puts it
 			// back into the group-stop, so it stays stopped.
@@ -322,6 +321,11 @@ func (t *Tracer) detachAll() {
 // detachStop detaches th at its stop st, passing on a signal it was about to
 // get.
 func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
+	if t.killing && th.tgid == t.pid {
+		// Dying of SIGKILL; let it go on to its end.
+		ptraceRaw(unix.PTRACE_CONT, th.tid, 0, 0)
+		return
+	}
 	sig := int(st>>8) & 0xff
 	event := int(st >> 16)
 	signalStop := event == 0 && sig != int(syscall.SIGTRAP)|0x80

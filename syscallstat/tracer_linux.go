@@ -61,7 +61,7 @@ type Tracer struct {
 	kicked       int          // tid sent the kick SIGSTOP, 0 if none
 	kickVal      uint64       // cookie in the kick's si_value
 	kickConsumed bool         // the kick's SIGSTOP has been seen (loop only)
-	killing      bool         // a launched command was sent SIGKILL: no detach
+	killing      bool         // the launched command was sent SIGKILL: its threads are not detached
 	lastTid      atomic.Int64 // tgid<<32 | tid of the last resumed thread
 
 	done chan struct{}
@@ -375,7 +375,7 @@ func (t *Tracer) loop() error {
 		}
 		t.handle(tid, t.status)
 	}
-	if t.launched && !t.exit.Exited && !t.detaching {
+	if t.launched && !t.exit.Exited && (!t.detaching || t.killing) {
 		// The leader may still be a zombie waiting for its real
 		// parent (us) if it died before its threads.
 		var st unix.WaitStatus
@@ -384,9 +384,14 @@ func (t *Tracer) loop() error {
 		}
 	}
 	if t.cmd != nil {
-		// Reaps nothing (the tracer did) but lets os/exec finish its
-		// I/O goroutines and close its pipe ends.
-		t.cmd.Wait()
+		if t.exit.Exited {
+			// Reaps nothing (the tracer did) but lets os/exec finish
+			// its I/O goroutines and close its pipe ends.
+			t.cmd.Wait()
+		} else {
+			// Detached and still running: reap it when it ends.
+			go t.cmd.Wait()
+		}
 	}
 	return nil
 }

@@ -366,3 +366,80 @@ func TestCancelLaunched(t *testing.T) {
 		t.Errorf("Exit = %+v, want killed by SIGKILL", sum.Exit)
 	}
 }
+
+// TestAttachStopped attaches to a stopped process: it stays stopped while
+// traced and after the detach.
+func TestAttachStopped(t *testing.T) {
+	cmd := startSpinner(t)
+	pid := cmd.Process.Pid
+	syscall.Kill(pid, syscall.SIGSTOP)
+	waitState(t, pid, "T")
+	tr, err := syscallstat.Attach(pid, &syscallstat.Options{Follow: true})
+	if err != nil {
+		skipIfNoPtrace(t, err)
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	sum, _ := tr.Wait(ctx)
+	if c, _ := calls(sum, "getppid"); c != 0 {
+		t.Errorf("a stopped process made %d getppid calls", c)
+	}
+	time.Sleep(100 * time.Millisecond)
+	for _, tid := range tids(t, pid) {
+		if st, tracer := procState(tid); st != 'T' || tracer != 0 {
+			t.Errorf("thread %d after detach: state %c TracerPid %d, want T (stopped), 0", tid, st, tracer)
+		}
+	}
+	syscall.Kill(pid, syscall.SIGCONT)
+	waitState(t, pid, "SR")
+}
+
+func waitState(t *testing.T, pid int, states string) {
+	t.Helper()
+	for range 500 {
+		if st, _ := procState(pid); st != 0 && strings.IndexByte(states, st) >= 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	st, _ := procState(pid)
+	t.Fatalf("pid %d in state %c, want one of %q", pid, st, states)
+}
+
+// TestAttachPermission attaches, as uid 65534, to a process of ours: the
+// error matches fs.ErrPermission and says what is missing.
+func TestAttachPermission(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the attacher as another user")
+	}
+	target := startSpinner(t)
+	dir, err := os.MkdirTemp("", "syscallstat-perm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o755)
+	exe, _ := os.Executable()
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "test")
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), envWorkload+"=attachas", "SYSCALLSTAT_N="+strconv.Itoa(target.Process.Pid))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Skipf("cannot run as uid 65534: %v\n%s", err, out)
+	}
+	got := string(out)
+	t.Logf("as uid 65534: %s", got)
+	if !strings.HasPrefix(got, "permission=true gone=false") || !strings.Contains(got, "CAP_SYS_PTRACE") {
+		t.Errorf("unprivileged Attach: %q, want a permission error naming CAP_SYS_PTRACE", got)
+	}
+}

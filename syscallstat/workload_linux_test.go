@@ -3,7 +3,9 @@
 package syscallstat_test
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -13,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/procscope/procscope/syscallstat"
 )
 
 // The test binary doubles as the traced workloads: TestMain runs the one
@@ -127,6 +131,11 @@ func runWorkload(w string, n int) int {
 			return 3
 		}
 		fmt.Println("ok")
+	case "attachas":
+		// Attach to pid n (run as an unprivileged user by the test) and
+		// report the error.
+		_, err := syscallstat.Attach(n, nil)
+		fmt.Printf("permission=%v gone=%v: %v\n", errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), err)
 	case "exitcode":
 		return 7
 	case "killself":
