@@ -88,7 +88,7 @@ func permissionHint(tid int) string {
 		}
 	}
 	if len(hints) == 0 {
-		hints = append(hints, "tracing needs the same uid and a non-dumpable-free target, or CAP_SYS_PTRACE; a seccomp filter or LSM may also deny ptrace")
+		hints = append(hints, "tracing needs the same uid and a dumpable process, or CAP_SYS_PTRACE; a seccomp filter or an LSM may also deny ptrace")
 	}
 	return strings.Join(hints, "; ")
 }

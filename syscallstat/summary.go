@@ -37,7 +37,7 @@ func (a ABI) String() string {
 
 // Counts are the totals of one system call.
 type Counts struct {
-	Calls  uint64        // completed and, for the last call of a thread, started calls
+	Calls  uint64        // calls that returned (counted at their exit, as strace does)
 	Errors uint64        // calls that returned a value in -4095..-1
 	Time   time.Duration // summed time in the call (see [Options.WallClock])
 }

@@ -103,6 +103,37 @@ func TestParseSummaryRoundTrip(t *testing.T) {
 	}
 }
 
+// TestParseStraceCaptures reads summaries captured from strace 6.1.
+func TestParseStraceCaptures(t *testing.T) {
+	tests := []struct {
+		file        string
+		abi         syscallstat.ABI
+		name        string
+		calls, errs uint64
+	}{
+		{"testdata/strace-ls.txt", syscallstat.Native, "execve", 1, 0},
+		{"testdata/strace-ls.txt", syscallstat.Native, "access", 2, 2},
+		{"testdata/strace-compat386.txt", syscallstat.Native, "execve", 1, 0},
+		{"testdata/strace-compat386.txt", syscallstat.Compat, "getppid", 10, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+"/"+tt.name, func(t *testing.T) {
+			b, err := os.ReadFile(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tab, err := syscallstat.ParseSummary(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, ok := tab.Lookup(tt.abi, tt.name)
+			if !ok || r.Calls != tt.calls || r.Errors != tt.errs {
+				t.Errorf("%s %s = %+v, %v; want %d calls %d errors", tt.abi, tt.name, r, ok, tt.calls, tt.errs)
+			}
+		})
+	}
+}
+
 func TestParseSummaryErrors(t *testing.T) {
 	for _, in := range []string{
 		"",
@@ -123,6 +154,13 @@ func FuzzParseSummary(f *testing.F) {
 	f.Add(b.Bytes())
 	f.Add([]byte("System call usage summary for 32 bit mode:\n" + b.String()))
 	f.Add([]byte("% time     seconds  usecs/call     calls    errors syscall\n"))
+	for _, name := range []string{"testdata/strace-ls.txt", "testdata/strace-compat386.txt"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		tab, err := syscallstat.ParseSummary(in)
 		if err != nil {

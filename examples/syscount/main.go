@@ -139,6 +139,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		}
 	}()
 
+	bpfAsked := false
+	fs.Visit(func(f *flag.Flag) { bpfAsked = bpfAsked || f.Name == "seccomp-bpf" && *useBPF })
+	if bpfAsked && (*pid != 0 || !*follow) {
+		// As strace says of --seccomp-bpf: no filter for a running
+		// process, and none without -f (children inherit it).
+		fmt.Fprintln(stderr, "syscount: -seccomp-bpf is not used: it needs a launched command and -f")
+	}
 	var tr *syscallstat.Tracer
 	if *pid != 0 {
 		tr, err = syscallstat.Attach(*pid, opts)
