@@ -155,7 +155,7 @@ func (t *Tracer) attach() error {
 				}
 				return seizeError(tid, e)
 			}
-			th := t.addThread(tid, tgid)
+			t.addThread(tid, tgid)
 			added++
 			// Make it stop so that it can be resumed with
 			// PTRACE_SYSCALL; a stopped process reports a group-stop
@@ -163,7 +163,6 @@ func (t *Tracer) attach() error {
 			if e := ptraceRaw(unix.PTRACE_INTERRUPT, tid, 0, 0); e != 0 && e != syscall.ESRCH {
 				return ptraceErr(tid, "PTRACE_INTERRUPT", e)
 			}
-			_ = th
 		}
 		if added == 0 || !t.opts.Follow {
 			break

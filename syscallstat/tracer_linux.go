@@ -64,6 +64,8 @@ type Tracer struct {
 	killing      bool         // the launched command was sent SIGKILL: its threads are not detached
 	lastTid      atomic.Int64 // tgid<<32 | tid of the last resumed thread
 
+	fatal error // a ptrace request failed unexpectedly; the trace ends
+
 	done chan struct{}
 	sum  *Summary
 	err  error
@@ -249,8 +251,16 @@ func (t *Tracer) resumeWith(th *thread, req, sig int) {
 		t.running++
 	}
 	// ESRCH: the tracee was killed (SIGKILL) meanwhile; its end will be
-	// reported by wait4.
-	ptraceRaw(req, th.tid, 0, uintptr(sig))
+	// reported by wait4. Anything else leaves it stopped for good: end the
+	// trace (detaching) and report it.
+	if e := ptraceRaw(req, th.tid, 0, uintptr(sig)); e != 0 && e != syscall.ESRCH && t.fatal == nil {
+		name := "PTRACE_SYSCALL"
+		if req == unix.PTRACE_CONT {
+			name = "PTRACE_CONT"
+		}
+		t.fatal = ptraceErr(th.tid, name, e)
+		t.cancelled.Store(true)
+	}
 	t.lastTid.Store(int64(th.tgid)<<32 | int64(th.tid))
 }
 
@@ -393,7 +403,7 @@ func (t *Tracer) loop() error {
 			go t.cmd.Wait()
 		}
 	}
-	return nil
+	return t.fatal
 }
 
 func (t *Tracer) setExit(st unix.WaitStatus) {
