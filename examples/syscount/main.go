@@ -1,3 +1,5 @@
+//go:build linux
+
 // Syscount counts the system calls of a command or of a running process and
 // prints the summary exactly as strace -c lays it out.
 //
