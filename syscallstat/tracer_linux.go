@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -99,6 +100,15 @@ func Start(cmd *exec.Cmd, opts *Options) (*Tracer, error) {
 	}
 	if cmd.Path == "" {
 		return nil, errors.New("syscallstat: start: empty command path")
+	}
+	if cmd.SysProcAttr != nil && cmd.SysProcAttr.Ptrace {
+		return nil, errors.New("syscallstat: start: SysProcAttr.Ptrace is set; the tracer attaches itself")
+	}
+	if !filepath.IsAbs(cmd.Path) && cmd.Dir == "" {
+		// The trampoline execs it; make "./x" mean what it means here.
+		if abs, err := filepath.Abs(cmd.Path); err == nil {
+			cmd.Path = abs
+		}
 	}
 	t, err := newTracer(opts)
 	if err != nil {
