@@ -26,6 +26,9 @@ func TestHotPathAllocationFree(t *testing.T) {
 		{Follow: true, SeccompBPF: true},
 		{Follow: true, SeccompBPF: true, CountsOnly: true},
 	} {
+		if raceEnabled && opts.WallClock {
+			continue
+		}
 		mallocs(100, opts) // warm up
 		small, large := mallocs(1000, opts), mallocs(20000, opts)
 		// 19000 more calls, 38000 more stops: allow noise from the

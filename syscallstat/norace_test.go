@@ -1,0 +1,5 @@
+//go:build !race
+
+package syscallstat_test
+
+const raceEnabled = false
