@@ -210,20 +210,24 @@ const siQueue = -1 // SI_QUEUE
 // suppresses the signal, so the tracee never sees it. (A real SIGSTOP that
 // is already pending absorbs the kick; then that SIGSTOP is delivered as
 // usual.) If every tracee is parked in a group-stop the loop polls instead.
-func (t *Tracer) cancel() {
-	if t.cancelled.Swap(true) {
-		return
-	}
+func (t *Tracer) cancel(sig syscall.Signal) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.cancelled.Load() {
+		return
+	}
+	if sig == 0 {
+		sig = t.opts.CancelSignal
+	}
+	if sig == 0 {
+		sig = syscall.SIGKILL
+	}
+	t.cancelSig = sig
+	t.cancelled.Store(true)
 	if t.detaching {
 		return
 	}
 	if t.launched {
-		sig := t.opts.CancelSignal
-		if sig == 0 {
-			sig = syscall.SIGKILL
-		}
 		// As strace does for the command it started: wake it if stopped,
 		// then send the signal.
 		syscall.Kill(t.pid, syscall.SIGCONT)
@@ -271,7 +275,7 @@ func (t *Tracer) beginDetach() {
 	// A launched command sent SIGKILL dies: its threads are left to die
 	// and be reported; everything else (its children) is detached, as
 	// strace does.
-	t.killing = t.launched && (t.opts.CancelSignal == 0 || t.opts.CancelSignal == syscall.SIGKILL)
+	t.killing = t.launched && t.cancelSig == syscall.SIGKILL
 	t.detaching = true
 	t.mu.Unlock()
 	t.detachThreads()

@@ -59,6 +59,7 @@ type Tracer struct {
 	mu           sync.Mutex
 	cancelled    atomic.Bool
 	detaching    bool
+	cancelSig    syscall.Signal // sent to a launched command on cancel
 	kicked       int          // tid sent the kick SIGSTOP, 0 if none
 	kickVal      uint64       // cookie in the kick's si_value
 	kickConsumed bool         // the kick's SIGSTOP has been seen (loop only)
@@ -194,9 +195,9 @@ func (t *Tracer) Wait(ctx context.Context) (*Summary, error) {
 	select {
 	case <-t.done:
 	case <-ctx.Done():
-		t.cancel()
+		t.cancel(0)
 		<-t.done
-		if t.err == nil {
+		if t.err == nil || errors.Is(t.err, context.Canceled) {
 			return t.sum, ctx.Err()
 		}
 	}
@@ -208,10 +209,19 @@ func (t *Tracer) Close() error {
 	select {
 	case <-t.done:
 	default:
-		t.cancel()
+		t.cancel(0)
 		<-t.done
 	}
 	return nil
+}
+
+// Cancel ends the trace as a cancelled Wait does, but sends a launched
+// command sig instead of [Options.CancelSignal] (0 keeps that); a pending or
+// later Wait then returns context.Canceled with the summary. A program that
+// forwards the signal that interrupted it, as strace does, calls Cancel
+// with that signal.
+func (t *Tracer) Cancel(sig syscall.Signal) {
+	t.cancel(sig)
 }
 
 // run is the tracer goroutine: locked to one OS thread (the kernel binds
@@ -240,6 +250,9 @@ func (t *Tracer) run(setup func() error) {
 		t.startDone <- nil
 	}
 	t.err = t.loop()
+	if t.err == nil && t.cancelled.Load() {
+		t.err = context.Canceled
+	}
 	t.sum = t.summary()
 }
 

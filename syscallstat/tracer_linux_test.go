@@ -443,3 +443,29 @@ func TestAttachPermission(t *testing.T) {
 		t.Errorf("unprivileged Attach: %q, want a permission error naming CAP_SYS_PTRACE", got)
 	}
 }
+
+// TestCancelWithSignal: Cancel sends the launched command the given signal
+// and detaches, as strace does with the signal that interrupted it.
+func TestCancelWithSignal(t *testing.T) {
+	cmd := workloadCmd(t, "spin", 0)
+	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
+	if err != nil {
+		skipIfNoPtrace(t, err)
+		t.Fatal(err)
+	}
+	pid := tr.PID()
+	time.Sleep(100 * time.Millisecond)
+	tr.Cancel(syscall.SIGTERM)
+	sum, err := tr.Wait(context.Background())
+	if !errors.Is(err, context.Canceled) || sum == nil {
+		t.Fatalf("Wait after Cancel = %v, %v; want the summary and context.Canceled", sum, err)
+	}
+	for range 500 {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+			return // died of SIGTERM and was reaped
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	st, tracer := procState(pid)
+	t.Errorf("command still there after SIGTERM: state %c TracerPid %d", st, tracer)
+}

@@ -39,6 +39,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 
@@ -128,18 +129,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		return 2, 0, errors.New("need -p PID or -- CMD ARGS..., not both")
 	}
 
+	// Signals that end the trace: detach (attached), or send the signal on
+	// to the command and detach (launched), as strace does.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var got syscall.Signal
-	go func() {
-		if s, ok := (<-sigs).(syscall.Signal); ok {
-			got = s
-			cancel()
-		}
-	}()
+	var got atomic.Int32
 
 	bpfAsked := false
 	fs.Visit(func(f *flag.Flag) { bpfAsked = bpfAsked || f.Name == "seccomp-bpf" && *useBPF })
@@ -154,7 +149,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 	} else {
 		// The fast path needs -f: the filter is inherited by children.
 		opts.SeccompBPF = *useBPF && *follow
-		opts.CancelSignal = syscall.SIGINT
 		cmd := exec.Command(fs.Arg(0), fs.Args()[1:]...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 		tr, err = syscallstat.Start(cmd, opts)
@@ -162,7 +156,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 	if err != nil {
 		return 1, 0, err
 	}
-	sum, werr := tr.Wait(ctx)
+	go func() {
+		if s, ok := (<-sigs).(syscall.Signal); ok {
+			got.Store(int32(s))
+			tr.Cancel(s)
+		}
+	}()
+	sum, werr := tr.Wait(context.Background())
 	if werr != nil && !errors.Is(werr, context.Canceled) {
 		return 1, 0, werr
 	}
@@ -190,11 +190,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 			return 1, 0, err
 		}
 	}
-	switch {
-	case got != 0 && *pid != 0:
+	switch sig := syscall.Signal(got.Load()); {
+	case sig != 0 && *pid != 0:
 		return 0, 0, nil // detached on request
-	case got != 0:
-		return 0, got, nil // as strace: die of the signal that ended the trace
+	case sig != 0:
+		return 0, sig, nil // as strace: die of the signal that ended the trace
 	case sum.Exit.Signal != 0:
 		return 0, sum.Exit.Signal, nil
 	}
