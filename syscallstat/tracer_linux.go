@@ -60,11 +60,11 @@ type Tracer struct {
 	cancelled    atomic.Bool
 	detaching    bool
 	cancelSig    syscall.Signal // sent to a launched command on cancel
-	kicked       int          // tid sent the kick SIGSTOP, 0 if none
-	kickVal      uint64       // cookie in the kick's si_value
-	kickConsumed bool         // the kick's SIGSTOP has been seen (loop only)
-	killing      bool         // the launched command was sent SIGKILL: its threads are not detached
-	lastTid      atomic.Int64 // tgid<<32 | tid of the last resumed thread
+	kicked       int            // tid sent the kick SIGSTOP, 0 if none
+	kickVal      uint64         // cookie in the kick's si_value
+	kickConsumed bool           // the kick's SIGSTOP has been seen (loop only)
+	killing      bool           // the launched command was sent SIGKILL: its threads are not detached
+	lastTid      atomic.Int64   // tgid<<32 | tid of the last resumed thread
 
 	fatal error // a ptrace request failed unexpectedly; the trace ends
 
