@@ -347,6 +347,16 @@ func TestAttachErrors(t *testing.T) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Start(missing command) = %v, want fs.ErrNotExist", err)
 	}
+	// Executable but not a program: the execve in the launcher fails, and
+	// Start says how.
+	bad := filepath.Join(t.TempDir(), "garbage")
+	os.WriteFile(bad, []byte("\x00\x01 not a program"), 0o755)
+	for _, opts := range []*syscallstat.Options{nil, {Follow: true, SeccompBPF: true}} {
+		_, err = syscallstat.Start(exec.Command(bad), opts)
+		if !errors.Is(err, syscall.ENOEXEC) {
+			t.Errorf("Start(%+v, not a program) = %v, want ENOEXEC", opts, err)
+		}
+	}
 }
 
 func TestCancelLaunched(t *testing.T) {
