@@ -28,10 +28,13 @@ type Options struct {
 	// ENOSYS). [Attach] ignores it: a running process cannot be given a
 	// filter. See the package documentation.
 	SeccompBPF bool
-	// CancelSignal is sent to a launched command when the trace is
-	// cancelled, with a SIGCONT, before the tracer detaches from every
-	// tracee, as strace does with the signal that interrupted it. Zero means
-	// SIGKILL; the tracer then also waits for the command's end.
+	// CancelSignal is sent to a launched command, after a SIGCONT, when
+	// the trace is cancelled, as strace does with the signal that
+	// interrupted it ([Tracer.Cancel] can choose it at that moment). Zero
+	// means SIGKILL: the command's threads are then traced to their end
+	// and the command is reaped (its exit is in the summary), and its
+	// children are detached. With any other signal every tracee is
+	// detached, and the command is reaped in the background if it ends.
 	CancelSignal syscall.Signal
 	// KeepSIGCHLD leaves the runtime's SIGCHLD handler alone. By default
 	// SA_NOCLDSTOP is set on it while a trace runs (see the package
