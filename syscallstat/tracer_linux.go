@@ -450,7 +450,7 @@ func (t *Tracer) handle(tid int, st unix.WaitStatus) {
 		if th != nil {
 			if th.preExec && tid == t.pid && !t.started {
 				t.started = true
-				err := fmt.Errorf("syscallstat: start %s: command ended before exec", t.cmd.Path)
+				err := fmt.Errorf("syscallstat: start %s: the launcher ended before exec", t.execPath)
 				if t.execErr != 0 {
 					err = fmt.Errorf("syscallstat: start: %w", &os.PathError{Op: "exec", Path: t.cmdPath(), Err: t.execErr})
 				}
