@@ -98,8 +98,11 @@ func (c *child) exitZombie(t *testing.T) {
 	c.stdin.Close()
 	p := proc.Default().Process(c.p.Pid)
 	for i := 0; ; i++ {
+		// The leader of a multi-threaded exit turns Z while its other
+		// threads are still going; only when they are all gone is the
+		// process fully a zombie.
 		st, err := p.Stat()
-		if err == nil && st.State == proc.Zombie {
+		if tasks, terr := p.Tasks(); err == nil && terr == nil && st.State == proc.Zombie && len(tasks) == 1 {
 			return
 		}
 		if i > 1000 {
