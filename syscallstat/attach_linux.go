@@ -3,7 +3,9 @@
 package syscallstat
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -120,11 +122,11 @@ func (t *Tracer) releaseTrampoline() {
 // before it is seized; after, PTRACE_O_TRACECLONE catches them).
 func (t *Tracer) attach() error {
 	pid := t.pid
-	tgid := statusField(pid, "Tgid:")
-	if tgid <= 0 {
-		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
-			return notExist(pid, err)
-		}
+	tgid, err := tgidOf(pid)
+	if errors.Is(err, fs.ErrNotExist) {
+		return notExist(pid, err)
+	}
+	if err != nil || tgid <= 0 {
 		tgid = pid
 	}
 	opts := t.ptraceOptions()
@@ -171,18 +173,16 @@ func (t *Tracer) attach() error {
 	return nil
 }
 
+// listTasks returns the threads of pid in numeric order.
 func listTasks(pid int) ([]int, error) {
-	ents, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	tasks, err := liveProc.Process(pid).Tasks()
 	if err != nil {
 		return nil, err
 	}
-	tids := make([]int, 0, len(ents))
-	for _, e := range ents {
-		if n, err := strconv.Atoi(e.Name()); err == nil {
-			tids = append(tids, n)
-		}
+	tids := make([]int, len(tasks))
+	for i, t := range tasks {
+		tids[i] = t.TID
 	}
-	slices.Sort(tids)
 	return tids, nil
 }
 

@@ -13,6 +13,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procscope/procscope/proc"
 )
 
 // All ptrace requests are raw syscalls made on the tracer's locked OS thread
@@ -93,27 +95,25 @@ func permissionHint(tid int) string {
 	return strings.Join(hints, "; ")
 }
 
+// liveProc reads the live /proc.
+var liveProc = proc.Default()
+
 // tracerPID returns the TracerPid of /proc/tid/status, or 0.
 func tracerPID(tid int) int {
-	return statusField(tid, "TracerPid:")
+	st, err := liveProc.Process(tid).Status()
+	if err != nil {
+		return 0
+	}
+	return st.TracerPid
 }
 
-// statusField reads one numeric field of /proc/tid/status, or -1.
-func statusField(tid int, field string) int {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
+// tgidOf returns the thread group of thread tid from /proc/tid/status.
+func tgidOf(tid int) (int, error) {
+	st, err := liveProc.Process(tid).Status()
 	if err != nil {
-		return -1
+		return 0, err
 	}
-	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, field); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil {
-				return -1
-			}
-			return n
-		}
-	}
-	return -1
+	return st.Tgid, nil
 }
 
 // notExist wraps ESRCH errors so that fs.ErrNotExist matches.

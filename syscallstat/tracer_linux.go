@@ -299,8 +299,7 @@ func (t *Tracer) addThread(tid, tgid int) *thread {
 		return th
 	}
 	if tgid <= 0 {
-		tgid = statusField(tid, "Tgid:")
-		if tgid <= 0 {
+		if tgid, _ = tgidOf(tid); tgid <= 0 {
 			tgid = tid
 		}
 	}

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command syscount-workload makes a known number of system calls for
 // bench/syscount.sh: getppid in a loop, in one thread, four threads, or
 // fifty forked children.
