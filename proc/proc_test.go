@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -392,7 +393,7 @@ func TestCaptureRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	live := proc.Default().Process(pid)
-	waitStopped(t, live)
+	proctest.WaitStopped(t, live)
 	dir := t.TempDir()
 	if _, err := proc.Capture(dir, proc.Default(), []int{pid}, nil); err != nil {
 		t.Fatal(err)
@@ -495,33 +496,4 @@ func TestCommEscapes(t *testing.T) {
 	if summary.Comm != comm {
 		t.Errorf("Stat().Comm = %q; want %q", summary.Comm, comm)
 	}
-}
-
-// waitStopped waits until every thread of p is in group-stop and two reads
-// of its status agree, so that nothing in /proc/PID changes any more.
-func waitStopped(t *testing.T, p proc.Process) {
-	t.Helper()
-	var last proc.Status
-	for range 1000 {
-		time.Sleep(10 * time.Millisecond)
-		tasks, err := p.Tasks()
-		if err != nil {
-			t.Fatal(err)
-		}
-		all := true
-		for _, task := range tasks {
-			if st, err := task.Stat(); err != nil || st.State != proc.Stopped {
-				all = false
-			}
-		}
-		status, err := p.Status()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if all && cmp.Equal(status, last, cmpopts.IgnoreFields(proc.Status{}, "SigQ")) {
-			return
-		}
-		last = status
-	}
-	t.Fatalf("process %d did not come to a stop", p.PID)
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -210,7 +211,7 @@ func TestLiveMatchesCapture(t *testing.T) {
 	}
 	pid := cmd.Process.Pid
 	cmd.Process.Signal(syscall.SIGSTOP)
-	waitStopped(t, proc.Default().Process(pid))
+	proctest.WaitStopped(t, proc.Default().Process(pid))
 	live, err := inspect(t, "-json", strconv.Itoa(pid))
 	if err != nil {
 		t.Fatal(err)
@@ -245,33 +246,4 @@ func TestLiveMatchesCapture(t *testing.T) {
 	}
 	cmd.Process.Signal(syscall.SIGCONT)
 	stdin.Close()
-}
-
-// waitStopped waits until every thread of p is stopped and two reads of its
-// status agree, so that nothing in /proc/PID changes any more.
-func waitStopped(t *testing.T, p proc.Process) {
-	t.Helper()
-	var last []byte
-	for range 1000 {
-		time.Sleep(10 * time.Millisecond)
-		tasks, err := p.Tasks()
-		if err != nil {
-			t.Fatal(err)
-		}
-		all := true
-		for _, task := range tasks {
-			if st, err := task.Stat(); err != nil || st.State != proc.Stopped {
-				all = false
-			}
-		}
-		status, err := p.ReadFile("status")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if all && bytes.Equal(status, last) {
-			return
-		}
-		last = status
-	}
-	t.Fatalf("process %d did not come to a stop", p.PID)
 }
