@@ -9,6 +9,10 @@ import (
 	"github.com/procscope/procscope/proc"
 )
 
+// procfs parses mountinfo only behind GetProcMounts(pid), which reads a path
+// (not an fs.FS or a capture) through its 1 MiB read cap and leaves mount
+// points escaped; this parser reads the bytes proc.FS gives it.
+
 // mountEntry is the part of a /proc/PID/mountinfo line that Holders needs.
 type mountEntry struct {
 	ID         int    // mount ID, as in fdinfo's mnt_id
