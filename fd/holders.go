@@ -314,7 +314,7 @@ func (s *holderScan) matchMaps(p proc.Process) (exe, mapped bool, err error) {
 // parseMapsLine extracts device, inode and path from
 // "addr perms offset MAJ:MIN inode   path".
 func parseMapsLine(line []byte) (dev, ino uint64, path string, ok bool) {
-	f := fieldScanner{line}
+	f := fieldScanner{b: line}
 	f.next()
 	f.next()
 	f.next()

@@ -33,7 +33,7 @@ func parseMountInfo(b []byte) ([]mountEntry, error) {
 		if len(line) == 0 {
 			continue
 		}
-		f := fieldScanner{line}
+		f := fieldScanner{b: line}
 		var m mountEntry
 		v := f.next()
 		id, ok := decInt(v, 32)

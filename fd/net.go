@@ -201,9 +201,79 @@ func cutLine(b []byte) (line, rest []byte, ok bool) {
 }
 
 // fieldScanner walks blank-separated fields of a line without allocating.
+// Its typed readers keep the first error, so a line parser reads its fields
+// in turn and checks err once at the end.
 type fieldScanner struct {
-	b []byte
+	b   []byte
+	err error
 }
+
+// field returns the next field, or nil once an error was recorded.
+func (f *fieldScanner) field() []byte {
+	if f.err != nil {
+		return nil
+	}
+	return f.next()
+}
+
+// skip passes over n fields the parser does not keep.
+func (f *fieldScanner) skip(n int) {
+	for range n {
+		f.next()
+	}
+}
+
+// seq reads a leading sequence field such as "12:" (sl, Num).
+func (f *fieldScanner) seq(name string) {
+	v := f.field()
+	f.check(len(v) >= 2 && v[len(v)-1] == ':', name, v)
+}
+
+// present reads a field that must not be empty (sk).
+func (f *fieldScanner) present(name string) {
+	v := f.field()
+	f.check(len(v) > 0, name, v)
+}
+
+// hex, dec and decSigned read a number of at most bits bits.
+func (f *fieldScanner) hex(name string, bits int) uint64 {
+	v := f.field()
+	n, ok := hexUint(v, bits)
+	f.check(ok, name, v)
+	return n
+}
+
+func (f *fieldScanner) dec(name string, bits int) uint64 {
+	v := f.field()
+	n, ok := decUint(v, bits)
+	f.check(ok, name, v)
+	return n
+}
+
+func (f *fieldScanner) decSigned(name string, bits int) int64 {
+	v := f.field()
+	n, ok := decInt(v, bits)
+	f.check(ok, name, v)
+	return n
+}
+
+// addr reads a "HEXIP:HEXPORT" field.
+func (f *fieldScanner) addr(name string) netip.AddrPort {
+	v := f.field()
+	a, ok := parseAddr(v)
+	f.check(ok, name, v)
+	return a
+}
+
+// check records the first failure: the field name with its value. The
+// failure path is out of line so that check inlines.
+func (f *fieldScanner) check(ok bool, name string, value []byte) {
+	if !ok && f.err == nil {
+		f.fail(name, value)
+	}
+}
+
+func (f *fieldScanner) fail(name string, value []byte) { f.err = colErr(name, value) }
 
 func (f *fieldScanner) next() []byte {
 	b := f.b
@@ -306,48 +376,23 @@ func parseAddr(b []byte) (netip.AddrPort, bool) {
 // "sl local rem st tx:rx tr:when retrnsmt uid timeout inode ...".
 func parseInetLine(line []byte) (SocketInfo, error) {
 	var s SocketInfo
-	f := fieldScanner{line}
-	if sl := f.next(); len(sl) < 2 || sl[len(sl)-1] != ':' {
-		return SocketInfo{}, colErr("sl", sl)
-	}
-	var ok bool
-	v := f.next()
-	if s.Local, ok = parseAddr(v); !ok {
-		return SocketInfo{}, colErr("local_address", v)
-	}
-	v = f.next()
-	if s.Remote, ok = parseAddr(v); !ok {
-		return SocketInfo{}, colErr("rem_address", v)
-	}
-	v = f.next()
-	st, ok := hexUint(v, 8)
-	if !ok {
-		return SocketInfo{}, colErr("st", v)
-	}
-	s.State = uint8(st)
-	v = f.next()
-	i := bytes.IndexByte(v, ':')
-	if i < 0 {
-		return SocketInfo{}, colErr("tx_queue:rx_queue", v)
-	}
-	tx, ok1 := hexUint(v[:i], 64)
-	rx, ok2 := hexUint(v[i+1:], 64)
-	if !ok1 || !ok2 {
-		return SocketInfo{}, colErr("tx_queue:rx_queue", v)
-	}
-	s.TxQueue, s.RxQueue = tx, rx
-	f.next() // tr:tm->when
-	f.next() // retrnsmt
-	v = f.next()
-	uid, ok := decUint(v, 32)
-	if !ok {
-		return SocketInfo{}, colErr("uid", v)
-	}
-	s.UID = uint32(uid)
-	f.next() // timeout
-	v = f.next()
-	if s.Inode, ok = decUint(v, 64); !ok {
-		return SocketInfo{}, colErr("inode", v)
+	f := fieldScanner{b: line}
+	f.seq("sl")
+	s.Local = f.addr("local_address")
+	s.Remote = f.addr("rem_address")
+	s.State = uint8(f.hex("st", 8))
+	v := f.field()
+	tx, rx, _ := bytes.Cut(v, []byte{':'})
+	var okTx, okRx bool
+	s.TxQueue, okTx = hexUint(tx, 64)
+	s.RxQueue, okRx = hexUint(rx, 64)
+	f.check(okTx && okRx, "tx_queue:rx_queue", v)
+	f.skip(2) // tr:tm->when retrnsmt
+	s.UID = uint32(f.dec("uid", 32))
+	f.skip(1) // timeout
+	s.Inode = f.dec("inode", 64)
+	if f.err != nil {
+		return SocketInfo{}, f.err
 	}
 	return s, nil
 }
@@ -355,40 +400,17 @@ func parseInetLine(line []byte) (SocketInfo, error) {
 // parsePacketLine parses "sk RefCnt Type Proto Iface R Rmem User Inode".
 func parsePacketLine(line []byte) (SocketInfo, error) {
 	var s SocketInfo
-	f := fieldScanner{line}
-	if v := f.next(); len(v) == 0 {
-		return SocketInfo{}, colErr("sk", v)
-	}
-	f.next() // RefCnt
-	v := f.next()
-	t, ok := decUint(v, 16)
-	if !ok {
-		return SocketInfo{}, colErr("Type", v)
-	}
-	s.PacketType = uint16(t)
-	v = f.next()
-	p, ok := hexUint(v, 16)
-	if !ok {
-		return SocketInfo{}, colErr("Proto", v)
-	}
-	s.Protocol = uint16(p)
-	v = f.next()
-	iface, ok := decInt(v, 32)
-	if !ok {
-		return SocketInfo{}, colErr("Iface", v)
-	}
-	s.Iface = int(iface)
-	f.next() // R
-	f.next() // Rmem
-	v = f.next()
-	uid, ok := decUint(v, 32)
-	if !ok {
-		return SocketInfo{}, colErr("User", v)
-	}
-	s.UID = uint32(uid)
-	v = f.next()
-	if s.Inode, ok = decUint(v, 64); !ok {
-		return SocketInfo{}, colErr("Inode", v)
+	f := fieldScanner{b: line}
+	f.present("sk")
+	f.skip(1) // RefCnt
+	s.PacketType = uint16(f.dec("Type", 16))
+	s.Protocol = uint16(f.hex("Proto", 16))
+	s.Iface = int(f.decSigned("Iface", 32))
+	f.skip(2) // R Rmem
+	s.UID = uint32(f.dec("User", 32))
+	s.Inode = f.dec("Inode", 64)
+	if f.err != nil {
+		return SocketInfo{}, f.err
 	}
 	return s, nil
 }
@@ -396,34 +418,15 @@ func parsePacketLine(line []byte) (SocketInfo, error) {
 // parseNetlinkLine parses "sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode".
 func parseNetlinkLine(line []byte) (SocketInfo, error) {
 	var s SocketInfo
-	f := fieldScanner{line}
-	if v := f.next(); len(v) == 0 {
-		return SocketInfo{}, colErr("sk", v)
-	}
-	v := f.next()
-	eth, ok := decUint(v, 16)
-	if !ok {
-		return SocketInfo{}, colErr("Eth", v)
-	}
-	s.Protocol = uint16(eth)
-	v = f.next()
-	pid, ok := decUint(v, 32)
-	if !ok {
-		return SocketInfo{}, colErr("Pid", v)
-	}
-	s.PortID = uint32(pid)
-	v = f.next()
-	g, ok := hexUint(v, 32)
-	if !ok {
-		return SocketInfo{}, colErr("Groups", v)
-	}
-	s.Groups = uint32(g)
-	for range 5 { // Rmem Wmem Dump Locks Drops
-		f.next()
-	}
-	v = f.next()
-	if s.Inode, ok = decUint(v, 64); !ok {
-		return SocketInfo{}, colErr("Inode", v)
+	f := fieldScanner{b: line}
+	f.present("sk")
+	s.Protocol = uint16(f.dec("Eth", 16))
+	s.PortID = uint32(f.dec("Pid", 32))
+	s.Groups = uint32(f.hex("Groups", 32))
+	f.skip(5) // Rmem Wmem Dump Locks Drops
+	s.Inode = f.dec("Inode", 64)
+	if f.err != nil {
+		return SocketInfo{}, f.err
 	}
 	return s, nil
 }
@@ -460,33 +463,15 @@ func parseUnix(b []byte) ([]SocketInfo, error) {
 
 func parseUnixLine(line []byte) (SocketInfo, error) {
 	s := SocketInfo{Proto: "unix"}
-	f := fieldScanner{line}
-	if v := f.next(); len(v) < 2 || v[len(v)-1] != ':' {
-		return SocketInfo{}, colErr("Num", v)
-	}
-	f.next() // RefCount
-	f.next() // Protocol
-	v := f.next()
-	fl, ok := hexUint(v, 32)
-	if !ok {
-		return SocketInfo{}, colErr("Flags", v)
-	}
-	s.UnixFlags = uint32(fl)
-	v = f.next()
-	t, ok := hexUint(v, 16)
-	if !ok {
-		return SocketInfo{}, colErr("Type", v)
-	}
-	s.UnixType = uint16(t)
-	v = f.next()
-	st, ok := hexUint(v, 8)
-	if !ok {
-		return SocketInfo{}, colErr("St", v)
-	}
-	s.UnixState = uint8(st)
-	v = f.next()
-	if s.Inode, ok = decUint(v, 64); !ok {
-		return SocketInfo{}, colErr("Inode", v)
+	f := fieldScanner{b: line}
+	f.seq("Num")
+	f.skip(2) // RefCount Protocol
+	s.UnixFlags = uint32(f.hex("Flags", 32))
+	s.UnixType = uint16(f.hex("Type", 16))
+	s.UnixState = uint8(f.hex("St", 8))
+	s.Inode = f.dec("Inode", 64)
+	if f.err != nil {
+		return SocketInfo{}, f.err
 	}
 	if rest := f.b; len(rest) > 1 && rest[0] == ' ' {
 		s.Path = string(rest[1:])
