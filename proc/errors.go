@@ -39,6 +39,8 @@ type ParseError struct {
 	Err   error
 }
 
+// Error returns "FILE: FIELD \"VALUE\": cause", or "parse: ..." for a
+// parser given bytes without a file name.
 func (e *ParseError) Error() string {
 	name := e.Path
 	if name == "" {

@@ -17,6 +17,7 @@ type Error struct {
 	Err error
 }
 
+// Error returns "syscallstat: pid N: " and the cause.
 func (e *Error) Error() string {
 	return "syscallstat: pid " + strconv.Itoa(e.PID) + ": " + e.Err.Error()
 }

@@ -263,6 +263,7 @@ type ParseError struct {
 	Err   error
 }
 
+// Error names the line of the summary that could not be parsed.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("strace summary: line %d %q: %v", e.Line, e.Value, e.Err)
 }
