@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -15,6 +16,17 @@ func FuzzParse(f *testing.F) {
 	// whose secrets would end up in testdata/fuzz if a crasher were saved).
 	if set, err := os.ReadFile("testdata/labelled.jsonl"); err == nil {
 		f.Add(bytes.ReplaceAll(set, []byte("\n"), []byte{0}))
+	}
+	// And the environ files of the fixture trees, captured with small fixed
+	// environments.
+	paths, _ := filepath.Glob("../internal/fixtures/testdata/*/*/environ")
+	for _, p := range paths {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	if len(paths) == 0 {
+		f.Fatal("no fixture environ files to seed from")
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		env := Parse(b)
