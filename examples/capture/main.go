@@ -4,14 +4,17 @@
 // that the procscope packages read back exactly as they read the live /proc.
 // The tests' fixture trees under internal/fixtures were made with it.
 //
-//	capture -o DIR [-root /proc] [-note TEXT] [-children] [-ancestors] PID...
+//	capture -o DIR [-root /proc] [-json] [-note TEXT] [-children] [-ancestors] PID...
 //
 // With -children, the descendants of each PID are captured too; with
 // -ancestors, every process from each PID's parent up to pid 1, so that a
 // tree read from the capture shows the same ancestry as the live system.
+// With -json, it prints what it recorded (the content of capture.json)
+// instead of a one-line summary.
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -37,6 +40,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	note := fl.String("note", "", "what the capture is for, recorded in capture.json")
 	children := fl.Bool("children", false, "also capture the descendants of each PID")
 	ancestors := fl.Bool("ancestors", false, "also capture the ancestors of each PID")
+	asJSON := fl.Bool("json", false, "print what was recorded as JSON")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -70,6 +74,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	})
 	if err != nil {
 		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(info)
 	}
 	fmt.Fprintf(stdout, "captured %d processes into %s\n", len(info.PIDs), *out)
 	return nil

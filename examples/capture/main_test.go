@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"slices"
@@ -57,6 +58,15 @@ func TestChildrenAndAncestors(t *testing.T) {
 		if !slices.Contains(got, want) {
 			t.Errorf("capture -ancestors %d holds %v; want %d among them", sleep, got, want)
 		}
+	}
+
+	out.Reset()
+	if err := run([]string{"-o", t.TempDir(), "-json", strconv.Itoa(sleep)}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	var info proc.CaptureInfo
+	if err := json.Unmarshal(out.Bytes(), &info); err != nil || !slices.Equal(info.PIDs, []int{sleep}) || info.Links[strconv.Itoa(sleep)+"/exe"].Ino == 0 {
+		t.Errorf("capture -json printed %s (%v); want the recorded pids and links", out.Bytes(), err)
 	}
 
 	if err := run([]string{"-o", t.TempDir()}, &out, &errOut); err == nil {
