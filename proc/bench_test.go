@@ -90,3 +90,23 @@ func BenchmarkParseStatus(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkCmdline(b *testing.B) {
+	p := proc.Default().Process(os.Getpid())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Cmdline(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkComm(b *testing.B) {
+	p := proc.Default().Process(os.Getpid())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Comm(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

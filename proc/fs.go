@@ -94,24 +94,14 @@ func (f *FS) osPath(name string) string { return f.dir + "/" + name }
 
 // ReadFile returns the whole content of the file name. There is no size cap:
 // cmdline and environ can exceed 1 MiB.
-func (f *FS) ReadFile(name string) ([]byte, error) {
-	if err := f.recorded("open", name); err != nil {
-		return nil, err
-	}
-	if f.dir != "" {
-		// Read into a pooled buffer and return an exact copy: growing a
-		// fresh buffer by doubling costs about 4 MB for a 1 MiB environ.
-		bp := bufPool.Get().(*[]byte)
-		defer putBuf(bp)
-		b, op, err := readInto(f.osPath(name), (*bp)[:0])
-		*bp = b[:0]
-		if err != nil {
-			return nil, normalize(&fs.PathError{Op: op, Path: name, Err: err})
-		}
-		return bytes.Clone(b), nil
-	}
-	b, err := fs.ReadFile(f.fsys, name)
-	return b, normalize(err)
+func (f *FS) ReadFile(name string) (content []byte, err error) {
+	err = f.withFile(name, func(b []byte) error {
+		// An exact copy of the pooled buffer: growing a fresh buffer by
+		// doubling would cost about 4 MB for a 1 MiB environ.
+		content = bytes.Clone(b)
+		return nil
+	})
+	return content, err
 }
 
 // bufPool holds read buffers for ReadFile and parseFile.
@@ -126,18 +116,25 @@ func putBuf(bp *[]byte) {
 }
 
 // parseFile reads the file name and hands its content to parse, which must
-// not keep the slice: on a directory tree the buffer is reused. A parse
-// error is given the file's name.
+// not keep the slice. A parse error is given the file's name.
 func (f *FS) parseFile(name string, parse func([]byte) error) error {
-	if f.dir == "" {
-		b, err := f.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		return withPath(parse(b), name)
-	}
+	return f.withFile(name, func(b []byte) error { return withPath(parse(b), name) })
+}
+
+// withFile reads the whole file name and hands its content to use, which
+// must not keep the slice: on a directory tree it is a pooled buffer. This is
+// the one place where files are read, so every reader replays the errors a
+// capture recorded and normalises the kernel's.
+func (f *FS) withFile(name string, use func([]byte) error) error {
 	if err := f.recorded("open", name); err != nil {
 		return err
+	}
+	if f.dir == "" {
+		b, err := fs.ReadFile(f.fsys, name)
+		if err != nil {
+			return normalize(err)
+		}
+		return use(b)
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer putBuf(bp)
@@ -146,7 +143,7 @@ func (f *FS) parseFile(name string, parse func([]byte) error) error {
 	if err != nil {
 		return normalize(&fs.PathError{Op: op, Path: name, Err: err})
 	}
-	return withPath(parse(b), name)
+	return use(b)
 }
 
 // readInto appends the whole content of the file name to buf, with open and

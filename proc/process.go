@@ -41,12 +41,12 @@ func (p Process) Status() (Status, error) { return readStatus(p.fs, p.Path("stat
 func (p Process) Comm() (string, error) { return readComm(p.fs, p.Path("comm")) }
 
 // Cmdline reads /proc/PID/cmdline. See [ParseCmdline] for the format.
-func (p Process) Cmdline() ([]string, error) {
-	b, err := p.fs.ReadFile(p.Path("cmdline"))
-	if err != nil {
-		return nil, err
-	}
-	return ParseCmdline(b), nil
+func (p Process) Cmdline() (args []string, err error) {
+	err = p.fs.withFile(p.Path("cmdline"), func(b []byte) error {
+		args = ParseCmdline(b) // copies the bytes once, into one string
+		return nil
+	})
+	return args, err
 }
 
 // Exe reads the /proc/PID/exe link and the file behind it.
