@@ -127,14 +127,13 @@ func TestChurn(t *testing.T) {
 			p := f.Process(n.PID)
 			_, err1 := p.Exe()
 			_, err2 := p.Status()
-			fds, err3 := fd.List(p, nil)
+			_, err3 := fd.List(p, nil)
 			_, err4 := environ.Read(p)
 			for i, err := range []error{err1, err2, err3, err4} {
 				if !allowed(err) {
 					t.Errorf("scan %d: pid %d reader %d: %v", scans, n.PID, i, err)
 				}
 			}
-			_ = fds
 		}
 		for _, pid := range stable {
 			if !seen[pid] {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"time"
 )
 
@@ -221,27 +220,10 @@ func (c *capturer) dir(name string, each func(string) error) error {
 		c.info.EmptyDirs = append(c.info.EmptyDirs, name)
 		return nil
 	}
-	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return compareNumeric(a.Name(), b.Name()) })
 	for _, e := range ents {
 		if err := each(name + "/" + e.Name()); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// compareNumeric orders decimal names by value and others by name.
-func compareNumeric(a, b string) int {
-	x, errA := strconv.Atoi(a)
-	y, errB := strconv.Atoi(b)
-	if errA == nil && errB == nil {
-		return x - y
-	}
-	if a < b {
-		return -1
-	}
-	if a > b {
-		return 1
-	}
-	return 0
 }

@@ -27,8 +27,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/user"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -321,7 +323,7 @@ func writeText(w io.Writer, d detail) error {
 		}
 		line("env", escape(e.Name+"="+v))
 	}
-	for _, k := range sortedKeys(d.Errors) {
+	for _, k := range slices.Sorted(maps.Keys(d.Errors)) {
 		line("error "+k, d.Errors[k])
 	}
 	return tw.Flush()
@@ -377,17 +379,4 @@ func (u userNames) name(uid uint32) string {
 	}
 	u[uid] = n
 	return n
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }
