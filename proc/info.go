@@ -88,7 +88,7 @@ func (p Process) Info() (Info, error) {
 		}
 	}
 	// A process that exited while it was being read is gone, not partial.
-	if _, err := p.fs.ReadFile(p.Path("stat")); errors.Is(err, fs.ErrNotExist) {
+	if err := p.fs.withFile(p.Path("stat"), func([]byte) error { return nil }); errors.Is(err, fs.ErrNotExist) {
 		return Info{}, fmt.Errorf("process %d: %w", p.PID, err)
 	}
 	return in, nil
