@@ -72,7 +72,7 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 	var err error
 	withMode := !opts.NoMode && !opts.Info
 	cache := opts.Sockets
-	if cache == nil {
+	if cache == nil && !opts.NoSockets {
 		cache = NewSocketCache()
 	}
 	var errs []error
@@ -81,10 +81,12 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 	var stopPrefetch atomic.Bool
 	defer stopPrefetch.Store(true)
 	if r := rawDir(p.FS()); r != "" {
-		if n, ok, _ := countRaw(r, p); ok && n >= parallelMin && !opts.NoSockets {
-			// A large process: read the socket tables on another CPU
-			// while the links are read.
-			go cache.ns(p).prefetch(p, &stopPrefetch)
+		if !opts.NoSockets {
+			if n, ok, _ := countRaw(r, p); ok && n >= parallelMin {
+				// A large process: read the socket tables on another CPU
+				// while the links are read.
+				go cache.ns(p).prefetch(p, &stopPrefetch)
+			}
 		}
 		var infoErrs []error
 		fds, vanished, infoErrs, err = listRaw(r, p, withMode, opts.Info, opts.Stat)
