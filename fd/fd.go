@@ -68,16 +68,17 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	var fds []FD
-	var err error
 	withMode := !opts.NoMode && !opts.Info
 	cache := opts.Sockets
 	if cache == nil && !opts.NoSockets {
 		cache = NewSocketCache()
 	}
-	var errs []error
-	vanished := 0
-	infoDone, statDone := false, false // fdinfo, stat already read by the raw path
+	var (
+		fds      []FD
+		vanished int
+		errs     []error
+		err      error
+	)
 	var stopPrefetch atomic.Bool
 	defer stopPrefetch.Store(true)
 	if r := rawDir(p.FS()); r != "" {
@@ -88,12 +89,9 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 				go cache.ns(p).prefetch(p, &stopPrefetch)
 			}
 		}
-		var infoErrs []error
-		fds, vanished, infoErrs, err = listRaw(r, p, withMode, opts.Info, opts.Stat)
-		errs = infoErrs
-		infoDone, statDone = true, true
+		fds, vanished, errs, err = listRaw(r, p, withMode, opts.Info, opts.Stat)
 	} else {
-		fds, vanished, err = listFS(p, withMode)
+		fds, vanished, errs, err = listFS(p, withMode, opts.Info, opts.Stat)
 	}
 	if err != nil {
 		return nil, err
@@ -105,52 +103,22 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 			return nil, err
 		}
 	}
-	needSock := false
-	for i := range fds {
-		f := &fds[i]
-		if f.Type == Socket {
-			needSock = true
-		}
-		if opts.Info && !infoDone {
-			name := p.Path("fdinfo", strconv.Itoa(f.FD))
-			b, err := p.FS().ReadFile(name)
-			if err == nil {
-				var in Info
-				in, err = ParseInfo(b)
-				if err == nil {
-					f.setInfo(in, withMode)
-				} else {
-					err = withPath(err, name)
-				}
-			}
-			if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
-			}
-		}
-		if opts.Stat && !statDone {
-			id, err := p.FS().StatLink(p.Path("fd", strconv.Itoa(f.FD)))
-			if err == nil {
-				f.setFile(id)
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
-			}
-		}
-	}
-	if needSock && !opts.NoSockets {
-		c := cache
+	if !opts.NoSockets {
 		var inodes []uint64
 		for _, f := range fds {
 			if f.Type == Socket {
 				inodes = append(inodes, f.Inode)
 			}
 		}
-		tab, err := c.Lookup(p, inodes)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		for i := range fds {
-			if fds[i].Type == Socket {
-				fds[i].Socket = tab[fds[i].Inode] // nil when not found
+		if len(inodes) > 0 {
+			tab, err := cache.Lookup(p, inodes)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			for i := range fds {
+				if fds[i].Type == Socket {
+					fds[i].Socket = tab[fds[i].Inode] // nil when not found
+				}
 			}
 		}
 	}
@@ -240,12 +208,15 @@ func modeOfPerm(perm fs.FileMode) AccessMode {
 	return NoAccess // neither bit: O_PATH or an ioctl-only open
 }
 
-// listFS lists fds through the proc.FS methods: any fs.FS tree and captures.
-func listFS(p proc.Process, withMode bool) (fds []FD, vanished int, err error) {
+// listFS lists fds through the proc.FS methods (any fs.FS tree and
+// captures), as listRaw does on the live /proc: per fd the link, its mode
+// with withMode, fdinfo with withInfo and the file behind it with withStat.
+// Failures to read fdinfo or stat are returned in errs with the entry kept.
+func listFS(p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanished int, errs []error, err error) {
 	dir := p.Path("fd")
 	ents, err := p.FS().ReadDir(dir)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	fds = make([]FD, 0, len(ents))
 	for _, e := range ents {
@@ -260,7 +231,7 @@ func listFS(p proc.Process, withMode bool) (fds []FD, vanished int, err error) {
 				vanished++ // closed meanwhile
 				continue
 			}
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
 		var perm fs.FileMode
 		if withMode {
@@ -273,10 +244,34 @@ func listFS(p proc.Process, withMode bool) (fds []FD, vanished int, err error) {
 				perm = fi.Mode().Perm()
 			}
 		}
-		fds = append(fds, newFD(n, target, perm, withMode))
+		f := newFD(n, target, perm, withMode)
+		if withInfo {
+			info := p.Path("fdinfo", e.Name())
+			b, err := p.FS().ReadFile(info)
+			if err == nil {
+				var in Info
+				if in, err = ParseInfo(b); err == nil {
+					f.setInfo(in, withMode)
+				} else {
+					err = withPath(err, info)
+				}
+			}
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+		if withStat {
+			id, err := p.FS().StatLink(name)
+			if err == nil {
+				f.setFile(id)
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+		fds = append(fds, f)
 	}
 	slices.SortFunc(fds, func(a, b FD) int { return a.FD - b.FD })
-	return fds, vanished, nil
+	return fds, vanished, errs, nil
 }
 
 // Count returns the number of open fds of p without listing them: on a live
