@@ -105,10 +105,8 @@ func TestWorkloadsMatchStrace(t *testing.T) {
 			if sum.Exit.Code != 0 || sum.Exit.Signal != 0 || !sum.Exit.Exited {
 				t.Errorf("Exit = %+v, want code 0", sum.Exit)
 			}
-			st := straceCounts(t, tt.w, tt.n)
 			for name, want := range tt.want {
 				c, e := calls(sum, name)
-				sr, _ := st.Lookup(syscallstat.Native, name)
 				if tt.min {
 					if c < want[0] || e < want[1] {
 						t.Errorf("%s: calls %d errors %d, want at least %v", name, c, e, want)
@@ -116,6 +114,13 @@ func TestWorkloadsMatchStrace(t *testing.T) {
 				} else if c != want[0] || e != want[1] {
 					t.Errorf("%s: calls %d errors %d, want %v", name, c, e, want)
 				}
+			}
+			// The known counts above hold without strace; the
+			// comparison below skips when it is missing.
+			st := straceCounts(t, tt.w, tt.n)
+			for name := range tt.want {
+				c, e := calls(sum, name)
+				sr, _ := st.Lookup(syscallstat.Native, name)
 				if c != sr.Calls || e != sr.Errors {
 					t.Errorf("%s: ours calls %d errors %d, strace -c -f calls %d errors %d", name, c, e, sr.Calls, sr.Errors)
 				}
