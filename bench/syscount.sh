@@ -25,13 +25,19 @@ go build -o "$tmp/syscount" ./examples/syscount
 go build -o "$tmp/workload" ./bench/syscount
 command -v strace >/dev/null || { echo "strace not installed" >&2; exit 1; }
 
-# run CMD... -> seconds (median of REPS)
+# run CMD... -> seconds (median of REPS). A run that fails (a tracer that
+# could not start, a workload that broke) ends the script: its time would be
+# a bogus, flattering slowdown.
 run() {
 	local times=()
 	for _ in $(seq "$REPS"); do
 		local s e
 		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1 || true
+		if ! "$@" >/dev/null 2>"$tmp/err"; then
+			echo "failed: $*" >&2
+			cat "$tmp/err" >&2
+			exit 1
+		fi
 		e=$(date +%s.%N)
 		times+=("$(echo "$e - $s" | bc -l)")
 	done
