@@ -104,22 +104,8 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 		}
 	}
 	if !opts.NoSockets {
-		var inodes []uint64
-		for _, f := range fds {
-			if f.Type == Socket {
-				inodes = append(inodes, f.Inode)
-			}
-		}
-		if len(inodes) > 0 {
-			tab, err := cache.Lookup(p, inodes)
-			if err != nil {
-				errs = append(errs, err)
-			}
-			for i := range fds {
-				if fds[i].Type == Socket {
-					fds[i].Socket = tab[fds[i].Inode] // nil when not found
-				}
-			}
+		if err := cache.resolve(p, fds); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return fds, errors.Join(errs...)
@@ -375,27 +361,53 @@ func (c *SocketCache) Lookup(p proc.Process, inodes []uint64) (map[uint64]*Socke
 	t := c.ns(p)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.readUntilFound(p, inodes)
 	res := make(map[uint64]*SocketInfo, len(inodes))
-	missing := 0
 	for _, ino := range inodes {
 		if s, ok := t.tab[ino]; ok {
 			res[ino] = s
-		} else {
-			missing++
-		}
-	}
-	for missing > 0 && t.next < len(NetTables) {
-		t.readNext(p)
-		missing = 0
-		for _, ino := range inodes {
-			if s, ok := t.tab[ino]; ok {
-				res[ino] = s
-			} else {
-				missing++
-			}
 		}
 	}
 	return res, errors.Join(t.errs...)
+}
+
+// resolve sets the Socket of every socket in fds, as [SocketCache.Lookup]
+// does, without building the map.
+func (c *SocketCache) resolve(p proc.Process, fds []FD) error {
+	var inodes []uint64
+	for _, f := range fds {
+		if f.Type == Socket {
+			inodes = append(inodes, f.Inode)
+		}
+	}
+	if len(inodes) == 0 {
+		return nil // not even the namespace link is read
+	}
+	t := c.ns(p)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.readUntilFound(p, inodes)
+	for i := range fds {
+		if fds[i].Type == Socket {
+			fds[i].Socket = t.tab[fds[i].Inode] // nil when not found
+		}
+	}
+	return errors.Join(t.errs...)
+}
+
+// readUntilFound reads the next tables until every inode is in t.tab or
+// every table was read; t.mu is held.
+func (t *nsTables) readUntilFound(p proc.Process, inodes []uint64) {
+	found := 0 // inodes[:found] are in t.tab, which only grows
+	for t.next < len(NetTables) {
+		for found < len(inodes) && t.tab[inodes[found]] != nil {
+			found++
+		}
+		if found == len(inodes) {
+			return
+		}
+		t.readNext(p)
+	}
 }
 
 func readTable(p proc.Process, name string) ([]SocketInfo, error) {
