@@ -106,27 +106,25 @@ func (s *holderScan) process(p proc.Process) (Holder, error) {
 	h := Holder{PID: p.PID}
 	var acc struct{ c, e, f, F, r, m bool }
 	var firstErr error
+	// keep records the first failure. A part that does not exist (a
+	// kernel thread's exe, an fd closed meanwhile) is none.
 	keep := func(err error) {
-		if err != nil && firstErr == nil {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) && firstErr == nil {
 			firstErr = err
 		}
 	}
 
 	fds, err := List(p, &Options{NoSockets: true, NoMode: true})
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return h, err
-		}
-		keep(err)
+	if errors.Is(err, fs.ErrNotExist) {
+		return h, err // the process is gone
 	}
+	keep(err)
 	for _, f := range fds {
 		if f.Type != File {
 			continue
 		}
 		ok, mode, err := s.matchFD(p, f)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			keep(err)
-		}
+		keep(err)
 		if ok {
 			h.FDs = append(h.FDs, HeldFD{FD: f.FD, Mode: mode})
 			if mode == ReadOnly {
@@ -137,33 +135,17 @@ func (s *holderScan) process(p proc.Process) (Holder, error) {
 		}
 	}
 
+	exe, _ := p.FS().ReadLink(p.Path("exe"))
+	acc.e, acc.m, err = s.matchMaps(p, exe)
+	keep(err)
 	if s.byDevIno() {
-		e, m, err := s.matchMaps(p)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			keep(err)
-		}
-		acc.e, acc.m = e, m
-		for _, which := range []string{"cwd", "root"} {
-			ok, err := s.matchDirLink(p, which)
-			if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				keep(err)
-			}
-			if which == "cwd" {
-				acc.c = ok
-			} else {
-				acc.r = ok
-			}
-		}
-	} else {
-		// A deleted file: the exe link and mappings name it "PATH (deleted)".
-		e, m, err := s.matchMaps(p)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			keep(err)
-		}
-		acc.e, acc.m = e, m
-		if exe, err := p.FS().ReadLink(p.Path("exe")); err == nil && exe == s.ref.Path+deletedSuffix {
-			acc.e = true
-		}
+		acc.c, err = s.matchDirLink(p, "cwd")
+		keep(err)
+		acc.r, err = s.matchDirLink(p, "root")
+		keep(err)
+	} else if exe == s.ref.Path+deletedSuffix {
+		// A deleted executable, even where it is not mapped.
+		acc.e = true
 	}
 
 	var sb strings.Builder
@@ -280,14 +262,13 @@ func (s *holderScan) linkMounts(p proc.Process) ([]mountEntry, error) {
 }
 
 // matchMaps reports whether the file is p's executable (a mapping whose
-// path is the exe link's) or otherwise mapped. A deleted file (no device
-// and inode) is matched by its mappings' path "PATH (deleted)".
-func (s *holderScan) matchMaps(p proc.Process) (exe, mapped bool, err error) {
+// path is exePath, the exe link's) or otherwise mapped. A deleted file (no
+// device and inode) is matched by its mappings' path "PATH (deleted)".
+func (s *holderScan) matchMaps(p proc.Process, exePath string) (exe, mapped bool, err error) {
 	b, err := p.FS().ReadFile(p.Path("maps"))
 	if err != nil {
 		return false, false, err
 	}
-	exePath, _ := p.FS().ReadLink(p.Path("exe"))
 	for len(b) > 0 {
 		var line []byte
 		line, b, _ = cutLine(b)
