@@ -5,8 +5,10 @@ package environ
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -66,7 +68,7 @@ func startChildMode(t *testing.T, mode string, env []string, args ...string) *ch
 		// Exec'ed: the command line shows the mode (or, for the zombie
 		// leader mode, the leader is already a zombie: only exec'ed code
 		// does that).
-		b, _ := os.ReadFile("/proc/" + itoa(p.Pid) + "/cmdline")
+		b, _ := os.ReadFile("/proc/" + strconv.Itoa(p.Pid) + "/cmdline")
 		st, _ := proc.Default().Process(p.Pid).Stat()
 		if bytes.Contains(b, []byte(mode)) || st.State == proc.Zombie {
 			break
@@ -77,19 +79,6 @@ func startChildMode(t *testing.T, mode string, env []string, args ...string) *ch
 		time.Sleep(2 * time.Millisecond)
 	}
 	return c
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			return string(b[i:])
-		}
-	}
 }
 
 // exitZombie makes the child exit without reaping it and waits for state Z.
@@ -176,7 +165,7 @@ func TestReadZombie(t *testing.T) {
 func TestReadReapedWhileOpen(t *testing.T) {
 	c := startChild(t, liveEnv)
 	pid := c.p.Pid
-	f, err := os.Open("/proc/" + itoa(pid) + "/environ")
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/environ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +176,7 @@ func TestReadReapedWhileOpen(t *testing.T) {
 	}
 	buf := make([]byte, 4096)
 	n, err := f.Read(buf)
-	if err != nil && !errors.Is(err, syscall.ESRCH) && err.Error() != "EOF" {
+	if err != nil && !errors.Is(err, syscall.ESRCH) && !errors.Is(err, io.EOF) {
 		t.Fatalf("read after reap: %d, %v", n, err)
 	}
 	if n != 0 {
