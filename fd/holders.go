@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/procscope/procscope/proc"
 )
@@ -91,11 +90,12 @@ func HoldersOf(fsys *proc.FS, ref FileRef) (HolderScan, error) {
 	return res, nil
 }
 
+// holderScan is the state of one HoldersOf scan, which examines the
+// processes one after another.
 type holderScan struct {
 	fsys   *proc.FS
 	ref    FileRef
-	mu     sync.Mutex
-	mounts map[string][]mountEntry // by mount namespace link
+	mounts map[string][]mountEntry // by mount namespace link; "self" for linkMounts
 }
 
 func (s *holderScan) byDevIno() bool { return s.ref.Dev != 0 || s.ref.Ino != 0 }
@@ -214,10 +214,7 @@ func (s *holderScan) mountsOf(p proc.Process) ([]mountEntry, error) {
 	if err != nil {
 		key = "pid:" + strconv.Itoa(p.PID)
 	}
-	s.mu.Lock()
-	ms, ok := s.mounts[key]
-	s.mu.Unlock()
-	if ok {
+	if ms, ok := s.mounts[key]; ok {
 		return ms, nil
 	}
 	name := p.Path("mountinfo")
@@ -225,13 +222,11 @@ func (s *holderScan) mountsOf(p proc.Process) ([]mountEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	ms, err = parseMountInfo(b)
+	ms, err := parseMountInfo(b)
 	if err != nil {
 		return nil, withPath(err, name)
 	}
-	s.mu.Lock()
 	s.mounts[key] = ms
-	s.mu.Unlock()
 	return ms, nil
 }
 
@@ -241,19 +236,13 @@ func (s *holderScan) mountsOf(p proc.Process) ([]mountEntry, error) {
 // also places a container's cwd correctly. A capture has no self; there
 // the process's own table is used.
 func (s *holderScan) linkMounts(p proc.Process) ([]mountEntry, error) {
-	s.mu.Lock()
-	ms, ok := s.mounts["self"]
-	s.mu.Unlock()
-	if ok {
+	if ms, ok := s.mounts["self"]; ok {
 		return ms, nil
 	}
-	if s.fsys.Dir() != "" && rawDir(s.fsys) != "" {
-		b, err := s.fsys.ReadFile("self/mountinfo")
-		if err == nil {
-			if ms, err = parseMountInfo(b); err == nil {
-				s.mu.Lock()
+	if rawDir(s.fsys) != "" {
+		if b, err := s.fsys.ReadFile("self/mountinfo"); err == nil {
+			if ms, err := parseMountInfo(b); err == nil {
 				s.mounts["self"] = ms
-				s.mu.Unlock()
 				return ms, nil
 			}
 		}
