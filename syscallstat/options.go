@@ -41,3 +41,16 @@ type Options struct {
 	// documentation for why and for the side effect).
 	KeepSIGCHLD bool
 }
+
+// ProfileOptions configure [Profile]. The zero value (or nil) gives an
+// errno profile with [BaseSyscalls] added.
+type ProfileOptions struct {
+	// NoBase leaves out BaseSyscalls.
+	NoBase bool
+	// Extra names are allowed as well.
+	Extra []string
+	// Log makes the default action SCMP_ACT_LOG (log, then allow) instead
+	// of SCMP_ACT_ERRNO with EPERM: a trial period that shows in the
+	// audit log what the observed runs missed.
+	Log bool
+}

@@ -17,19 +17,6 @@ import (
 	"github.com/procscope/procscope/syscallstat/internal/sysnum"
 )
 
-// ProfileOptions configure [Profile]. The zero value (or nil) gives an
-// errno profile with [BaseSyscalls] added.
-type ProfileOptions struct {
-	// NoBase leaves out BaseSyscalls.
-	NoBase bool
-	// Extra names are allowed as well.
-	Extra []string
-	// Log makes the default action SCMP_ACT_LOG (log, then allow) instead
-	// of SCMP_ACT_ERRNO with EPERM: a trial period that shows in the
-	// audit log what the observed runs missed.
-	Log bool
-}
-
 // BaseSyscalls are allowed by every profile unless NoBase is set: what a
 // container runtime written in Go (runc, crun's Go peers, this package's
 // own launcher) needs between installing the filter and the workload's

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strconv"
+	"syscall"
 )
 
 // Tracer is one running trace; tracing needs Linux on amd64 or arm64.
@@ -27,6 +28,9 @@ func (t *Tracer) Wait(ctx context.Context) (*Summary, error) { return nil, errUn
 // Close does nothing.
 func (t *Tracer) Close() error { return nil }
 
+// Cancel does nothing.
+func (t *Tracer) Cancel(sig syscall.Signal) {}
+
 // PID returns 0.
 func (t *Tracer) PID() int { return 0 }
 
@@ -35,3 +39,6 @@ func SyscallName(abi ABI, nr int) string { return "syscall_" + strconv.Itoa(nr) 
 
 // SyscallNumber knows no names here.
 func SyscallNumber(abi ABI, name string) (int, bool) { return 0, false }
+
+// WriteProfile fails with an error wrapping errors.ErrUnsupported.
+func WriteProfile(path string, t Table, opts *ProfileOptions) error { return errUnsupported }
