@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -104,10 +106,6 @@ func TestScanEdgeCases(t *testing.T) {
 		t.Errorf("threads of 10 (-want +got):\n%s", diff)
 	}
 
-	var buf bytes.Buffer
-	if err := s.Render(&buf, 1, nil); err != nil {
-		t.Fatal(err)
-	}
 	// Orphans hang under "?(ppid)" stand-ins, the one created last (for
 	// the higher orphan pid) first, as pstree prints them; threads with
 	// their own names sort as "{name}". Unlike pstree, 12 is not shown under
@@ -118,12 +116,8 @@ func TestScanEdgeCases(t *testing.T) {
 		"        |-a) (b(10)-+-{io}(15)\n" +
 		"        |           `-{worker}(14)\n" +
 		"        `-young(13)\n"
-	if diff := cmp.Diff(want, buf.String()); diff != "" {
+	if diff := cmp.Diff(want, render(t, s, 1, nil)); diff != "" {
 		t.Errorf("Render(1) (-want +got):\n%s", diff)
-	}
-	buf.Reset()
-	if err := s.Render(&buf, 0, &RenderOptions{HideThreads: true}); err != nil {
-		t.Fatal(err)
 	}
 	want = "" +
 		"?()-+-init(1)-+-?(13)---reused-parent(12)\n" +
@@ -132,27 +126,29 @@ func TestScanEdgeCases(t *testing.T) {
 		"    |         `-young(13)\n" +
 		"    |-kthreadd(2)---kworker/0:0(3)\n" +
 		"    `-nsinit(20)\n"
-	if diff := cmp.Diff(want, buf.String()); diff != "" {
+	if diff := cmp.Diff(want, render(t, s, 0, &RenderOptions{HideThreads: true})); diff != "" {
 		t.Errorf("Render(0) (-want +got):\n%s", diff)
 	}
-	if err := s.Render(&buf, 777, nil); !errors.Is(err, fs.ErrNotExist) {
+	if err := s.Render(io.Discard, 777, nil); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Render(777) = %v, want fs.ErrNotExist", err)
 	}
-	buf.Reset()
-	if err := s.Render(&buf, 3, &RenderOptions{Parents: true}); err != nil {
-		t.Fatal(err)
-	}
 	// pstree -s prints pid 1's whole tree when the process is not below it.
-	if !bytes.HasPrefix(buf.Bytes(), []byte("init(1)-+-?(13)")) {
-		t.Errorf("Render(3, Parents) = %q, want pid 1's tree", buf.String())
+	if got := render(t, s, 3, &RenderOptions{Parents: true}); !strings.HasPrefix(got, "init(1)-+-?(13)") {
+		t.Errorf("Render(3, Parents) = %q, want pid 1's tree", got)
 	}
-	buf.Reset()
-	if err := s.Render(&buf, 11, &RenderOptions{Parents: true}); err != nil {
+	if got, want := render(t, s, 11, &RenderOptions{Parents: true}), "init(1)---?(99)---orphan(11)\n"; got != want {
+		t.Errorf("Render(11, Parents) = %q, want %q", got, want)
+	}
+}
+
+// render returns what s.Render writes, failing the test on an error.
+func render(t *testing.T, s *Snapshot, pid int, opts *RenderOptions) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := s.Render(&buf, pid, opts); err != nil {
 		t.Fatal(err)
 	}
-	if want := "init(1)---?(99)---orphan(11)\n"; buf.String() != want {
-		t.Errorf("Render(11, Parents) = %q, want %q", buf.String(), want)
-	}
+	return buf.String()
 }
 
 // build links an in-memory tree; uid maps pid to owner.
@@ -242,21 +238,13 @@ func TestRenderLayout(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := s.Render(&buf, 1, &tt.opts); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, buf.String()); diff != "" {
+			if diff := cmp.Diff(tt.want, render(t, s, 1, &tt.opts)); diff != "" {
 				t.Errorf("Render(1, %+v) (-want +got):\n%s", tt.opts, diff)
 			}
 		})
 	}
-	var buf bytes.Buffer
-	if err := s.Render(&buf, 10, &RenderOptions{Parents: true}); err != nil {
-		t.Fatal(err)
-	}
-	if want := "init(1)---sh(5)---bash(7)---sleep(10)\n"; buf.String() != want {
-		t.Errorf("Render(10, Parents) = %q, want %q", buf.String(), want)
+	if got, want := render(t, s, 10, &RenderOptions{Parents: true}), "init(1)---sh(5)---bash(7)---sleep(10)\n"; got != want {
+		t.Errorf("Render(10, Parents) = %q, want %q", got, want)
 	}
 }
 
@@ -277,15 +265,11 @@ func TestRenderHiddenInit(t *testing.T) {
 	if s.Root() != nil || len(s.Roots()) != 2 || !s.Node(345).Orphan {
 		t.Fatalf("Root() = %v, Roots() = %v; want no root and the orphans 345 and 400 as roots", s.Root(), s.Roots())
 	}
-	var buf bytes.Buffer
-	if err := s.Render(&buf, 1, nil); err != nil {
-		t.Fatal(err)
-	}
 	want := "" +
 		"?(1)-+-?(18000)---other(400)\n" +
 		"     `-?(18894)---bash(345)-+-pstree(349)\n" +
 		"                            `-sleep(347)\n"
-	if diff := cmp.Diff(want, buf.String()); diff != "" {
+	if diff := cmp.Diff(want, render(t, s, 1, nil)); diff != "" {
 		t.Errorf("Render(1) (-want +got):\n%s", diff)
 	}
 }
@@ -303,12 +287,8 @@ func TestScanParentCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := s.Render(&buf, 1, nil); err != nil {
-		t.Fatal(err)
-	}
 	want := "init(1)---?(11)---a(10)---b(11)---c(12)\n"
-	if diff := cmp.Diff(want, buf.String()); diff != "" {
+	if diff := cmp.Diff(want, render(t, s, 1, nil)); diff != "" {
 		t.Errorf("Render(1) (-want +got):\n%s", diff)
 	}
 	if a := s.Node(12).Ancestors(); len(a) != 3 || a[2].PID != 1 {
