@@ -27,32 +27,29 @@ func TestScanUnderChurn(t *testing.T) {
 	root := startTree(t, testTree)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	for range 2 {
+	// churn runs f over and over until the test ends.
+	churn := func(f func()) {
 		wg.Go(func() {
 			for {
 				select {
 				case <-stop:
 					return
 				default:
+					f()
 				}
-				exec.Command(truePath).Run()
 			}
 		})
 	}
-	wg.Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			done := make(chan struct{})
-			go func() {
-				runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
-				close(done)
-			}()
-			<-done
-		}
+	spawn := func() { exec.Command(truePath).Run() }
+	churn(spawn)
+	churn(spawn)
+	churn(func() {
+		done := make(chan struct{})
+		go func() {
+			runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
+			close(done)
+		}()
+		<-done
 	})
 	defer func() { close(stop); wg.Wait() }()
 
