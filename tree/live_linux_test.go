@@ -174,8 +174,6 @@ func TestLiveSubtreeQueries(t *testing.T) {
 	}
 }
 
-func itoa(i int) string { return strconv.Itoa(i) }
-
 func TestReadAncestors(t *testing.T) {
 	root := startTree(t, testTree)
 	s, err := tree.Scan(proc.Default(), nil)

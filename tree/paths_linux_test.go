@@ -5,6 +5,7 @@ package tree_test
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -59,7 +60,7 @@ func TestFastPathMatchesFSPath(t *testing.T) {
 	// lookups (root only: others may not give files away).
 	for _, n := range s.Node(root).Walk() {
 		if n.Comm == "leaf" && os.Geteuid() == 0 {
-			if err := os.Chown(filepath.Join(dir, itoa(n.PID)), 1000+n.PID%2, 0); err != nil {
+			if err := os.Chown(filepath.Join(dir, strconv.Itoa(n.PID)), 1000+n.PID%2, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
