@@ -13,13 +13,31 @@ import (
 	"github.com/procscope/procscope/internal/fixtures"
 )
 
-func TestRunMatchesPstreeGoldens(t *testing.T) {
-	dir := fixtures.Dir(t, "tree-basic")
+// fixturePID returns the tree-basic fixture and the pid its goldens start
+// at.
+func fixturePID(t *testing.T) (dir, pid string) {
+	t.Helper()
+	dir = fixtures.Dir(t, "tree-basic")
 	b, err := os.ReadFile(filepath.Join(dir, "pstree.pid"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pid := strings.TrimSpace(string(b))
+	return dir, strings.TrimSpace(string(b))
+}
+
+// runJSON returns the output of pstree -json on the fixture.
+func runJSON(t *testing.T) []byte {
+	t.Helper()
+	dir, pid := fixturePID(t)
+	var stdout, stderr bytes.Buffer
+	if err := run([]string{"-root", dir, "-json", pid}, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v (stderr %q)", err, stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+func TestRunMatchesPstreeGoldens(t *testing.T) {
+	dir, pid := fixturePID(t)
 	tests := []struct {
 		golden  string
 		columns string
@@ -64,16 +82,10 @@ type thread struct {
 }
 
 func TestRunJSON(t *testing.T) {
-	dir := fixtures.Dir(t, "tree-basic")
-	b, _ := os.ReadFile(filepath.Join(dir, "pstree.pid"))
-	pid := strings.TrimSpace(string(b))
-	var stdout, stderr bytes.Buffer
-	if err := run([]string{"-root", dir, "-json", pid}, &stdout, &stderr); err != nil {
-		t.Fatal(err)
-	}
+	out := runJSON(t)
 	var root node
-	if err := json.Unmarshal(stdout.Bytes(), &root); err != nil {
-		t.Fatalf("output is not JSON: %v\n%s", err, stdout.String())
+	if err := json.Unmarshal(out, &root); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
 	}
 	if root.Comm != "tt-root" || len(root.Children) != 6 || len(root.Threads) == 0 {
 		t.Fatalf("root = %s %d children %d threads", root.Comm, len(root.Children), len(root.Threads))
@@ -93,8 +105,8 @@ func TestRunJSON(t *testing.T) {
 			t.Errorf("thread %+v", th)
 		}
 	}
-	if !strings.Contains(stdout.String(), `"children": []`) {
-		t.Errorf("leaves should have \"children\": [], got:\n%s", stdout.String())
+	if !bytes.Contains(out, []byte(`"children": []`)) {
+		t.Errorf("leaves should have \"children\": [], got:\n%s", out)
 	}
 }
 
@@ -132,19 +144,13 @@ var update = flag.Bool("update", false, "rewrite testdata/*.json.golden from our
 // TestRunJSONGolden keeps the -json output of the fixture stable. Its golden
 // is our own output, so -update may rewrite it.
 func TestRunJSONGolden(t *testing.T) {
-	dir := fixtures.Dir(t, "tree-basic")
-	b, _ := os.ReadFile(filepath.Join(dir, "pstree.pid"))
-	pid := strings.TrimSpace(string(b))
-	var stdout, stderr bytes.Buffer
-	if err := run([]string{"-root", dir, "-json", pid}, &stdout, &stderr); err != nil {
-		t.Fatal(err)
-	}
+	out := runJSON(t)
 	golden := filepath.Join("testdata", "tree-basic.json.golden")
 	if *update {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(golden, out, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -152,7 +158,7 @@ func TestRunJSONGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
+	if diff := cmp.Diff(string(want), string(out)); diff != "" {
 		t.Errorf("pstree -json (-golden +got):\n%s", diff)
 	}
 }
