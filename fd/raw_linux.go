@@ -174,22 +174,28 @@ func statEntry(dfd, num int, stx *unix.Statx_t, f *FD) error {
 	var nameBuf [24]byte
 	cname := strconv.AppendInt(nameBuf[:0], int64(num), 10)
 	cname = append(cname, 0)
-	const mask = unix.STATX_TYPE | unix.STATX_MODE | unix.STATX_INO | unix.STATX_NLINK
 	_, _, e := unix.Syscall6(unix.SYS_STATX, uintptr(dfd), uintptr(unsafe.Pointer(&cname[0])),
-		unix.AT_STATX_DONT_SYNC, mask, uintptr(unsafe.Pointer(stx)), 0)
+		unix.AT_STATX_DONT_SYNC, statxMask, uintptr(unsafe.Pointer(stx)), 0)
 	if e != 0 {
 		if e == unix.ENOENT || e == unix.ESRCH {
 			return nil
 		}
 		return e
 	}
-	f.setFile(proc.FileID{
+	f.setFile(fileIDOf(stx))
+	return nil
+}
+
+// statxMask is what statEntry and statLink ask statx for.
+const statxMask = unix.STATX_TYPE | unix.STATX_MODE | unix.STATX_INO | unix.STATX_NLINK
+
+func fileIDOf(stx *unix.Statx_t) proc.FileID {
+	return proc.FileID{
 		Dev:   mkdev(stx.Dev_major, stx.Dev_minor),
 		Ino:   stx.Ino,
 		Nlink: uint64(stx.Nlink),
 		Mode:  proc.ModeFromStat(uint32(stx.Mode)),
-	})
-	return nil
+	}
 }
 
 // statLink describes the file behind the magic link name (such as
@@ -202,15 +208,14 @@ func statLink(fsys *proc.FS, name string) (proc.FileID, error) {
 		return fsys.StatLink(name)
 	}
 	var stx unix.Statx_t
-	const mask = unix.STATX_TYPE | unix.STATX_MODE | unix.STATX_INO | unix.STATX_NLINK
-	if err := unix.Statx(unix.AT_FDCWD, dir+"/"+name, unix.AT_STATX_DONT_SYNC, mask, &stx); err != nil {
+	if err := unix.Statx(unix.AT_FDCWD, dir+"/"+name, unix.AT_STATX_DONT_SYNC, statxMask, &stx); err != nil {
 		// proc.FS gives the normalised error (ESRCH -> ErrGone, ...).
 		if _, ferr := fsys.Lstat(name); ferr != nil {
 			return proc.FileID{}, ferr
 		}
 		return proc.FileID{}, &fs.PathError{Op: "statx", Path: name, Err: err}
 	}
-	return proc.FileID{Dev: mkdev(stx.Dev_major, stx.Dev_minor), Ino: stx.Ino, Nlink: uint64(stx.Nlink), Mode: proc.ModeFromStat(uint32(stx.Mode))}, nil
+	return fileIDOf(&stx), nil
 }
 
 // readAt reads the whole file num (a decimal name) in directory dfd into
