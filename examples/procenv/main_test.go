@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -166,32 +167,25 @@ func TestJSONRebuildsBytes(t *testing.T) {
 
 // rebuild decodes one generic JSON record into the entry's bytes.
 func rebuild(r map[string]any) ([]byte, error) {
-	field := func(k string) ([]byte, bool, error) {
+	field := func(k string) ([]byte, error) {
 		if b64, ok := r[k+"_base64"].(string); ok {
-			b, err := base64Decode(b64)
-			return b, true, err
+			return base64.StdEncoding.DecodeString(b64)
 		}
-		s, ok := r[k].(string)
-		return []byte(s), ok, nil
+		s, _ := r[k].(string)
+		return []byte(s), nil
 	}
-	name, _, err := field("name")
+	name, err := field("name")
 	if err != nil {
 		return nil, err
 	}
 	if r["value"] == nil {
 		return name, nil
 	}
-	val, _, err := field("value")
+	val, err := field("value")
 	if err != nil {
 		return nil, err
 	}
 	return append(append(name, '='), val...), nil
-}
-
-func base64Decode(s string) ([]byte, error) {
-	var v []byte
-	err := json.Unmarshal([]byte(`"`+s+`"`), &v) // encoding/json decodes []byte from base64
-	return v, err
 }
 
 func TestScan(t *testing.T) {
