@@ -43,7 +43,7 @@ func TestListFixture(t *testing.T) {
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
-	m := byFDNum(fds)
+	m := byFD(fds)
 	type want struct {
 		ty      Type
 		sub     string
@@ -120,13 +120,14 @@ func TestListFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := byFDNum(nfds)[rn["tcp_listen"]].Socket
+	s := byFD(nfds)[rn["tcp_listen"]].Socket
 	if s == nil || s.LocalAddr() != "0.0.0.0:"+strconv.Itoa(rn["tcp_port"]) || s.StateName() != "LISTEN" {
 		t.Errorf("netns listener: %+v", s)
 	}
 }
 
-func byFDNum(fds []FD) map[int]FD {
+// byFD maps a listing by fd number.
+func byFD(fds []FD) map[int]FD {
 	m := map[int]FD{}
 	for _, f := range fds {
 		m[f.FD] = f

@@ -178,11 +178,7 @@ func helperKinds() error {
 	}
 	r["tcp_listen"] = sysfd(ln.(*net.TCPListener))
 	r["tcp_port"] = ln.Addr().(*net.TCPAddr).Port
-	cli, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		return err
-	}
-	srv, err := ln.Accept()
+	cli, srv, err := tcpPair(ln)
 	if err != nil {
 		return err
 	}
@@ -207,6 +203,18 @@ func helperKinds() error {
 	}
 	runtime.KeepAlive([]any{reg, gone, d, pr, pw, null, ln, cli, srv, udp, us})
 	return waitStdin(r)
+}
+
+// tcpPair connects to ln and accepts: both ends of one loopback connection.
+func tcpPair(ln net.Listener) (cli, srv net.Conn, err error) {
+	if cli, err = net.Dial("tcp", ln.Addr().String()); err != nil {
+		return nil, nil, err
+	}
+	if srv, err = ln.Accept(); err != nil {
+		cli.Close()
+		return nil, nil, err
+	}
+	return cli, srv, nil
 }
 
 // helperNetns runs in a new network namespace (started with CLONE_NEWNET).
@@ -266,11 +274,7 @@ func helperMany() error {
 			keep = append(keep, r, w)
 			i += 2
 		case 2:
-			c, err := net.Dial("tcp", ln.Addr().String())
-			if err != nil {
-				return err
-			}
-			s, err := ln.Accept()
+			c, s, err := tcpPair(ln)
 			if err != nil {
 				return err
 			}
@@ -319,14 +323,6 @@ func startHelper(t testing.TB, name string, env []string, attr *syscall.SysProcA
 		t.Fatalf("helper %s said %q: %v", name, line, err)
 	}
 	return cmd.Process.Pid, r
-}
-
-func byFD(fds []FD) map[int]FD {
-	m := map[int]FD{}
-	for _, f := range fds {
-		m[f.FD] = f
-	}
-	return m
 }
 
 func TestListLive(t *testing.T) {
