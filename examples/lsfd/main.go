@@ -140,6 +140,10 @@ type holderRow struct {
 	Access string `json:"access"`
 }
 
+// holderFD is the FD column of -holding for each access letter, in lsof's
+// words; after an fd number, r or w.
+var holderFD = map[string]string{"c": "cwd", "e": "txt", "r": "rtd", "m": "mem", "f": "r", "F": "w"}
+
 func holders(fsys *proc.FS, path string, asJSON bool, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(stderr, "lsfd: %s does not exist; listing holders of a deleted file that had this path\n", path)
@@ -178,9 +182,9 @@ func holders(fsys *proc.FS, path string, asJSON bool, stdout, stderr io.Writer) 
 	w := tabwriter.NewWriter(stdout, 0, 8, 1, ' ', 0)
 	fmt.Fprintln(w, "PID\tCOMM\tFD")
 	for _, r := range rows {
-		fdText := map[string]string{"c": "cwd", "e": "txt", "r": "rtd", "m": "mem"}[r.Access]
+		fdText := holderFD[r.Access]
 		if r.FD != nil {
-			fdText = strconv.Itoa(*r.FD) + map[string]string{"f": "r", "F": "w"}[r.Access]
+			fdText = strconv.Itoa(*r.FD) + fdText
 		}
 		q := strconv.Quote(r.Comm) // comm may hold blanks, tabs and ')' (unlike lsof, print it whole)
 		fmt.Fprintf(w, "%d\t%s\t%s\n", r.PID, q[1:len(q)-1], fdText)
