@@ -285,22 +285,13 @@ func (s *holderScan) matchMaps(p proc.Process, exePath string) (exe, mapped bool
 // "addr perms offset MAJ:MIN inode   path".
 func parseMapsLine(line []byte) (dev, ino uint64, path string, ok bool) {
 	f := fieldScanner{b: line}
-	f.next()
-	f.next()
-	f.next()
-	v := f.next()
-	i := bytes.IndexByte(v, ':')
-	if i < 0 {
+	f.skip(3) // addr perms offset
+	dev = f.dev("dev", hexUint)
+	ino = f.dec("inode", 64)
+	if f.err != nil {
 		return 0, 0, "", false
 	}
-	maj, ok1 := hexUint(v[:i], 32)
-	min, ok2 := hexUint(v[i+1:], 32)
-	ino, ok3 := decUint(f.next(), 64)
-	if !ok1 || !ok2 || !ok3 {
-		return 0, 0, "", false
-	}
-	rest := bytes.TrimLeft(f.b, " ")
-	return mkdev(uint32(maj), uint32(min)), ino, string(rest), true
+	return dev, ino, string(bytes.TrimLeft(f.b, " ")), true
 }
 
 // matchDirLink checks p's cwd or root. The link is followed only when the

@@ -1,12 +1,8 @@
 package fd
 
 import (
-	"bytes"
-	"errors"
 	"strconv"
 	"strings"
-
-	"github.com/procscope/procscope/proc"
 )
 
 // procfs parses mountinfo only behind GetProcMounts(pid), which reads a path
@@ -21,8 +17,6 @@ type mountEntry struct {
 	FSType     string
 }
 
-var errFields = errors.New("too few fields")
-
 // parseMountInfo parses /proc/PID/mountinfo:
 // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER".
 func parseMountInfo(b []byte) ([]mountEntry, error) {
@@ -35,32 +29,18 @@ func parseMountInfo(b []byte) ([]mountEntry, error) {
 		}
 		f := fieldScanner{b: line}
 		var m mountEntry
-		v := f.next()
-		id, ok := decInt(v, 32)
-		if !ok {
-			return nil, lineErr(colErr("mount ID", v), lineNo)
+		m.ID = int(f.decSigned("mount ID", 32))
+		f.skip(1) // parent
+		m.Dev = f.dev("major:minor", decUint)
+		f.skip(1) // root
+		mp := f.field()
+		f.check(len(mp) > 0, "mount point", mp)
+		if f.err != nil {
+			return nil, lineErr(f.err, lineNo)
 		}
-		m.ID = int(id)
-		f.next() // parent
-		v = f.next()
-		i := bytes.IndexByte(v, ':')
-		if i < 0 {
-			return nil, lineErr(colErr("major:minor", v), lineNo)
-		}
-		maj, ok1 := decUint(v[:i], 32)
-		min, ok2 := decUint(v[i+1:], 32)
-		if !ok1 || !ok2 {
-			return nil, lineErr(colErr("major:minor", v), lineNo)
-		}
-		m.Dev = mkdev(uint32(maj), uint32(min))
-		f.next() // root
-		v = f.next()
-		if len(v) == 0 {
-			return nil, lineErr(&proc.ParseError{Field: "mount point", Err: errFields}, lineNo)
-		}
-		m.MountPoint = unescapeOctal(string(v))
+		m.MountPoint = unescapeOctal(string(mp))
 		for {
-			v = f.next()
+			v := f.next()
 			if len(v) == 0 || string(v) == "-" {
 				break
 			}
