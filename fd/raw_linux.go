@@ -59,11 +59,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 	fdDir := dir + "/" + p.Path("fd")
 	dfd, err := unix.Open(fdDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		// Let proc.FS produce its normalised error (ESRCH -> ErrGone, ...).
-		if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
-			return nil, 0, nil, ferr
-		}
-		return nil, 0, nil, &fs.PathError{Op: "open", Path: p.Path("fd"), Err: err}
+		return nil, 0, nil, fdDirError(p, "open", err)
 	}
 	defer unix.Close(dfd)
 	infoDfd := -1
@@ -80,10 +76,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 
 	nums, err := readFDNums(dfd)
 	if err != nil {
-		if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
-			return nil, 0, nil, ferr
-		}
-		return nil, 0, nil, &fs.PathError{Op: "getdents", Path: p.Path("fd"), Err: err}
+		return nil, 0, nil, fdDirError(p, "getdents", err)
 	}
 	slices.Sort(nums) // the kernel gives numeric order already; this is cheap then
 
@@ -162,6 +155,17 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 		infoErrs = append(infoErrs, e...)
 	}
 	return fds[:n], len(fds) - n, infoErrs, nil
+}
+
+// fdDirError turns the failure of a raw system call on /proc/PID/fd into
+// the error proc.FS gives for reading that directory (ESRCH -> ErrGone,
+// EACCES -> fs.ErrPermission, ...), by asking it; if proc.FS can read the
+// directory after all, the raw error is returned as it is.
+func fdDirError(p proc.Process, op string, err error) error {
+	if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
+		return ferr
+	}
+	return &fs.PathError{Op: op, Path: p.Path("fd"), Err: err}
 }
 
 // statEntry stats the file behind fd link num and fills f.File (and the
@@ -370,10 +374,7 @@ func countRaw(dir string, p proc.Process) (n int, ok bool, err error) {
 	}
 	var st unix.Stat_t
 	if err := unix.Stat(dir+"/"+p.Path("fd"), &st); err != nil {
-		if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
-			return 0, false, ferr
-		}
-		return 0, false, &fs.PathError{Op: "stat", Path: p.Path("fd"), Err: err}
+		return 0, false, fdDirError(p, "stat", err)
 	}
 	return int(st.Size), true, nil
 }
