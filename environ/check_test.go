@@ -21,6 +21,7 @@ func statLine(pid int, state byte, flags uint32, threads int, vsize uint64) stri
 func TestReadMapFS(t *testing.T) {
 	const kthread = 0x00200000
 	env := "A=1\x00B=2\x00"
+	esrch := &fstest.MapFile{Data: []byte(`{"time": "2026-11-27T13:09:00Z", "pids": [10], "errors": {"10/environ": "ESRCH"}}`)}
 	tests := []struct {
 		name    string
 		files   fstest.MapFS
@@ -68,6 +69,26 @@ func TestReadMapFS(t *testing.T) {
 		{"unterminated, zombie", fstest.MapFS{
 			"10/environ": {Data: []byte("A=1\x00B=2")},
 			"10/stat":    {Data: []byte(statLine(10, 'Z', 0, 1, 0))},
+		}, Env{}, true, nil},
+		// Recent kernels fail the open with ESRCH instead of reading empty;
+		// a capture replays that from its capture.json.
+		{"ESRCH, kernel thread", fstest.MapFS{
+			"capture.json": esrch,
+			"10/stat":      {Data: []byte(statLine(10, 'S', kthread, 1, 0))},
+		}, Env{}, false, nil},
+		{"ESRCH, zombie", fstest.MapFS{
+			"capture.json": esrch,
+			"10/stat":      {Data: []byte(statLine(10, 'Z', 0, 1, 0))},
+		}, Env{}, true, nil},
+		{"ESRCH, zombie leader, live thread", fstest.MapFS{
+			"capture.json":       esrch,
+			"10/stat":            {Data: []byte(statLine(10, 'Z', 0, 2, 0))},
+			"10/task/10/stat":    {Data: []byte(statLine(10, 'Z', 0, 2, 0))},
+			"10/task/11/stat":    {Data: []byte(statLine(11, 'S', 0, 2, 3133440))},
+			"10/task/11/environ": {Data: []byte(env)},
+		}, Parse([]byte(env)), false, nil},
+		{"ESRCH, stat unreadable", fstest.MapFS{
+			"capture.json": esrch,
 		}, Env{}, true, nil},
 		{"no such process", fstest.MapFS{
 			"11/environ": {Data: []byte(env)},

@@ -23,55 +23,43 @@ var ErrGone = proc.ErrGone
 // error (recent kernels fail the open with ESRCH instead). Read tells that
 // from a real empty environment (env -i, kernel threads): after an empty or
 // unterminated read, or ESRCH, it looks at the process's stat, and when the
-// process is a zombie, dead, has lost its address space, or no longer exists, it returns an error matching both [ErrGone] and
-// [fs.ErrNotExist]. A zombie group leader whose other threads still run is
-// read through one of those threads instead.
+// process is a zombie, dead, has lost its address space, or no longer
+// exists, it returns an error matching both [ErrGone] and [fs.ErrNotExist].
+// A zombie group leader whose other threads still run is read through one of
+// those threads instead.
 //
 // Other errors: [fs.ErrPermission] for another user's process (environ is
 // readable only with ptrace access), [fs.ErrNotExist] for a missing pid.
 func Read(p proc.Process) (Env, error) {
-	b, err := readEnviron(p)
-	if errors.Is(err, proc.ErrGone) {
-		// Recent kernels refuse to open environ of a task without memory
-		// with ESRCH: a zombie, but also a kernel thread, whose environment
-		// is simply empty, and a zombie leader whose threads live on.
-		if st, serr := p.Stat(); serr == nil {
-			switch {
-			case st.IsKernelThread() && st.State != proc.Zombie:
-				return Env{}, nil
-			case st.State == proc.Zombie && st.NumThreads > 1:
-				if b, ok := readViaThread(p); ok {
-					return parseOwned(b), nil
-				}
-			}
-		}
-	}
-	if err != nil {
+	// proc.FS.ReadFile reads into a pooled buffer and returns an exact copy
+	// (one allocation however large the environment), and replays the
+	// errors a capture recorded.
+	b, err := p.ReadFile("environ")
+	switch {
+	case err == nil && len(b) > 0 && b[len(b)-1] == 0:
+		return parseOwned(b), nil
+	case err != nil && !errors.Is(err, proc.ErrGone):
 		return Env{}, err
 	}
-	return check(p, b)
+	return check(p, b, err)
 }
 
-// readEnviron reads p's environ file through [proc.FS.ReadFile], which reads
-// into a pooled buffer and returns an exact copy (one allocation however
-// large the environment), and replays the errors a capture recorded.
-func readEnviron(p proc.Process) ([]byte, error) {
-	return p.ReadFile("environ")
-}
-
-// check turns the bytes read from p's environ into an Env, or into a "gone"
-// error when they are empty because the process no longer has memory.
-func check(p proc.Process, b []byte) (Env, error) {
-	if len(b) > 0 && b[len(b)-1] == 0 {
-		return parseOwned(b), nil
-	}
-	// Empty (or cut short): the environment, or a process without memory?
+// check decides what an empty or unterminated read of p's environ, or one
+// that failed with ESRCH (readErr, matching [proc.ErrGone]), means: recent
+// kernels refuse to open environ of a task without memory, older ones read
+// it as empty. Either way the process may be gone (a zombie, dead, or
+// exiting), a zombie leader whose threads live on, or a kernel thread whose
+// environment is simply empty; stat tells which.
+func check(p proc.Process, b []byte, readErr error) (Env, error) {
 	st, err := p.Stat()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return Env{}, goneErr(p, "the process exited")
 	case err != nil:
-		// Cannot tell; the bytes are what the kernel gave.
+		// Cannot tell; the bytes (or the error) are what the kernel gave.
+		if readErr != nil {
+			return Env{}, readErr
+		}
 		return parseOwned(b), nil
 	case st.State == proc.Zombie && st.NumThreads > 1:
 		if b, ok := readViaThread(p); ok {
@@ -80,8 +68,12 @@ func check(p proc.Process, b []byte) (Env, error) {
 		return Env{}, goneErr(p, "the thread group leader is a zombie")
 	case st.State == proc.Zombie || st.State == proc.Dead:
 		return Env{}, goneErr(p, "the process is a "+st.State.String())
-	case len(b) == 0 && st.VSize == 0 && !st.IsKernelThread():
+	case st.IsKernelThread():
+		return parseOwned(b), nil // empty
+	case len(b) == 0 && st.VSize == 0:
 		return Env{}, goneErr(p, "the process has released its memory (exiting)")
+	case readErr != nil:
+		return Env{}, readErr
 	}
 	return parseOwned(b), nil
 }

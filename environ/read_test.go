@@ -182,7 +182,7 @@ func TestReadReapedWhileOpen(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("read after reap returned %d bytes; the kernel used to return 0", n)
 	}
-	env, err := check(proc.Default().Process(pid), buf[:0])
+	env, err := check(proc.Default().Process(pid), buf[:0], nil)
 	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrGone) {
 		t.Fatalf("check(reaped, empty) = %v, %v; want gone", env, err)
 	}
