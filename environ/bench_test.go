@@ -13,8 +13,8 @@ import (
 )
 
 // tree1MiB writes the 1 048 595-byte, 1 025-entry environment as
-// DIR/1/environ (plus a stat, which Read does not need for a terminated
-// block) and returns DIR.
+// DIR/1/environ and returns DIR. There is no stat: Read needs none for a
+// NUL-terminated block.
 func tree1MiB(tb testing.TB) string {
 	dir := tb.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "1"), 0o755); err != nil {
