@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/syscallstat"
 )
 
@@ -214,22 +215,13 @@ func TestExecFromThread(t *testing.T) {
 	}
 }
 
+// procState returns the state letter and TracerPid of task pid, or 0, -1.
 func procState(pid int) (state byte, tracer int) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	st, err := proc.Default().Process(pid).Status()
 	if err != nil {
 		return 0, -1
 	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		line := sc.Text()
-		if v, ok := strings.CutPrefix(line, "State:"); ok {
-			state = strings.TrimSpace(v)[0]
-		}
-		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
-			tracer, _ = strconv.Atoi(strings.TrimSpace(v))
-		}
-	}
-	return state, tracer
+	return byte(st.State), st.TracerPid
 }
 
 func TestGroupStop(t *testing.T) {
@@ -331,14 +323,13 @@ func TestAttachDetach(t *testing.T) {
 }
 
 func tids(t *testing.T, pid int) []int {
-	ents, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	tasks, err := proc.Default().Process(pid).Tasks()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []int
-	for _, e := range ents {
-		n, _ := strconv.Atoi(e.Name())
-		out = append(out, n)
+	for _, task := range tasks {
+		out = append(out, task.TID)
 	}
 	return out
 }

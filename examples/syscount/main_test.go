@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/syscallstat"
 )
 
@@ -217,16 +217,15 @@ func TestAttachInterrupt(t *testing.T) {
 		t.Errorf("attached shell made no wait4 calls:\n%s", stderr.String())
 	}
 	time.Sleep(100 * time.Millisecond)
-	b, _ := os.ReadFile("/proc/" + itoa(target.Process.Pid) + "/status")
-	sc2 := bufio.NewScanner(bytes.NewReader(b))
-	for sc2.Scan() {
-		line := sc2.Text()
-		if strings.HasPrefix(line, "TracerPid:") && strings.TrimSpace(line[10:]) != "0" {
-			t.Errorf("still traced: %s", line)
-		}
-		if strings.HasPrefix(line, "State:") && strings.ContainsAny(line[6:], "tT") {
-			t.Errorf("left stopped: %s", line)
-		}
+	st, err := proc.Default().Process(target.Process.Pid).Status()
+	if err != nil {
+		t.Fatalf("target after detach: %v", err)
+	}
+	if st.TracerPid != 0 {
+		t.Errorf("still traced by %d", st.TracerPid)
+	}
+	if st.State == proc.Stopped || st.State == proc.TracingStop {
+		t.Errorf("left stopped: state %v", st.State)
 	}
 }
 
