@@ -163,6 +163,11 @@ func TestFilterAndProfile(t *testing.T) {
 			t.Errorf("-e trace=execve,openat counted %s", r.Name)
 		}
 	}
+	for _, name := range []string{"execve", "openat"} {
+		if r, _ := tab.Lookup(syscallstat.Native, name); r.Calls == 0 {
+			t.Errorf("-e trace=execve,openat: %s not counted", name)
+		}
+	}
 	p, _ := os.ReadFile(filepath.Join(dir, "prof.json"))
 	var prof struct {
 		DefaultAction string `json:"defaultAction"`
