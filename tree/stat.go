@@ -9,7 +9,10 @@ import (
 
 // proc.ParseStat reads all 52 fields and allocates the comm string for each
 // call; a whole-system scan needs six fields and interns comm, so parseStat
-// is a zero-allocation parser of just those.
+// is a zero-allocation parser of just those. Measured with BenchmarkScan on
+// 2 080 processes, proc.ParseStat in its place costs one more allocation per
+// process (stat-only: 358 -> 2 440 allocs/op; threads: 379 -> 2 470).
+// TestParseStatMatchesProc keeps the two parsers in agreement.
 
 // statFields is what the tree needs from /proc/PID/stat.
 type statFields struct {
