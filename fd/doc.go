@@ -14,7 +14,9 @@
 // For process PID, relative to the [proc.FS] root:
 //
 //   - PID/fd/N links (readlink and, unless [Options.NoMode], lstat for the
-//     access mode); PID/fd itself is stat'ed by [Count]
+//     access mode); PID/fd itself is stat'ed by [Count], and by [List] on
+//     the live /proc when it resolves sockets (a process with thousands of
+//     fds has its socket tables read on another CPU meanwhile)
 //   - PID/fdinfo/N with [Options.Info], and by [Holders] for files
 //   - PID/ns/net, to key socket tables by network namespace, then
 //     PID/net/{tcp,tcp6,udp,udp6,raw,raw6,unix,packet,netlink}, each at most

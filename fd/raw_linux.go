@@ -53,9 +53,10 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }
 const parallelMin = 4096
 
 // listRaw lists the fds; with withInfo it also reads and parses each
-// fdinfo (with openat on one fdinfo directory fd and a reused buffer),
-// returning the per-fd fdinfo failures in infoErrs.
-func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanished int, infoErrs []error, err error) {
+// fdinfo (with openat on one fdinfo directory fd and a reused buffer), and
+// with withStat it stats the file behind each link, returning the per-fd
+// fdinfo and stat failures in errs with the entries kept (as listFS does).
+func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanished int, errs []error, err error) {
 	fdDir := dir + "/" + p.Path("fd")
 	dfd, err := unix.Open(fdDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -67,7 +68,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 		infoDfd, err = unix.Open(dir+"/"+p.Path("fdinfo"), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			// Every entry keeps a nil Info; say why once.
-			infoErrs = append(infoErrs, &fs.PathError{Op: "open", Path: p.Path("fdinfo"), Err: err})
+			errs = append(errs, &fs.PathError{Op: "open", Path: p.Path("fdinfo"), Err: err})
 			withInfo = false
 		} else {
 			defer unix.Close(infoDfd)
@@ -86,7 +87,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 	if len(nums) >= parallelMin {
 		workers = min(runtime.GOMAXPROCS(0), len(nums)/(parallelMin/2))
 	}
-	errs := make([]error, workers)
+	fatal := make([]error, workers) // per worker: a readlink failure that ends the listing
 	perFD := make([][]error, workers)
 	var wg sync.WaitGroup
 	chunk := (len(nums) + workers - 1) / workers
@@ -100,7 +101,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 			for i := lo; i < hi; i++ {
 				target, perm, found, err := readEntry(dfd, nums[i], lbuf[:], &st, withMode)
 				if err != nil {
-					errs[w] = &fs.PathError{Op: "readlink", Path: p.Path("fd", strconv.Itoa(nums[i])), Err: err}
+					fatal[w] = &fs.PathError{Op: "readlink", Path: p.Path("fd", strconv.Itoa(nums[i])), Err: err}
 					return
 				}
 				if !found {
@@ -141,7 +142,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 		go func() { defer wg.Done(); work() }()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(fatal...); err != nil {
 		return nil, 0, nil, err
 	}
 	n := 0
@@ -152,9 +153,9 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 		}
 	}
 	for _, e := range perFD {
-		infoErrs = append(infoErrs, e...)
+		errs = append(errs, e...)
 	}
-	return fds[:n], len(fds) - n, infoErrs, nil
+	return fds[:n], len(fds) - n, errs, nil
 }
 
 // fdDirError turns the failure of a raw system call on /proc/PID/fd into
