@@ -3,10 +3,11 @@
 //
 // # Files
 //
-// [Read] reads /proc/PID/environ; when that read is empty or cut short it
-// also reads /proc/PID/stat (and, for a zombie group leader,
-// /proc/PID/task/TID/environ). [Scan] lists the processes and reads each
-// one's comm, environ and cmdline. Everything goes through a [proc.FS], so a
+// [Read] reads /proc/PID/environ; when that read is empty, cut short or
+// refused with ESRCH it also reads /proc/PID/stat (and, for a zombie group
+// leader, /proc/PID/task/TID/environ). [Scan] lists the processes and reads
+// each one's environ and cmdline, and comm only for those with findings.
+// Everything goes through a [proc.FS], so a
 // capture directory or an fs.FS works as well as the live /proc.
 //
 // # Parsing
@@ -39,8 +40,9 @@
 //
 // The kernel answers a read of environ with nothing, and no error, once the
 // process has released its memory: a zombie, a process in the middle of
-// exiting, or one reaped after the file was opened. [Read] checks stat after
-// an empty read and reports such a process as gone rather than returning an
+// exiting, or one reaped after the file was opened (recent kernels refuse
+// the open with ESRCH instead). [Read] checks stat after such a read and
+// reports such a process as gone rather than returning an
 // empty environment; a process started with an empty environment (env -i)
 // or a kernel thread still reads as an empty [Env]. [Scan] counts processes
 // that vanish or cannot be read and goes on.
