@@ -119,13 +119,7 @@ func Start(cmd *exec.Cmd, opts *Options) (*Tracer, error) {
 		return nil, errors.New("syscallstat: SeccompBPF needs Follow: the filter is inherited by children the tracer would not follow")
 	}
 	t.cmd, t.launched = cmd, true
-	t.startDone = make(chan error, 1)
-	go t.run(func() error { return t.launch() })
-	if err := <-t.startDone; err != nil {
-		<-t.done
-		return nil, err
-	}
-	return t, nil
+	return t.begin(t.launch)
 }
 
 // Attach traces the running process pid: with [Options.Follow] all its
@@ -143,8 +137,14 @@ func Attach(pid int, opts *Options) (*Tracer, error) {
 	}
 	t.opts.SeccompBPF = false
 	t.pid = pid
+	return t.begin(t.attach)
+}
+
+// begin starts the tracer goroutine with setup and returns t once the trace
+// has started, or setup's error once the goroutine has cleaned up.
+func (t *Tracer) begin(setup func() error) (*Tracer, error) {
 	t.startDone = make(chan error, 1)
-	go t.run(func() error { return t.attach() })
+	go t.run(setup)
 	if err := <-t.startDone; err != nil {
 		<-t.done
 		return nil, err
