@@ -18,6 +18,11 @@ type FileRef struct {
 	// (the file no longer exists under that path) a holder is found by
 	// its fd link reading "Path (deleted)".
 	Path string
+
+	// notDir is set by Holders when the file is not a directory: no
+	// process's cwd or root can then be it, and those links are neither
+	// read nor followed.
+	notDir bool
 }
 
 // Holder is a process that holds the file: open as an fd, or as its
@@ -56,7 +61,8 @@ type HolderScan struct {
 // hung network file system does not hang the scan. Mappings are matched with
 // the device and inode in /proc/PID/maps and the executable is the mapping
 // whose path is the exe link's. The cwd and root links are followed only
-// when the mount their path lies on has the file's device. On kernels before
+// when the mount their path lies on has the file's device (and, from
+// [Holders], only when the file is a directory). On kernels before
 // 5.14 (no ino in fdinfo) the fd link itself is stat'ed.
 //
 // Limitation: on btrfs subvolumes and similar, stat reports a device that
@@ -139,10 +145,12 @@ func (s *holderScan) process(p proc.Process) (Holder, error) {
 	acc.e, acc.m, err = s.matchMaps(p, exe)
 	keep(err)
 	if s.byDevIno() {
-		acc.c, err = s.matchDirLink(p, "cwd")
-		keep(err)
-		acc.r, err = s.matchDirLink(p, "root")
-		keep(err)
+		if !s.ref.notDir {
+			acc.c, err = s.matchDirLink(p, "cwd")
+			keep(err)
+			acc.r, err = s.matchDirLink(p, "root")
+			keep(err)
+		}
 	} else if exe == s.ref.Path+deletedSuffix {
 		// A deleted executable, even where it is not mapped.
 		acc.e = true
@@ -335,12 +343,12 @@ func under(path, dir string) bool {
 // fsys is normally the live /proc, since path is looked up in the caller's
 // file system.
 func Holders(fsys *proc.FS, path string) (HolderScan, error) {
-	dev, ino, err := statPath(path)
+	dev, ino, isDir, err := statPath(path)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			return HolderScan{}, err
 		}
 		return HoldersOf(fsys, FileRef{Path: path})
 	}
-	return HoldersOf(fsys, FileRef{Dev: dev, Ino: ino, Path: path})
+	return HoldersOf(fsys, FileRef{Dev: dev, Ino: ino, Path: path, notDir: !isDir})
 }

@@ -381,10 +381,10 @@ func countRaw(dir string, p proc.Process) (n int, ok bool, err error) {
 }
 
 // statPath stats a path in the caller's file system.
-func statPath(path string) (dev, ino uint64, err error) {
+func statPath(path string) (dev, ino uint64, isDir bool, err error) {
 	var st unix.Stat_t
 	if err := unix.Stat(path, &st); err != nil {
-		return 0, 0, &fs.PathError{Op: "stat", Path: path, Err: err}
+		return 0, 0, false, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
-	return st.Dev, st.Ino, nil
+	return st.Dev, st.Ino, st.Mode&unix.S_IFMT == unix.S_IFDIR, nil
 }

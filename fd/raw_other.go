@@ -18,8 +18,8 @@ func listRaw(string, proc.Process, bool, bool, bool) ([]FD, int, []error, error)
 
 func countRaw(string, proc.Process) (int, bool, error) { return 0, false, nil }
 
-func statPath(path string) (uint64, uint64, error) {
-	return 0, 0, &fs.PathError{Op: "stat", Path: path, Err: errors.ErrUnsupported}
+func statPath(path string) (uint64, uint64, bool, error) {
+	return 0, 0, false, &fs.PathError{Op: "stat", Path: path, Err: errors.ErrUnsupported}
 }
 
 const parallelMin = 4096
