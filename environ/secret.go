@@ -235,13 +235,16 @@ func (c charset) has(b byte) bool {
 
 // tokenRule is a token format: a literal prefix followed by min..max bytes
 // of a charset. The token must start at a word boundary and, when max is
-// set, end at one.
+// set, end at one. When whole is set it alone decides, given the text from
+// the prefix on (a PEM header, a JWT's three parts); body, min, max and
+// check are then unused.
 type tokenRule struct {
 	prefix   string
 	body     charset
 	min, max int // max 0: unbounded
 	reason   Reason
 	check    func(body string) bool // extra validation, optional
+	whole    func(s string) bool
 }
 
 // tokenRules are the issuers' published token formats. Every prefix is
@@ -271,10 +274,8 @@ var tokenRules = []tokenRule{
 	{prefix: "xapp-", body: csAlnumDash, min: 10, reason: "slack-token"},
 	{prefix: "hooks.slack.com/services/", body: csBase64, min: 20, reason: "slack-webhook"},
 	{prefix: "hooks.slack.com/workflows/", body: csBase64, min: 20, reason: "slack-webhook"},
-	{prefix: "discord.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook",
-		check: func(b string) bool { return strings.IndexByte(b, '/') > 0 }},
-	{prefix: "discordapp.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook",
-		check: func(b string) bool { return strings.IndexByte(b, '/') > 0 }},
+	{prefix: "discord.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook", check: idSlashToken},
+	{prefix: "discordapp.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook", check: idSlashToken},
 	{prefix: "sk_live_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
 	{prefix: "sk_test_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
 	{prefix: "rk_live_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
@@ -371,10 +372,13 @@ var tokenRules = []tokenRule{
 	{prefix: "EAAB", body: csAlnum, min: 100, reason: "facebook-token"},
 	{prefix: "EAAG", body: csAlnum, min: 100, reason: "facebook-token"},
 	{prefix: "webhook.office.com/webhookb2/", body: csBase64URL, min: 20, reason: "teams-webhook"},
-	{prefix: "PuTTY-User-Key-File-", body: csAlnum, min: 0, reason: ReasonPEMPrivateKey},
-	{prefix: "-----BEGIN ", body: csAlnum, min: 0, reason: ReasonPEMPrivateKey, check: nil},
-	{prefix: "eyJ", body: csBase64URL, min: 10, reason: ReasonJWT},
+	{prefix: "PuTTY-User-Key-File-", reason: ReasonPEMPrivateKey, whole: func(string) bool { return true }},
+	{prefix: "-----BEGIN ", reason: ReasonPEMPrivateKey, whole: pemPrivateKey},
+	{prefix: "eyJ", reason: ReasonJWT, whole: jwt},
 }
+
+// idSlashToken: a webhook's body is ID/TOKEN.
+func idSlashToken(b string) bool { return strings.IndexByte(b, '/') > 0 }
 
 // firstByte[b] lists the indexes of the rules whose prefix starts with b.
 var firstByte [256][]int
@@ -402,14 +406,8 @@ func scanTokens(v string) Reason {
 			if !strings.HasPrefix(v[i:], r.prefix) {
 				continue
 			}
-			switch r.reason {
-			case ReasonPEMPrivateKey:
-				if r.prefix[0] == 'P' || pemPrivateKey(v[i:]) {
-					return r.reason
-				}
-				continue
-			case ReasonJWT:
-				if jwt(v[i:]) {
+			if r.whole != nil {
+				if r.whole(v[i:]) {
 					return r.reason
 				}
 				continue
