@@ -23,6 +23,8 @@ func TestClassify(t *testing.T) {
 		{"X", "AIza" + "Sy" + "Zq81LmX0aT4vB7nC2kD9eF5gH3jK6pR1s", "google-api-key"},
 		{"X", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eXoiLCJpYXQiOjE3MDAwMDAwMDB9.Zq81LmX0aT4vB7nC2kD9eF5gH3jK6pR1sU8w", ReasonJWT},
 		{"X", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----", ReasonPEMPrivateKey},
+		{"X", "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: k\nPublic-Lines: 2\n", ReasonPEMPrivateKey},
+		{"X", "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOC\n-----END PUBLIC KEY-----", ""},
 		{"DATABASE_URL", "postgres://app:Hu7xq2Lp@db.internal:5432/app", ReasonURLPassword},
 		{"REDIS_URL", "redis://:Hu7xq2Lp@cache:6379/0", ReasonURLPassword},
 		{"GIT_URL", "https://" + "x-access-token:" + "Zq81LmX0aT4vB7nC@github.com/o/r.git", ReasonURLPassword},
