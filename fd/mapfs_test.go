@@ -3,6 +3,7 @@ package fd
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -153,5 +154,56 @@ func TestParseMapsLine(t *testing.T) {
 			t.Errorf("parseMapsLine(%q) = %#x, %d, %q, %v; want %#x, %d, %q, %v",
 				tt.line, dev, ino, path, ok, tt.dev, tt.ino, tt.path, tt.ok)
 		}
+	}
+}
+
+// readCountFS counts the reads of each file.
+type readCountFS struct {
+	fstest.MapFS
+	reads map[string]int
+}
+
+func (c readCountFS) ReadFile(name string) ([]byte, error) {
+	c.reads[name]++
+	return c.MapFS.ReadFile(name)
+}
+
+func (c readCountFS) Open(name string) (fs.File, error) {
+	c.reads[name]++
+	return c.MapFS.Open(name)
+}
+
+// TestListSharedSocketTables: two processes in one network namespace,
+// listed with one SocketCache, read each table of the namespace at most
+// once, and only the tables up to the last socket's.
+func TestListSharedSocketTables(t *testing.T) {
+	const tcp = "header\n   0: 0100007F:0050 00000000:0000 0A 0:0 0:0 0 0 0 5\n"
+	const udp = "header\n   0: 0100007F:0035 00000000:0000 07 0:0 0:0 0 0 0 6\n"
+	m := fstest.MapFS{}
+	for _, pid := range []string{"1", "2"} {
+		m[pid+"/ns/net"] = link("net:[4026531840]", 0o777)
+		m[pid+"/net/tcp"] = &fstest.MapFile{Data: []byte(tcp)}
+		m[pid+"/net/tcp6"] = &fstest.MapFile{Data: []byte("header\n")}
+		m[pid+"/net/udp"] = &fstest.MapFile{Data: []byte(udp)}
+	}
+	m["1/fd/3"] = link("socket:[5]", 0o600)
+	m["2/fd/3"] = link("socket:[6]", 0o600)
+	c := readCountFS{MapFS: m, reads: map[string]int{}}
+	fsys := proc.New(c)
+	cache := NewSocketCache()
+	for pid, want := range map[int]string{1: "127.0.0.1:80", 2: "127.0.0.1:53"} {
+		fds, err := List(fsys.Process(pid), &Options{Sockets: cache})
+		if err != nil || len(fds) != 1 || fds[0].Socket == nil || fds[0].Socket.LocalAddr() != want {
+			t.Fatalf("List(%d) = %+v, %v; want one socket on %s", pid, fds, err, want)
+		}
+	}
+	per := map[string]int{}
+	for name, n := range c.reads {
+		if table, ok := strings.CutPrefix(name[1:], "/net/"); ok {
+			per[table] += n
+		}
+	}
+	if want := map[string]int{"tcp": 1, "tcp6": 1, "udp": 1}; !maps.Equal(per, want) {
+		t.Errorf("net tables read %v, want %v", per, want)
 	}
 }
