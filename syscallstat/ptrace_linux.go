@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -74,7 +73,7 @@ func seizeError(tid int, e syscall.Errno) error {
 // permissionHint names what the tracer lacks to trace tid.
 func permissionHint(tid int) string {
 	var hints []string
-	if b, err := os.ReadFile("/proc/sys/kernel/yama/ptrace_scope"); err == nil {
+	if b, err := liveProc.ReadFile("sys/kernel/yama/ptrace_scope"); err == nil {
 		switch strings.TrimSpace(string(b)) {
 		case "1":
 			hints = append(hints, "Yama ptrace_scope is 1: only descendants may be traced without CAP_SYS_PTRACE")
@@ -84,9 +83,14 @@ func permissionHint(tid int) string {
 			hints = append(hints, "Yama ptrace_scope is 3: ptrace attach is disabled until reboot")
 		}
 	}
-	if st, err := os.Stat("/proc/" + strconv.Itoa(tid)); err == nil {
-		if s, ok := st.Sys().(*syscall.Stat_t); ok && int(s.Uid) != os.Geteuid() {
-			hints = append(hints, fmt.Sprintf("pid %d belongs to uid %d and we run as uid %d: tracing it needs CAP_SYS_PTRACE", tid, s.Uid, os.Geteuid()))
+	if st, err := liveProc.Process(tid).Status(); err == nil {
+		// Attaching, the kernel compares our real uid with the
+		// target's real, effective and saved uids (__ptrace_may_access,
+		// PTRACE_MODE_REALCREDS).
+		me := uint32(os.Getuid())
+		if u := st.Uid; u.Real != me || u.Effective != me || u.Saved != me {
+			hints = append(hints, fmt.Sprintf("pid %d runs as uid %d, euid %d, suid %d and we run as uid %d: tracing it needs CAP_SYS_PTRACE",
+				tid, u.Real, u.Effective, u.Saved, me))
 		}
 	}
 	if len(hints) == 0 {
