@@ -14,8 +14,8 @@
 // Besides ptrace and wait4, the tracer reads, through package proc,
 // /proc/PID/task (the threads to seize when attaching) and the Tgid and
 // TracerPid of /proc/PID/status (the process of a new clone; who holds a
-// process that cannot be seized), and /proc/sys/kernel/yama/ptrace_scope (to
-// explain a permission error).
+// process that cannot be seized), and its uids and
+// /proc/sys/kernel/yama/ptrace_scope (to explain a permission error).
 //
 // # Ptrace discipline
 //
