@@ -451,7 +451,7 @@ func (t *Tracer) handle(tid int, st unix.WaitStatus) {
 				t.started = true
 				err := fmt.Errorf("syscallstat: start %s: the launcher ended before exec", t.execPath)
 				if t.execErr != 0 {
-					err = fmt.Errorf("syscallstat: start: %w", &os.PathError{Op: "exec", Path: t.cmdPath(), Err: t.execErr})
+					err = fmt.Errorf("syscallstat: start: %w", &os.PathError{Op: "exec", Path: t.execPath, Err: t.execErr})
 				}
 				t.startDone <- err
 			}
@@ -759,11 +759,4 @@ func SyscallNumber(abi ABI, name string) (nr int, ok bool) {
 		return sysnum.CompatNumber(name)
 	}
 	return sysnum.Number(name)
-}
-
-func (t *Tracer) cmdPath() string {
-	if t.cmd == nil {
-		return ""
-	}
-	return t.execPath
 }
