@@ -114,7 +114,6 @@ func (s *Snapshot) Render(w io.Writer, pid int, opts *RenderOptions) error {
 	}
 	r := renderer{
 		sym:     &asciiSyms,
-		pids:    !o.Compact,
 		compact: o.Compact,
 		width:   o.Width,
 		trunc:   o.Width >= 0,
@@ -218,8 +217,7 @@ func cutLabel(s string) string {
 // the dump_tree layout.
 type renderer struct {
 	sym     *symbols
-	pids    bool
-	compact bool
+	compact bool // no pids, identical siblings merged (pstree without -p)
 	trunc   bool
 	width   int
 	curX    int
@@ -325,7 +323,7 @@ func (r *renderer) dump(n *rnode, level, rep int, leaf, last bool, closing int) 
 	}
 	nameLen := r.label(n.label)
 	offset := r.curX
-	if r.pids {
+	if !r.compact {
 		r.char('(')
 		r.num(n.pid)
 		r.char(')')
