@@ -60,8 +60,8 @@ type ScanResult struct {
 // in pid order. A process that exits while being read is counted in Gone,
 // one whose environment cannot be read in Unreadable (with its error in
 // Errors; its command line, readable by anyone, is still scanned): neither
-// stops the scan. comm is read only for processes with findings. The error is non-nil only when the processes cannot be
-// listed. opts may be nil.
+// stops the scan. comm is read only for processes with findings. The error
+// is non-nil only when the processes cannot be listed. opts may be nil.
 func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 	if opts == nil {
 		opts = &ScanOptions{}
