@@ -157,14 +157,6 @@ func subtypeOfMode(m fs.FileMode) string {
 	return ""
 }
 
-func withPath(err error, name string) error {
-	var pe *proc.ParseError
-	if errors.As(err, &pe) && pe.Path == "" {
-		pe.Path = name
-	}
-	return err
-}
-
 // newFD fills an FD from its number, link target and link permission bits
 // (when withMode).
 func newFD(n int, target string, perm fs.FileMode, withMode bool) FD {
@@ -239,7 +231,7 @@ func listFS(p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanish
 				if in, err = ParseInfo(b); err == nil {
 					f.setInfo(in, withMode)
 				} else {
-					err = withPath(err, info)
+					err = proc.WithPath(err, info)
 				}
 			}
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -420,5 +412,5 @@ func readTable(p proc.Process, name string) ([]SocketInfo, error) {
 		return nil, err
 	}
 	socks, err := ParseNet(name, b)
-	return socks, withPath(err, path)
+	return socks, proc.WithPath(err, path)
 }

@@ -187,7 +187,7 @@ func (s *holderScan) matchFD(p proc.Process, f FD) (bool, AccessMode, error) {
 	}
 	in, err := ParseInfo(b)
 	if err != nil {
-		return false, 0, withPath(err, name)
+		return false, 0, proc.WithPath(err, name)
 	}
 	mode := in.Flags.AccessMode()
 	if !s.byDevIno() {
@@ -195,7 +195,7 @@ func (s *holderScan) matchFD(p proc.Process, f FD) (bool, AccessMode, error) {
 	}
 	if in.Ino == 0 {
 		// Kernel before 5.14: no ino line; stat through the link.
-		id, err := statLink(p.FS(), p.Path("fd", strconv.Itoa(f.FD)))
+		id, err := p.FS().StatLink(p.Path("fd", strconv.Itoa(f.FD)))
 		if err != nil {
 			return false, 0, err
 		}
@@ -232,7 +232,7 @@ func (s *holderScan) mountsOf(p proc.Process) ([]mountEntry, error) {
 	}
 	ms, err := parseMountInfo(b)
 	if err != nil {
-		return nil, withPath(err, name)
+		return nil, proc.WithPath(err, name)
 	}
 	s.mounts[key] = ms
 	return ms, nil
@@ -323,7 +323,7 @@ func (s *holderScan) matchDirLink(p proc.Process, which string) (bool, error) {
 	if best < 0 || mounts[best].Dev != s.ref.Dev {
 		return false, nil
 	}
-	id, err := statLink(p.FS(), p.Path(which))
+	id, err := p.FS().StatLink(p.Path(which))
 	if err != nil {
 		return false, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procscope/procscope/internal/rawio"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -60,7 +61,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 	fdDir := dir + "/" + p.Path("fd")
 	dfd, err := unix.Open(fdDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, 0, nil, fdDirError(p, "open", err)
+		return nil, 0, nil, proc.PathError("open", p.Path("fd"), err)
 	}
 	defer unix.Close(dfd)
 	infoDfd := -1
@@ -77,7 +78,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 
 	nums, err := readFDNums(dfd)
 	if err != nil {
-		return nil, 0, nil, fdDirError(p, "getdents", err)
+		return nil, 0, nil, proc.PathError("getdents", p.Path("fd"), err)
 	}
 	slices.Sort(nums) // the kernel gives numeric order already; this is cheap then
 
@@ -121,7 +122,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 						if in, err = ParseInfo(b); err == nil {
 							fds[i].setInfo(in, withMode)
 						} else {
-							err = withPath(err, p.Path("fdinfo", strconv.Itoa(nums[i])))
+							err = proc.WithPath(err, p.Path("fdinfo", strconv.Itoa(nums[i])))
 						}
 					} else if err != unix.ENOENT && err != unix.ESRCH {
 						err = &fs.PathError{Op: "read", Path: p.Path("fdinfo", strconv.Itoa(nums[i])), Err: err}
@@ -158,17 +159,6 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 	return fds[:n], len(fds) - n, errs, nil
 }
 
-// fdDirError turns the failure of a raw system call on /proc/PID/fd into
-// the error proc.FS gives for reading that directory (ESRCH -> ErrGone,
-// EACCES -> fs.ErrPermission, ...), by asking it; if proc.FS can read the
-// directory after all, the raw error is returned as it is.
-func fdDirError(p proc.Process, op string, err error) error {
-	if _, ferr := p.FS().ReadDir(p.Path("fd")); ferr != nil {
-		return ferr
-	}
-	return &fs.PathError{Op: op, Path: p.Path("fd"), Err: err}
-}
-
 // statEntry stats the file behind fd link num and fills f.File (and the
 // inode and subtype from it). A closed fd is no error. It uses statx with
 // AT_STATX_DONT_SYNC: following an fd link does no lookup in the target's
@@ -180,47 +170,15 @@ func statEntry(dfd, num int, stx *unix.Statx_t, f *FD) error {
 	cname := strconv.AppendInt(nameBuf[:0], int64(num), 10)
 	cname = append(cname, 0)
 	_, _, e := unix.Syscall6(unix.SYS_STATX, uintptr(dfd), uintptr(unsafe.Pointer(&cname[0])),
-		unix.AT_STATX_DONT_SYNC, statxMask, uintptr(unsafe.Pointer(stx)), 0)
+		unix.AT_STATX_DONT_SYNC, proc.StatxMask, uintptr(unsafe.Pointer(stx)), 0)
 	if e != 0 {
 		if e == unix.ENOENT || e == unix.ESRCH {
 			return nil
 		}
 		return e
 	}
-	f.setFile(fileIDOf(stx))
+	f.setFile(proc.FileIDOfStatx(stx))
 	return nil
-}
-
-// statxMask is what statEntry and statLink ask statx for.
-const statxMask = unix.STATX_TYPE | unix.STATX_MODE | unix.STATX_INO | unix.STATX_NLINK
-
-func fileIDOf(stx *unix.Statx_t) proc.FileID {
-	return proc.FileID{
-		Dev:   mkdev(stx.Dev_major, stx.Dev_minor),
-		Ino:   stx.Ino,
-		Nlink: uint64(stx.Nlink),
-		Mode:  proc.ModeFromStat(uint32(stx.Mode)),
-	}
-}
-
-// statLink describes the file behind the magic link name (such as
-// "123/cwd") like [proc.FS.StatLink], but on the live /proc with statx and
-// AT_STATX_DONT_SYNC (see statEntry), so a hung network file system does not
-// block it.
-func statLink(fsys *proc.FS, name string) (proc.FileID, error) {
-	dir := rawDir(fsys)
-	if dir == "" {
-		return fsys.StatLink(name)
-	}
-	var stx unix.Statx_t
-	if err := unix.Statx(unix.AT_FDCWD, dir+"/"+name, unix.AT_STATX_DONT_SYNC, statxMask, &stx); err != nil {
-		// proc.FS gives the normalised error (ESRCH -> ErrGone, ...).
-		if _, ferr := fsys.Lstat(name); ferr != nil {
-			return proc.FileID{}, ferr
-		}
-		return proc.FileID{}, &fs.PathError{Op: "statx", Path: name, Err: err}
-	}
-	return fileIDOf(&stx), nil
 }
 
 // readAt reads the whole file num (a decimal name) in directory dfd into
@@ -235,26 +193,11 @@ func readAt(dfd, num int, buf []byte) ([]byte, []byte, error) {
 	}
 	fd := int(r)
 	defer unix.Close(fd)
-	if cap(buf) == 0 {
-		buf = make([]byte, 0, 4096)
+	buf, err := rawio.ReadAll(fd, buf[:0])
+	if err != nil {
+		return nil, buf, err
 	}
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, cap(buf))
-		}
-		n, err := unix.Read(fd, buf[len(buf):cap(buf)])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, buf, err
-		}
-		if n == 0 {
-			return buf, buf, nil
-		}
-		buf = buf[:len(buf)+n]
-	}
+	return buf, buf, nil
 }
 
 // readFDNums reads the fd numbers of an open /proc/PID/fd with getdents64.
@@ -375,7 +318,7 @@ func countRaw(dir string, p proc.Process) (n int, ok bool, err error) {
 	}
 	var st unix.Stat_t
 	if err := unix.Stat(dir+"/"+p.Path("fd"), &st); err != nil {
-		return 0, false, fdDirError(p, "stat", err)
+		return 0, false, proc.PathError("stat", p.Path("fd"), err)
 	}
 	return int(st.Size), true, nil
 }

@@ -23,5 +23,3 @@ func statPath(path string) (uint64, uint64, bool, error) {
 }
 
 const parallelMin = 4096
-
-func statLink(fsys *proc.FS, name string) (proc.FileID, error) { return fsys.StatLink(name) }

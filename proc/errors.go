@@ -80,13 +80,15 @@ func parseErr(field, value string, err error) error {
 	return &ParseError{Field: field, Value: value, Err: err}
 }
 
-// withPath fills in the file name of a ParseError returned by a pure parser.
-func withPath(err error, name string) error {
+// WithPath names the file in the [*ParseError]s of err (itself, or wrapped
+// or joined in it) that a parser of bytes returned without one, and returns
+// err. Packages with parsers of their own /proc files use it to name the
+// file, as this package's readers do. Parse errors are made fresh by each
+// parse, so they are filled in place.
+func WithPath(err error, name string) error {
 	var pe *ParseError
 	if errors.As(err, &pe) && pe.Path == "" {
-		cp := *pe
-		cp.Path = name
-		return &cp
+		pe.Path = name
 	}
 	return err
 }
@@ -108,6 +110,14 @@ func normalize(err error) error {
 		return &fs.PathError{Op: pe.Op, Path: pe.Path, Err: goneError{errno}}
 	}
 	return goneError{errno}
+}
+
+// PathError wraps the failure of a system call on the file name (relative to
+// the tree's root) as [FS]'s methods do, for packages that make raw system
+// calls on the live /proc: ESRCH matches [ErrGone] and [fs.ErrNotExist],
+// ENOENT [fs.ErrNotExist], EACCES and EPERM [fs.ErrPermission].
+func PathError(op, name string, err error) error {
+	return normalize(&fs.PathError{Op: op, Path: name, Err: err})
 }
 
 // errnoByName and nameOfErrno translate the errors a capture records.

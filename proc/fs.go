@@ -15,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/procscope/procscope/internal/rawio"
 )
 
 // FS is a /proc tree: the live /proc, a capture written by [Capture], or any
@@ -118,7 +120,7 @@ func putBuf(bp *[]byte) {
 // parseFile reads the file name and hands its content to parse, which must
 // not keep the slice. A parse error is given the file's name.
 func (f *FS) parseFile(name string, parse func([]byte) error) error {
-	return f.withFile(name, func(b []byte) error { return withPath(parse(b), name) })
+	return f.withFile(name, func(b []byte) error { return WithPath(parse(b), name) })
 }
 
 // withFile reads the whole file name and hands its content to use, which
@@ -156,22 +158,11 @@ func readInto(name string, buf []byte) ([]byte, string, error) {
 		return buf, "open", err
 	}
 	defer syscall.Close(fd)
-	for {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, cap(buf))
-		}
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return buf, "read", err
-		}
-		if n == 0 {
-			return buf, "", nil
-		}
-		buf = buf[:len(buf)+n]
+	buf, err = rawio.ReadAll(fd, buf)
+	if err != nil {
+		return buf, "read", err
 	}
+	return buf, "", nil
 }
 
 // ReadLink returns the target of the symbolic link name, such as "123/exe".
@@ -279,7 +270,9 @@ var ErrNoFileID = errors.New("no device and inode information")
 
 // StatLink describes the file behind the link name, such as "123/exe" or
 // "123/fd/3". On a live /proc the link is followed by the kernel, so it works
-// for a deleted file (Nlink is then 0). A capture answers from what it
+// for a deleted file (Nlink is then 0), and on Linux with statx and
+// AT_STATX_DONT_SYNC, so that a file on a hung network file system answers
+// from the attribute cache instead of blocking. A capture answers from what it
 // recorded, never by following the link on the capturing host's paths.
 func (f *FS) StatLink(name string) (FileID, error) {
 	if err := f.recorded("stat", name); err != nil {
@@ -296,12 +289,14 @@ func (f *FS) StatLink(name string) (FileID, error) {
 		}
 		return FileID{Dev: l.Dev, Ino: l.Ino, Nlink: l.Nlink, Mode: ModeFromStat(l.Mode)}, nil
 	}
-	var fi fs.FileInfo
 	if f.dir != "" {
-		fi, err = os.Stat(f.osPath(name))
-	} else {
-		fi, err = fs.Stat(f.fsys, name)
+		id, err := statLive(f.osPath(name))
+		if err != nil {
+			return FileID{}, PathError("stat", name, err)
+		}
+		return id, nil
 	}
+	fi, err := fs.Stat(f.fsys, name)
 	if err != nil {
 		return FileID{}, normalize(&fs.PathError{Op: "stat", Path: name, Err: underlying(err)})
 	}
