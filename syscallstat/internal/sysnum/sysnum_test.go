@@ -57,16 +57,16 @@ func TestNamesKnownToStrace(t *testing.T) {
 	if _, err := exec.LookPath("strace"); err != nil {
 		t.Skip("strace not installed")
 	}
-	last, _ := Number("set_mempolicy_home_node") // strace 6.1's newest call
+	last, ok := Number("set_mempolicy_home_node") // strace 6.1's newest call
+	if !ok {
+		t.Fatal("set_mempolicy_home_node is not in the table")
+	}
 	var names []string
-	for nr := 0; nr <= last; nr++ {
+	for _, name := range nativeNames[:last+1] {
 		// uretprobe and uprobe (Linux 6.11, 6.13) took numbers in a
 		// hole below strace 6.1's newest call.
-		if name := nativeNames[nr]; name == "uretprobe" || name == "uprobe" {
-			continue
-		}
-		if nr < NativeMax && nativeNames[nr] != "" {
-			names = append(names, nativeNames[nr])
+		if name != "" && name != "uretprobe" && name != "uprobe" {
+			names = append(names, name)
 		}
 	}
 	out, err := exec.Command("strace", "-qq", "-e", "trace="+strings.Join(names, ","), "true").CombinedOutput()
