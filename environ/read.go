@@ -54,7 +54,7 @@ func check(p proc.Process, b []byte, readErr error) (Env, error) {
 	st, err := p.Stat()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return Env{}, goneErr(p, "the process exited")
+		return Env{}, goneErr(p, readErr, "the process exited")
 	case err != nil:
 		// Cannot tell; the bytes (or the error) are what the kernel gave.
 		if readErr != nil {
@@ -65,22 +65,28 @@ func check(p proc.Process, b []byte, readErr error) (Env, error) {
 		if b, ok := readViaThread(p); ok {
 			return parseOwned(b), nil
 		}
-		return Env{}, goneErr(p, "the thread group leader is a zombie")
+		return Env{}, goneErr(p, readErr, "the thread group leader is a zombie")
 	case st.State == proc.Zombie || st.State == proc.Dead:
-		return Env{}, goneErr(p, "the process is a "+st.State.String())
+		return Env{}, goneErr(p, readErr, "the process is a "+st.State.String())
 	case st.IsKernelThread():
 		return parseOwned(b), nil // empty
 	case len(b) == 0 && st.VSize == 0:
-		return Env{}, goneErr(p, "the process has released its memory (exiting)")
+		return Env{}, goneErr(p, readErr, "the process has released its memory (exiting)")
 	case readErr != nil:
 		return Env{}, readErr
 	}
 	return parseOwned(b), nil
 }
 
-func goneErr(p proc.Process, why string) error {
-	return &fs.PathError{Op: "read", Path: p.Path("environ"),
-		Err: fmt.Errorf("empty read: %s: %w: %w", why, proc.ErrGone, fs.ErrNotExist)}
+// goneErr says that p is gone: its environ read empty or, with readErr,
+// could not be opened (ESRCH), and why stat says so.
+func goneErr(p proc.Process, readErr error, why string) error {
+	op, what := "read", "empty read"
+	if readErr != nil {
+		op, what = "open", "refused (no such process)"
+	}
+	return &fs.PathError{Op: op, Path: p.Path("environ"),
+		Err: fmt.Errorf("%s: %s: %w: %w", what, why, proc.ErrGone, fs.ErrNotExist)}
 }
 
 // readViaThread reads the environment through a live thread of p.
