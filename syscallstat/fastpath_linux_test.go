@@ -141,10 +141,7 @@ func TestCompat(t *testing.T) {
 	}
 	for _, bpf := range []bool{false, true} {
 		tr, err := syscallstat.Start(exec.Command(bin), &syscallstat.Options{Follow: true, SeccompBPF: bpf})
-		if err != nil {
-			skipIfNoPtrace(t, err)
-			t.Fatal(err)
-		}
+		mustTrace(t, err)
 		sum, err := tr.Wait(t.Context())
 		if err != nil {
 			t.Fatal(err)

@@ -30,6 +30,16 @@ func skipIfNoPtrace(t *testing.T, err error) {
 	}
 }
 
+// mustTrace ends the test if Start or Attach failed: skipped if ptrace is
+// denied, failed otherwise.
+func mustTrace(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		skipIfNoPtrace(t, err)
+		t.Fatal(err)
+	}
+}
+
 // trace runs workload w under the tracer and returns the summary.
 func trace(t *testing.T, w string, n int, opts *syscallstat.Options) (*syscallstat.Summary, string) {
 	t.Helper()
@@ -229,10 +239,7 @@ func TestGroupStop(t *testing.T) {
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
-	if err != nil {
-		skipIfNoPtrace(t, err)
-		t.Fatal(err)
-	}
+	mustTrace(t, err)
 	pid := tr.PID()
 	done := make(chan *syscallstat.Summary)
 	go func() { s, _ := tr.Wait(context.Background()); done <- s }()
@@ -284,10 +291,7 @@ func TestAttachDetach(t *testing.T) {
 	cmd := startSpinner(t)
 	pid := cmd.Process.Pid
 	tr, err := syscallstat.Attach(pid, &syscallstat.Options{Follow: true, WallClock: true})
-	if err != nil {
-		skipIfNoPtrace(t, err)
-		t.Fatal(err)
-	}
+	mustTrace(t, err)
 	// TracerPid names the tracer thread, one of ours.
 	if _, tracer := procState(pid); tracer <= 0 || !slices.Contains(tids(t, os.Getpid()), tracer) {
 		t.Errorf("TracerPid = %d while attached, want a thread of ours (%d)", tracer, os.Getpid())
@@ -358,10 +362,7 @@ func TestAttachErrors(t *testing.T) {
 func TestCancelLaunched(t *testing.T) {
 	cmd := workloadCmd(t, "spin", 0)
 	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
-	if err != nil {
-		skipIfNoPtrace(t, err)
-		t.Fatal(err)
-	}
+	mustTrace(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	sum, err := tr.Wait(ctx)
@@ -381,10 +382,7 @@ func TestAttachStopped(t *testing.T) {
 	syscall.Kill(pid, syscall.SIGSTOP)
 	waitState(t, pid, "T")
 	tr, err := syscallstat.Attach(pid, &syscallstat.Options{Follow: true})
-	if err != nil {
-		skipIfNoPtrace(t, err)
-		t.Fatal(err)
-	}
+	mustTrace(t, err)
 	time.Sleep(200 * time.Millisecond)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -455,10 +453,7 @@ func TestAttachPermission(t *testing.T) {
 func TestCancelWithSignal(t *testing.T) {
 	cmd := workloadCmd(t, "spin", 0)
 	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
-	if err != nil {
-		skipIfNoPtrace(t, err)
-		t.Fatal(err)
-	}
+	mustTrace(t, err)
 	pid := tr.PID()
 	time.Sleep(100 * time.Millisecond)
 	tr.Cancel(syscall.SIGTERM)
