@@ -129,6 +129,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		return 2, 0, errors.New("need -p PID or -- CMD ARGS..., not both")
 	}
 
+	// The output is opened first, as strace does: an unwritable path fails
+	// before anything is traced instead of losing the summary after.
+	out := stderr
+	if *outFile != "" {
+		f, err := os.Create(*outFile)
+		if err != nil {
+			return 1, 0, err
+		}
+		defer f.Close()
+		out = f
+	}
+
 	// Signals that end the trace: detach (attached), or send the signal on
 	// to the command and detach (launched), as strace does.
 	sigs := make(chan os.Signal, 1)
@@ -167,15 +179,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		return 1, 0, werr
 	}
 
-	out := stderr
-	if *outFile != "" {
-		f, err := os.Create(*outFile)
-		if err != nil {
-			return 1, 0, err
-		}
-		defer f.Close()
-		out = f
-	}
 	code := sum.Exit.ExitCode()
 	if *asJSON {
 		err = writeJSON(out, sum, key, code)

@@ -235,3 +235,18 @@ func TestAttachInterrupt(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestUnwritableOutput: like strace, syscount opens -o before it starts the
+// command, so an unwritable path fails at once and the command never runs.
+func TestUnwritableOutput(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "ran")
+	var stderr strings.Builder
+	_, _, err := run([]string{"-f", "-o", "/nonexistent/dir/summary", "--", "/bin/sh", "-c", "touch " + marker},
+		strings.NewReader(""), &stderr, &stderr)
+	if err == nil {
+		t.Fatal("syscount -o on an unwritable path: no error")
+	}
+	if _, serr := os.Stat(marker); serr == nil {
+		t.Error("the command ran although the output could not be opened")
+	}
+}
