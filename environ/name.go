@@ -46,7 +46,15 @@ var metadataWords = map[string]bool{
 // splitName splits a variable or flag name into lower-case words at
 // non-alphanumeric bytes and camelCase humps: "dbPassword_2" -> db password 2.
 func splitName(name string) []string {
-	lower := strings.ToLower(name) // one allocation; words are slices of it
+	// Lower-case ASCII only, byte for byte: the words are found by byte
+	// offsets in name, and strings.ToLower may change the length ("İ").
+	b := []byte(name)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	lower := string(b) // words are slices of it
 	words := make([]string, 0, 6)
 	start := -1
 	flush := func(end int) {
