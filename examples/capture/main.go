@@ -11,6 +11,10 @@
 // tree read from the capture shows the same ancestry as the live system.
 // With -json, it prints what it recorded (the content of capture.json)
 // instead of a one-line summary.
+//
+// A capture holds the exact bytes of what it copies, secrets included (the
+// environ and cmdline files): it is raw data by design, written private,
+// and the examples redact it again when they read it back with -root.
 package main
 
 import (
@@ -22,12 +26,13 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 )
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "capture:", err)
+		fmt.Fprintln(os.Stderr, "capture:", cli.Escape(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -80,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(info)
 	}
-	fmt.Fprintf(stdout, "captured %d processes into %s\n", len(info.PIDs), *out)
+	fmt.Fprintf(stdout, "captured %d processes into %s\n", len(info.PIDs), cli.Escape(*out))
 	return nil
 }
 

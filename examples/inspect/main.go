@@ -14,7 +14,16 @@
 // state, exe, exe_deleted, cmdline, cwd, root, uids, gids, threads,
 // tracer_pid, seccomp, no_new_privs, cap_eff, tasks, fds, env, ancestors and
 // errors (part name -> message for each part that could not be read; that
-// part is then absent). Environment values that are secrets are redacted.
+// part is then absent).
+//
+// Secrets are redacted in every output, text and JSON alike: an environment
+// value or a command-line argument that is a secret prints as
+// <redacted:REASON> (the table's COMMAND, cmdline, env). -show-secrets
+// prints them in clear. Text output prints a string holding control bytes,
+// invalid UTF-8 or other non-printable runes Go-quoted ("a\nb"), so every
+// row stays one line and nothing reaches the terminal raw; JSON holds the
+// exact strings, except that encoding/json replaces invalid UTF-8 with
+// U+FFFD (env entries also carry name_base64/value_base64 with the bytes).
 //
 // With -root, inspect reads a capture made by examples/capture instead of
 // the live /proc. It exits 0 when the process existed, even with parts
@@ -37,13 +46,14 @@ import (
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/tree"
 )
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "inspect:", err)
+		fmt.Fprintln(os.Stderr, "inspect:", cli.Escape(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -53,21 +63,22 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fl.SetOutput(stderr)
 	root := fl.String("root", "/proc", "proc tree to read: the live /proc or a capture")
 	asJSON := fl.Bool("json", false, "print JSON")
+	sec := cli.SecretsFlag(fl)
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
 	fsys := proc.NewDir(*root)
 	switch fl.NArg() {
 	case 0:
-		return table(fsys, stdout, *asJSON)
+		return table(fsys, stdout, *asJSON, *sec)
 	case 1:
 		pid, err := strconv.Atoi(fl.Arg(0))
 		if err != nil || pid <= 0 {
 			return fmt.Errorf("bad pid %q", fl.Arg(0))
 		}
-		return one(fsys, pid, stdout, *asJSON)
+		return one(fsys, pid, stdout, *asJSON, *sec)
 	}
-	return errors.New("usage: inspect [-root DIR] [-json] [PID]")
+	return errors.New("usage: inspect [-root DIR] [-json] [-show-secrets] [PID]")
 }
 
 // row is one line of the table; a nil field could not be read.
@@ -82,14 +93,14 @@ type row struct {
 	Command string   `json:"command"`
 }
 
-func table(fsys *proc.FS, w io.Writer, asJSON bool) error {
+func table(fsys *proc.FS, w io.Writer, asJSON bool, sec cli.Secrets) error {
 	users := userNames{}
 	var rows []row
 	for p, err := range fsys.All() {
 		if err != nil {
 			return err
 		}
-		r, ok := tableRow(p, users)
+		r, ok := tableRow(p, users, sec)
 		if ok {
 			rows = append(rows, r)
 		}
@@ -100,8 +111,8 @@ func table(fsys *proc.FS, w io.Writer, asJSON bool) error {
 	header := []string{"PID", "PPID", "USER", "THR", "FDS", "SECRETS", "FLAGS", "COMMAND"}
 	cells := [][]string{header}
 	for _, r := range rows {
-		cells = append(cells, []string{strconv.Itoa(r.PID), orQ(r.PPID), strOrQ(r.User), orQ(r.Threads),
-			orQ(r.FDs), orQ(r.Secrets), strings.Join(r.Flags, ","), escape(r.Command)})
+		cells = append(cells, []string{strconv.Itoa(r.PID), orQ(r.PPID), cli.Escape(strOrQ(r.User)), orQ(r.Threads),
+			orQ(r.FDs), orQ(r.Secrets), strings.Join(r.Flags, ","), cli.Escape(r.Command)})
 	}
 	return writeColumns(w, cells, "rrlrrrl")
 }
@@ -137,7 +148,7 @@ func writeColumns(w io.Writer, cells [][]string, align string) error {
 }
 
 // tableRow reads one process; ok is false when it exited meanwhile.
-func tableRow(p proc.Process, users userNames) (r row, ok bool) {
+func tableRow(p proc.Process, users userNames, sec cli.Secrets) (r row, ok bool) {
 	r.PID = p.PID
 	st, err := p.Stat()
 	if errors.Is(err, os.ErrNotExist) {
@@ -168,8 +179,8 @@ func tableRow(p proc.Process, users userNames) (r row, ok bool) {
 	if len(r.Flags) == 0 {
 		r.Flags = []string{"-"}
 	}
-	if args, err := p.Cmdline(); err == nil && len(args) > 0 {
-		r.Command = strings.Join(environ.RedactArgs(args), " ")
+	if args, err := sec.Cmdline(p); err == nil && args.Len() > 0 {
+		r.Command = args.String()
 	} else if err == nil && st.Comm != "" {
 		r.Command = "[" + st.Comm + "]"
 	} else {
@@ -186,7 +197,7 @@ type detail struct {
 	State      string            `json:"state,omitempty"`
 	Exe        *string           `json:"exe,omitempty"`
 	ExeDeleted *bool             `json:"exe_deleted,omitempty"`
-	Cmdline    []string          `json:"cmdline,omitzero"`
+	Cmdline    cli.Args          `json:"cmdline,omitzero"`
 	Cwd        *string           `json:"cwd,omitempty"`
 	Root       *string           `json:"root,omitempty"`
 	UIDs       *[4]uint32        `json:"uids,omitempty"`
@@ -198,7 +209,7 @@ type detail struct {
 	CapEff     string            `json:"cap_eff,omitempty"`
 	Tasks      []task            `json:"tasks,omitzero"`
 	FDs        []fd.Entry        `json:"fds,omitzero"`
-	Env        []environ.Record  `json:"env,omitzero"`
+	Env        cli.Env           `json:"env,omitzero"`
 	Ancestors  []tree.Ancestor   `json:"ancestors,omitzero"`
 	Errors     map[string]string `json:"errors"`
 }
@@ -208,13 +219,13 @@ type task struct {
 	Comm string `json:"comm"`
 }
 
-func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool) error {
+func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool, sec cli.Secrets) error {
 	p := fsys.Process(pid)
 	info, err := p.Info()
 	if err != nil {
 		return err
 	}
-	d := detail{PID: pid, Comm: info.Comm, Cmdline: info.Cmdline, Errors: map[string]string{}}
+	d := detail{PID: pid, Comm: info.Comm, Cmdline: sec.Args(info.Cmdline), Errors: map[string]string{}}
 	for part, err := range info.Errors {
 		d.Errors[part] = err.Error()
 	}
@@ -253,10 +264,10 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool) error {
 	} else {
 		d.FDs = nonNil(d.FDs)
 	}
-	if d.Env, err = environ.ReadRecords(p, nil); err != nil {
+	if env, err := environ.Read(p); err != nil {
 		d.Errors["env"] = err.Error()
 	} else {
-		d.Env = nonNil(d.Env)
+		d.Env = sec.Env(env)
 	}
 	if d.Ancestors, err = tree.ReadAncestors(fsys, pid); err != nil {
 		d.Errors["ancestors"] = err.Error()
@@ -276,25 +287,25 @@ func writeText(w io.Writer, d detail) error {
 	if d.PPID != nil {
 		line("ppid", strconv.Itoa(*d.PPID))
 	}
-	line("comm", escape(d.Comm))
+	line("comm", cli.Escape(d.Comm))
 	if d.State != "" {
 		line("state", d.State)
 	}
 	if d.Exe != nil {
-		e := escape(*d.Exe)
+		e := cli.Escape(*d.Exe)
 		if *d.ExeDeleted {
 			e += " (deleted)"
 		}
 		line("exe", e)
 	}
-	if d.Cmdline != nil {
-		line("cmdline", escape(strings.Join(environ.RedactArgs(d.Cmdline), " ")))
+	if !d.Cmdline.IsZero() {
+		line("cmdline", cli.Escape(d.Cmdline.String()))
 	}
 	if d.Cwd != nil {
-		line("cwd", escape(*d.Cwd))
+		line("cwd", cli.Escape(*d.Cwd))
 	}
 	if d.Root != nil {
-		line("root", escape(*d.Root))
+		line("root", cli.Escape(*d.Root))
 	}
 	if d.UIDs != nil {
 		line("uids", fmt.Sprint(d.UIDs[:]))
@@ -308,23 +319,22 @@ func writeText(w io.Writer, d detail) error {
 		line("threads", strconv.Itoa(*d.Threads))
 	}
 	for _, t := range d.Tasks {
-		line("task", fmt.Sprintf("%d %s", t.TID, escape(t.Comm)))
+		line("task", fmt.Sprintf("%d %s", t.TID, cli.Escape(t.Comm)))
 	}
 	for _, a := range d.Ancestors {
-		line("ancestor", fmt.Sprintf("%d %s", a.PID, escape(a.Comm)))
+		line("ancestor", fmt.Sprintf("%d %s", a.PID, cli.Escape(a.Comm)))
 	}
 	for _, f := range d.FDs {
-		line("fd "+strconv.Itoa(f.FD), fmt.Sprintf("%s %s %s", f.Mode, f.Type, escape(f.Target)))
+		line("fd "+strconv.Itoa(f.FD), fmt.Sprintf("%s %s %s", f.Mode, f.Type, cli.Escape(f.Target)))
 	}
-	for _, e := range d.Env {
-		v := "(no '=')"
-		if e.Value != nil {
-			v = *e.Value
+	for _, e := range d.Env.Lines() {
+		if !strings.Contains(e, "=") { // a name holds no '=': an entry without one
+			e += "=(no '=')"
 		}
-		line("env", escape(e.Name+"="+v))
+		line("env", cli.Escape(e))
 	}
 	for _, k := range slices.Sorted(maps.Keys(d.Errors)) {
-		line("error "+k, d.Errors[k])
+		line("error "+k, cli.Escape(d.Errors[k]))
 	}
 	return tw.Flush()
 }
@@ -334,14 +344,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// escape makes a string printable on one line, as ps does with a comm:
-// control bytes and invalid UTF-8 become \xNN, a backslash stays itself.
-func escape(s string) string {
-	q := strconv.QuoteToGraphic(s)
-	q = q[1 : len(q)-1]
-	return strings.ReplaceAll(strings.ReplaceAll(q, `\"`, `"`), `\\`, `\`)
 }
 
 func nonNil[T any](s []T) []T {

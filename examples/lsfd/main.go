@@ -12,6 +12,14 @@
 // mode, flags, pos, mnt_id, socket}, or for -holding a list of {pid, comm,
 // fd, access}, where fd is null for a holder through its cwd (c), executable
 // (e), root (r) or a mapping (m). -root reads a capture instead of /proc.
+//
+// A name holding a control byte (a newline, ESC), invalid UTF-8 or another
+// non-printable rune, or starting with '"', prints Go-quoted in the table
+// ("/tmp/a\nb\x1b[31m"): one row per fd, nothing raw on the terminal. lsof
+// prints the same name as /tmp/a\nb^[[31m. JSON holds the exact string
+// (encoding/json replaces invalid UTF-8 with U+FFFD). Names are not
+// redacted: a file or socket name is visible to whoever can list its
+// directory, and it is what an audit looks for.
 package main
 
 import (
@@ -27,12 +35,13 @@ import (
 	"text/tabwriter"
 
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 )
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "lsfd:", err)
+		fmt.Fprintln(os.Stderr, "lsfd:", cli.Escape(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -85,8 +94,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 // warn names the parts of a partial listing that could not be read; the
 // rest is still printed.
 func warn(stderr io.Writer, err error) {
-	if err != nil {
-		fmt.Fprintln(stderr, "lsfd: warning:", err)
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			warn(stderr, e)
+		}
+	} else if err != nil {
+		fmt.Fprintln(stderr, "lsfd: warning:", cli.Escape(err.Error()))
 	}
 }
 
@@ -127,7 +140,7 @@ func writeTable(stdout io.Writer, fds []fd.FD) error {
 	row("FD", "TYPE", "MODE", "NAME")
 	var num [20]byte
 	for _, f := range fds {
-		row(string(strconv.AppendInt(num[:0], int64(f.FD), 10)), typeOf(f), f.Mode.String(), f.Name())
+		row(string(strconv.AppendInt(num[:0], int64(f.FD), 10)), typeOf(f), f.Mode.String(), cli.Escape(f.Name()))
 	}
 	return w.Flush()
 }
@@ -146,7 +159,7 @@ var holderFD = map[string]string{"c": "cwd", "e": "txt", "r": "rtd", "m": "mem",
 
 func holders(fsys *proc.FS, path string, asJSON bool, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(stderr, "lsfd: %s does not exist; listing holders of a deleted file that had this path\n", path)
+		fmt.Fprintf(stderr, "lsfd: %s does not exist; listing holders of a deleted file that had this path\n", cli.Escape(path))
 	}
 	res, err := fd.Holders(fsys, path)
 	if err != nil {
@@ -171,7 +184,7 @@ func holders(fsys *proc.FS, path string, asJSON bool, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "lsfd: %d processes could not be read (permission): %v\n", len(res.Unreadable), res.Unreadable)
 	}
 	if res.Errors != nil {
-		fmt.Fprintln(stderr, "lsfd: warning:", res.Errors)
+		warn(stderr, res.Errors)
 	}
 	if asJSON {
 		if rows == nil {
@@ -186,8 +199,8 @@ func holders(fsys *proc.FS, path string, asJSON bool, stdout, stderr io.Writer) 
 		if r.FD != nil {
 			fdText = strconv.Itoa(*r.FD) + fdText
 		}
-		q := strconv.Quote(r.Comm) // comm may hold blanks, tabs and ')' (unlike lsof, print it whole)
-		fmt.Fprintf(w, "%d\t%s\t%s\n", r.PID, q[1:len(q)-1], fdText)
+		// comm may hold blanks and ')': unlike lsof, print it whole.
+		fmt.Fprintf(w, "%d\t%s\t%s\n", r.PID, cli.Escape(r.Comm), fdText)
 	}
 	return w.Flush()
 }

@@ -8,8 +8,10 @@
 //	procenv [-root DIR] [-json] -scan
 //
 // The default output is one entry per line, NAME=VALUE, with a secret's value
-// replaced by <redacted:REASON>; a line holding control characters or
-// invalid UTF-8 is printed Go-quoted instead. -json prints a list of
+// replaced by <redacted:REASON>; a line holding control characters, invalid
+// UTF-8 or other non-printable runes, or starting with '"', is printed
+// Go-quoted instead (as every text output of the examples prints such a
+// string). -json prints a list of
 // {name, value, secret, reason} in file order; a name or value that is not
 // valid UTF-8 also carries name_base64 / value_base64 with its exact bytes,
 // and an entry without '=' has a null value, so the exact bytes can be
@@ -29,16 +31,15 @@ import (
 	"os"
 	"strconv"
 	"text/tabwriter"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/procscope/procscope/environ"
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 )
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "procenv:", err)
+		fmt.Fprintln(os.Stderr, "procenv:", cli.Escape(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -48,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fl.SetOutput(stderr)
 	root := fl.String("root", "/proc", "proc tree to read: /proc or a capture directory")
 	asJSON := fl.Bool("json", false, "print JSON")
-	show := fl.Bool("show-secrets", false, "print secret values instead of <redacted:REASON>")
+	sec := cli.SecretsFlag(fl)
 	raw := fl.Bool("raw", false, "write the exact bytes of the environ file (secrets included)")
 	scan := fl.Bool("scan", false, "list the secrets of every process")
 	fl.Usage = func() {
@@ -83,32 +84,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		_, err := stdout.Write(env.Bytes())
 		return err
 	case *asJSON:
-		return writeJSON(stdout, env.Records(&environ.RecordOptions{ShowSecrets: *show}))
+		return writeJSON(stdout, sec.Env(env))
 	}
-	for _, e := range env.Entries {
-		line := e.String() // redacted
-		if *show {
-			line = e.Raw()
-		}
-		if _, err := fmt.Fprintln(stdout, printable(line)); err != nil {
+	for _, line := range sec.Env(env).Lines() {
+		if _, err := fmt.Fprintln(stdout, cli.Escape(line)); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// printable returns s, or s Go-quoted when it would not print as one clean
-// line: control characters, invalid UTF-8, or a leading quote.
-func printable(s string) string {
-	if !utf8.ValidString(s) || len(s) > 0 && s[0] == '"' {
-		return strconv.Quote(s)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return strconv.Quote(s)
-		}
-	}
-	return s
 }
 
 type scanJSON struct {
@@ -139,13 +122,13 @@ func scanAll(fsys *proc.FS, asJSON bool, stdout, stderr io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "PID\tCOMM\tSOURCE\tNAME\tREASON")
 	for _, f := range res.Findings {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", f.PID, printable(f.Comm), f.Source, printable(f.Name), f.Reason)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", f.PID, cli.Escape(f.Comm), f.Source, cli.Escape(f.Name), f.Reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	for _, e := range res.Errors {
-		fmt.Fprintln(stderr, "procenv:", e)
+		fmt.Fprintln(stderr, "procenv:", cli.Escape(e.Error()))
 	}
 	fmt.Fprintf(stderr, "procenv: %d processes: %d scanned, %d unreadable, %d gone; %d findings\n",
 		res.Processes, res.Scanned, res.Unreadable, res.Gone, len(res.Findings))

@@ -13,6 +13,12 @@
 // {pid, comm, threads: [{tid, comm}], children: [...]}, with each thread's
 // own name. Processes that could not be read are named on stderr. A PID
 // that does not exist is an error (pstree prints nothing and exits 0).
+//
+// The tree shows names (comm), never command lines, so it holds no secret
+// to redact. It escapes a name's backslash and non-printable bytes as
+// pstree does (\ooo); the other text pstree prints, its messages on
+// stderr, is escaped as every example's text is (Go-quoted when it holds a
+// control byte). JSON holds the exact names.
 package main
 
 import (
@@ -26,13 +32,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/tree"
 )
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "pstree:", err)
+		fmt.Fprintln(os.Stderr, "pstree:", cli.Escape(err.Error()))
 		os.Exit(1)
 	}
 }
@@ -70,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, e := range s.Errors() {
-		fmt.Fprintln(stderr, "pstree:", e)
+		fmt.Fprintln(stderr, "pstree:", cli.Escape(e.Error()))
 	}
 	if *asJSON {
 		n := s.Node(pid)
