@@ -3,8 +3,8 @@
 // Inspect shows what a hardening guide reads from /proc by hand: a table of
 // every process, or everything about one process.
 //
-//	inspect [-root DIR] [-json]          one line per process
-//	inspect [-root DIR] [-json] PID      everything about PID
+//	inspect [-root DIR] [-json] [-show-secrets]          one line per process
+//	inspect [-root DIR] [-json] [-show-secrets] PID      everything about PID
 //
 // The table has the columns PID, PPID, USER, THR (threads), FDS (open fds,
 // counted without listing them), SECRETS (secrets found in the environment),
