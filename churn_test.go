@@ -25,7 +25,9 @@ const roleEnv = "PROCSCOPE_TEST_ROLE"
 func TestMain(m *testing.M) {
 	switch os.Getenv(roleEnv) {
 	case "":
-		os.Exit(m.Run())
+		code := m.Run()
+		removeExamples()
+		os.Exit(code)
 	case "sleeper":
 		os.Stdin.Read(make([]byte, 1)) // until the test closes our stdin
 	case "churner":

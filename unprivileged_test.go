@@ -4,6 +4,7 @@ package procscope_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/procscope/procscope/environ"
@@ -60,6 +62,44 @@ func asNobody(t *testing.T, test string, wrap []string, env ...string) string {
 	return string(out)
 }
 
+var examples struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// examplesDir builds the example programs, once per run of the test binary,
+// into a directory that user 65534 can read, and returns it; TestMain
+// removes it.
+func examplesDir(t *testing.T) string {
+	t.Helper()
+	examples.once.Do(func() {
+		dir, err := os.MkdirTemp("", "procscope-examples-")
+		if err == nil {
+			examples.dir = dir
+			err = os.Chmod(dir, 0o755)
+		}
+		if err == nil {
+			var out []byte
+			if out, err = exec.Command("go", "build", "-o", dir+"/", "./examples/...").CombinedOutput(); err != nil {
+				err = fmt.Errorf("go build ./examples/...: %w\n%s", err, out)
+			}
+		}
+		examples.err = err
+	})
+	if examples.err != nil {
+		t.Fatal(examples.err)
+	}
+	return examples.dir
+}
+
+// removeExamples removes what examplesDir built.
+func removeExamples() {
+	if examples.dir != "" {
+		os.RemoveAll(examples.dir)
+	}
+}
+
 // worldDir makes a temporary directory that user 65534 can read and enter.
 func worldDir(t *testing.T) string {
 	t.Helper()
@@ -96,11 +136,7 @@ func copyFile(t *testing.T, from, to string) {
 // TestUnprivileged reads root's processes as nobody through the library and
 // the example programs.
 func TestUnprivileged(t *testing.T) {
-	bin := worldDir(t)
-	build := exec.Command("go", "build", "-o", bin+"/", "./examples/...")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./examples/...: %v\n%s", err, out)
-	}
+	bin := examplesDir(t)
 	out := asNobody(t, "TestUnprivilegedInside", nil, examplesEnv+"="+bin)
 	t.Log(out)
 }
