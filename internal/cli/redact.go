@@ -17,8 +17,9 @@ import (
 // and the environment entries of a process: every output of every example
 // (text, table, JSON, read live or from a capture) holds them only as an
 // [Args] or an [Env], which a [Secrets] policy makes, redacted unless the
-// -show-secrets flag was given. Neither type keeps the unredacted value, so a
-// printer cannot reveal what it was not given. TestSecretsDecidedHere fails
+// -show-secrets flag was given. Made by a redacting policy, neither type
+// holds the unredacted value, so a printer cannot reveal what it was not
+// given. TestSecretsDecidedHere fails
 // when an example reads a command line or an environment's values around
 // this file.
 //
@@ -42,9 +43,6 @@ func SecretsFlag(fl *flag.FlagSet) *Secrets {
 	fl.BoolVar(&s.reveal, "show-secrets", false, "print secret values instead of <redacted:REASON>")
 	return s
 }
-
-// Reveal reports whether s prints secrets in clear.
-func (s Secrets) Reveal() bool { return s.reveal }
 
 // Args is a command line as it may be printed: the arguments, with each
 // secret replaced by its marker unless the policy revealed them.

@@ -53,7 +53,7 @@ func TestSecretsArgs(t *testing.T) {
 		t.Errorf("Args changed its input: %q", cmd)
 	}
 	shown := policy(t, "-show-secrets").Args(cmd)
-	if !slices.Equal(shown.List(), cmd) || !policy(t, "-show-secrets").Reveal() || policy(t).Reveal() {
+	if !slices.Equal(shown.List(), cmd) {
 		t.Errorf("-show-secrets Args = %q; want %q", shown.List(), cmd)
 	}
 	if !(Secrets{}).Args(nil).IsZero() || (Secrets{}).Args([]string{}).IsZero() {
