@@ -3,9 +3,12 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,7 +30,7 @@ func TestControlBytes(t *testing.T) {
 	}
 	defer f.Close()
 	// sh stays (sleep is not its last command) with evilName as its $0.
-	cmd := exec.Command("sh", "-c", `sleep 60; : "$0"`, evilName)
+	cmd := exec.Command("sh", "-c", `sleep 60; : "$0"`, evilName, "not\xffutf8")
 	cmd.ExtraFiles = []*os.File{f}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -65,10 +68,33 @@ func TestControlBytes(t *testing.T) {
 	if len(fd3) != 1 || !strings.HasSuffix(fd3[0], " "+strconv.Quote(path)+"\n") {
 		t.Errorf("fd 3 lines %q; want one ending %s", fd3, strconv.Quote(path))
 	}
-	wantCmd := strconv.Quote(`sh -c sleep 60; : "$0" ` + evilName)
+	wantCmd := strconv.Quote(`sh -c sleep 60; : "$0" ` + evilName + " not\xffutf8")
 	if len(cmdline) != 1 || !strings.HasSuffix(cmdline[0], " "+wantCmd+"\n") {
 		t.Errorf("cmdline lines %q; want one ending %s", cmdline, wantCmd)
 	}
+	js, err := inspect(t, "-json", pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Cmdline []string `json:"cmdline"`
+		B64     []string `json:"cmdline_base64"`
+	}
+	if err := json.Unmarshal([]byte(js), &d); err != nil {
+		t.Fatal(err)
+	}
+	var exact []string
+	for _, b := range d.B64 {
+		a, err := base64.StdEncoding.DecodeString(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exact = append(exact, string(a))
+	}
+	if want := cmd.Args; !slices.Equal(exact, want) || len(d.Cmdline) != len(want) {
+		t.Errorf("-json cmdline %q, cmdline_base64 decodes to %q; want %q", d.Cmdline, exact, want)
+	}
+
 	rows := 0
 	for line := range strings.Lines(table) {
 		if f := strings.Fields(line); len(f) > 0 && f[0] == pid {

@@ -11,10 +11,11 @@
 // FLAGS (deleted-exe, traced, env-secrets; "-" for none) and COMMAND (the
 // command line, or [comm] for a process without one). A part that cannot be
 // read shows as "?". One process's JSON holds the keys pid, ppid, comm,
-// state, exe, exe_deleted, cmdline, cwd, root, uids, gids, threads,
-// tracer_pid, seccomp, no_new_privs, cap_eff, tasks, fds, env, ancestors and
-// errors (part name -> message for each part that could not be read; that
-// part is then absent).
+// state, exe, exe_deleted, cmdline, cmdline_base64 (only when an argument
+// is not valid UTF-8: every argument's bytes in base64), cwd, root, uids,
+// gids, threads, tracer_pid, seccomp, no_new_privs, cap_eff, tasks, fds,
+// env, ancestors and errors (part name -> message for each part that could
+// not be read; that part is then absent).
 //
 // Secrets are redacted in every output, text and JSON alike: an environment
 // value or a command-line argument that is a secret prints as
@@ -23,7 +24,8 @@
 // invalid UTF-8 or other non-printable runes Go-quoted ("a\nb"), so every
 // row stays one line and nothing reaches the terminal raw; JSON holds the
 // exact strings, except that encoding/json replaces invalid UTF-8 with
-// U+FFFD (env entries also carry name_base64/value_base64 with the bytes).
+// U+FFFD (cmdline_base64 and the env entries' name_base64/value_base64 then
+// keep the bytes; comm, exe and fd names do not).
 //
 // With -root, inspect reads a capture made by examples/capture instead of
 // the live /proc. It exits 0 when the process existed, even with parts
@@ -198,6 +200,7 @@ type detail struct {
 	Exe        *string           `json:"exe,omitempty"`
 	ExeDeleted *bool             `json:"exe_deleted,omitempty"`
 	Cmdline    cli.Args          `json:"cmdline,omitzero"`
+	CmdlineB64 []string          `json:"cmdline_base64,omitempty"`
 	Cwd        *string           `json:"cwd,omitempty"`
 	Root       *string           `json:"root,omitempty"`
 	UIDs       *[4]uint32        `json:"uids,omitempty"`
@@ -226,6 +229,7 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool, sec cli.Secrets) erro
 		return err
 	}
 	d := detail{PID: pid, Comm: info.Comm, Cmdline: sec.Args(info.Cmdline), Errors: map[string]string{}}
+	d.CmdlineB64 = d.Cmdline.Base64()
 	for part, err := range info.Errors {
 		d.Errors[part] = err.Error()
 	}

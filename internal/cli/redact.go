@@ -2,10 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"flag"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/proc"
@@ -86,6 +89,21 @@ func (a Args) IsZero() bool { return a.list == nil }
 // String joins the arguments with spaces, as ps prints a command line. It
 // does not escape: text printers pass it through [Escape].
 func (a Args) String() string { return strings.Join(a.list, " ") }
+
+// Base64 returns each argument's exact bytes in base64 when one of them is
+// not valid UTF-8 (which encoding/json would replace with U+FFFD), else nil:
+// the JSON key cmdline_base64, beside cmdline. A redacted argument holds its
+// marker here too.
+func (a Args) Base64() []string {
+	if !slices.ContainsFunc(a.list, func(s string) bool { return !utf8.ValidString(s) }) {
+		return nil
+	}
+	out := make([]string, len(a.list))
+	for i, s := range a.list {
+		out[i] = base64.StdEncoding.EncodeToString([]byte(s))
+	}
+	return out
+}
 
 // MarshalJSON writes the arguments as a JSON list of strings.
 func (a Args) MarshalJSON() ([]byte, error) {
