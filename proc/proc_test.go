@@ -18,8 +18,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
 // The test binary re-executes itself as a child with a known comm, argv,

@@ -6,12 +6,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -22,26 +20,17 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
-var update = flag.Bool("update", false, "rewrite the JSON golden files in testdata (our own output only)")
+func init() { proctest.RegisterHelper("holder", child) }
 
-const childEnv = "INSPECT_TEST_CHILD"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) != "" {
-		child()
-		return
-	}
-	flag.Parse()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 // child holds a file, a pipe and a listening socket open, runs extra
 // threads, says "ready" and waits for its stdin to close.
-func child() {
+func child([]string) int {
 	f, err := os.Open("/etc/hostname")
 	if err != nil {
 		panic(err)
@@ -55,12 +44,13 @@ func child() {
 		go func() { runtime.LockOSThread(); select {} }()
 	}
 	time.Sleep(50 * time.Millisecond)
-	fmt.Println("ready")
-	os.Stdin.Read(make([]byte, 1))
+	fmt.Println(proctest.Ready)
+	proctest.WaitStdin()
 	f.Close()
 	r.Close()
 	w.Close()
 	l.Close()
+	return 0
 }
 
 func inspect(t *testing.T, args ...string) (string, error) {
@@ -89,18 +79,7 @@ func TestFixtureGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", name+".json")
-			if *update {
-				os.MkdirAll("testdata", 0o755)
-				os.WriteFile(golden, []byte(got), 0o644)
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("inspect -json %d on %s (-want +got):\n%s", tt.pid, tt.fixture, diff)
-			}
+			proctest.Golden(t, filepath.Join("testdata", name+".json"), []byte(got))
 		})
 	}
 }
@@ -193,23 +172,10 @@ func TestTableOnFixture(t *testing.T) {
 // TestLiveMatchesCapture inspects a stopped child live, captures it with its
 // ancestors, and inspects the capture: the output must be the same.
 func TestLiveMatchesCapture(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = []string{childEnv + "=1", "PATH=/usr/bin:/bin", "GITHUB_TOKEN=ghp_R8fK2mQ9zL4xW7vB1nT6yH3cJ5pD0sG8aE2u", "DB_PASSWORD=hunter2-correct-horse"}
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	buf := make([]byte, 6)
-	if _, err := stdout.Read(buf); err != nil {
-		t.Fatal(err)
-	}
-	pid := cmd.Process.Pid
+	cmd := proctest.HelperCommand(t, "holder")
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "GITHUB_TOKEN=ghp_R8fK2mQ9zL4xW7vB1nT6yH3cJ5pD0sG8aE2u", "DB_PASSWORD=hunter2-correct-horse"}
+	c := proctest.StartHelper(t, cmd)
+	pid := c.PID
 	cmd.Process.Signal(syscall.SIGSTOP)
 	proctest.WaitStopped(t, proc.Default().Process(pid))
 	live, err := inspect(t, "-json", strconv.Itoa(pid))
@@ -245,5 +211,4 @@ func TestLiveMatchesCapture(t *testing.T) {
 		t.Errorf("live output shows a secret value:\n%s", live)
 	}
 	cmd.Process.Signal(syscall.SIGCONT)
-	stdin.Close()
 }
