@@ -74,7 +74,7 @@ func machine() *proctest.Tree {
 		{PID: 700, PPID: 500, Comm: "old-worker", State: proc.Zombie},
 		{PID: 800, PPID: 1, Comm: "cron", Gone: true},
 		{PID: 900, PPID: 1, Comm: "sshd", Cmdline: []string{"sshd: /usr/sbin/sshd -D"},
-			FDs: []proctest.FD{proctest.TCP(3, ap("0.0.0.0:22"), netip.AddrPort{}, proctest.TCPListen)},
+			FDs:     []proctest.FD{proctest.TCP(3, ap("0.0.0.0:22"), netip.AddrPort{}, proctest.TCPListen)},
 			Refused: []string{"fd"}},
 	}}
 }
