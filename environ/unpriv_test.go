@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
 type unprivReport struct {
@@ -76,7 +77,7 @@ func TestScanUnprivileged(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := startChild(t, liveEnv) // root's, with secrets
-	cmd := exec.Command(bin, scanArg, strconv.Itoa(c.p.Pid))
+	cmd := exec.Command(bin, proctest.HelperArgs(scanArg, strconv.Itoa(c.p.Pid))...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.Output()
 	if err != nil {

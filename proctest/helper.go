@@ -85,7 +85,15 @@ func HelperCommand(tb testing.TB, name string, args ...string) *exec.Cmd {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return exec.Command(exe, append([]string{helperPrefix + name}, args...)...)
+	return exec.Command(exe, HelperArgs(name, args...)...)
+}
+
+// HelperArgs returns the arguments that make the test binary run the
+// helper name with args, for starting it by other means than
+// [HelperCommand]: [os.StartProcess] with an exact set of files, or a copy
+// of the binary run as another user. They follow the program name in argv.
+func HelperArgs(name string, args ...string) []string {
+	return append([]string{helperPrefix + name}, args...)
 }
 
 // Ready is the line a helper prints on its standard output when it is set
