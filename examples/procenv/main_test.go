@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -17,17 +16,17 @@ import (
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/proctest"
 )
 
+// helperArg names the helper that lives until its stdin closes.
 const helperArg = "procenv-test-helper"
 
-func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == helperArg {
-		io.Copy(io.Discard, os.Stdin)
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
+func init() {
+	proctest.RegisterHelper(helperArg, func([]string) int { proctest.WaitStdin(); return 0 })
 }
+
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 var childEnv = []string{
 	"HOME=/nonexistent",
@@ -54,7 +53,7 @@ func startChild(t *testing.T, env []string, args ...string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := os.StartProcess(exe, append([]string{exe, helperArg}, args...), &os.ProcAttr{Env: env, Files: []*os.File{r, nil, nil}})
+	p, err := os.StartProcess(exe, append([]string{exe}, proctest.HelperArgs(helperArg, args...)...), &os.ProcAttr{Env: env, Files: []*os.File{r, nil, nil}})
 	r.Close()
 	if err != nil {
 		t.Fatal(err)
