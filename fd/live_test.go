@@ -25,21 +25,25 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
-// The test binary re-executes itself as a helper process when FD_TEST_HELPER
-// names one; the helper opens fds of known kinds, prints their numbers as
-// one JSON line and waits for its stdin to close.
-func TestMain(m *testing.M) {
-	if h := os.Getenv("FD_TEST_HELPER"); h != "" {
-		if err := helpers[h](); err != nil {
-			fmt.Fprintln(os.Stderr, "helper:", err)
-			os.Exit(2)
-		}
-		os.Exit(0)
+// The test binary re-executes itself as one of these helper processes (see
+// proctest.RegisterHelper); a helper opens fds of known kinds, prints their
+// numbers as one JSON line and waits for its stdin to close.
+func init() {
+	for name, h := range helpers {
+		proctest.RegisterHelper(name, func([]string) int {
+			if err := h(); err != nil {
+				fmt.Fprintln(os.Stderr, "helper:", err)
+				return 2
+			}
+			return 0
+		})
 	}
-	os.Exit(m.Run())
 }
+
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 var helpers = map[string]func() error{
 	"kinds":  helperKinds,
@@ -290,12 +294,8 @@ func helperMany() error {
 // ends when the test does.
 func startHelper(t testing.TB, name string, env []string, attr *syscall.SysProcAttr) (int, report) {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), append(env, "FD_TEST_HELPER="+name)...)
+	cmd := proctest.HelperCommand(t, name)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = attr
 	stdin, err := cmd.StdinPipe()
@@ -886,8 +886,8 @@ func TestListPermission(t *testing.T) {
 		t.Skip("setpriv not installed")
 	}
 	exe, _ := os.Executable()
-	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", exe)
-	cmd.Env = append(os.Environ(), "FD_TEST_HELPER=listfd", "FD_TEST_PID="+strconv.Itoa(os.Getpid()))
+	cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", exe}, proctest.HelperArgs("listfd")...)...)
+	cmd.Env = append(os.Environ(), "FD_TEST_PID="+strconv.Itoa(os.Getpid()))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Skipf("cannot run the test binary as uid 65534 (%v): %s", err, out)
@@ -898,8 +898,7 @@ func TestListPermission(t *testing.T) {
 
 	// A holders scan as uid 65534 counts root's processes as unreadable
 	// and still finds holders of / (every process's root directory).
-	cmd = exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", exe)
-	cmd.Env = append(os.Environ(), "FD_TEST_HELPER=holders")
+	cmd = exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", exe}, proctest.HelperArgs("holders")...)...)
 	out, err = cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("holders as uid 65534: %v: %s", err, out)
