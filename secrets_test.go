@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/procscope/procscope/proctest"
 )
 
 // secretPlant is one known secret planted in the child of
@@ -95,12 +97,8 @@ func TestPlantedSecrets(t *testing.T) {
 	dir := worldDir(t)
 	bin := examplesDir(t)
 
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	child := exec.Command(exe)
-	child.Env = []string{roleEnv + "=sleeper", "PATH=/usr/bin:/bin"}
+	child := proctest.HelperCommand(t, "sleeper")
+	child.Env = []string{"PATH=/usr/bin:/bin"}
 	for _, p := range plants {
 		if p.env != "" {
 			child.Env = append(child.Env, p.env)

@@ -53,7 +53,7 @@ func asNobody(t *testing.T, test string, wrap []string, env ...string) string {
 	args := append(wrap, "setpriv", "--reuid="+nobody, "--regid="+nobody, "--clear-groups", "--",
 		bin, "-test.run=^"+test+"$", "-test.v")
 	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Env = append([]string{"PATH=/usr/bin:/bin", roleEnv + "=", "HOME=" + dir}, env...)
+	cmd.Env = append([]string{"PATH=/usr/bin:/bin", "HOME=" + dir}, env...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "--- PASS: "+test) {
