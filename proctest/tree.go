@@ -150,7 +150,6 @@ var captureNetTables = []string{"tcp", "tcp6", "udp", "udp6", "udplite", "udplit
 type file struct {
 	data string
 	link bool
-	info proc.CapturedLink // for links
 }
 
 // built is a tree turned into files and capture metadata.

@@ -12,25 +12,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
 // statLine makes a stat line with the fields the tree reads.
 func statLine(pid int, comm string, ppid int, flags uint32, threads int, start uint64) string {
 	return fmt.Sprintf("%d (%s) S %d %d %d 0 -1 %d 0 0 0 0 0 0 0 0 20 0 %d 0 %d 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n",
 		pid, comm, ppid, pid, pid, flags, threads, start)
-}
-
-// permFS returns fs.ErrPermission for the names in deny.
-type permFS struct {
-	fs.FS
-	deny map[string]bool
-}
-
-func (p permFS) Open(name string) (fs.File, error) {
-	if p.deny[name] {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
-	}
-	return p.FS.Open(name)
 }
 
 func mapFS(procs ...string) fstest.MapFS {
@@ -44,25 +32,21 @@ func mapFS(procs ...string) fstest.MapFS {
 }
 
 func TestScanEdgeCases(t *testing.T) {
-	m := mapFS(
-		statLine(1, "init", 0, 0, 1, 10),
-		statLine(2, "kthreadd", 0, pfKthread, 1, 10),
-		statLine(3, "kworker/0:0", 2, pfKthread, 1, 11),
-		statLine(10, "a) (b", 1, 0, 3, 20),
-		statLine(11, "orphan", 99, 0, 1, 30), // parent 99 is absent
-		statLine(12, "reused-parent", 13, 0, 1, 40),
-		statLine(13, "young", 1, 0, 1, 50), // started after its "child" 12: a reused pid
-		statLine(20, "nsinit", 0, 0, 1, 60),
-	)
-	m["10/task/10/stat"] = &fstest.MapFile{Data: []byte(statLine(10, "a) (b", 1, 0, 3, 20))}
-	m["10/task/15/stat"] = &fstest.MapFile{Data: []byte(statLine(15, "a) (b", 1, 0, 3, 20))}
-	m["10/task/14/stat"] = &fstest.MapFile{Data: []byte(statLine(14, "a) (b", 1, 0, 3, 20))}
-	m["10/task/14/comm"] = &fstest.MapFile{Data: []byte("worker\n")}
-	m["10/task/15/comm"] = &fstest.MapFile{Data: []byte("io\n")}
-	m["30"] = &fstest.MapFile{Mode: fs.ModeDir} // listed, but exited before its stat was read
-	m["31/stat"] = &fstest.MapFile{Data: []byte("31 (bad")}
-	m["32/stat"] = &fstest.MapFile{Data: []byte(statLine(32, "secret", 1, 0, 1, 70))}
-	fsys := proc.New(permFS{m, map[string]bool{"32/stat": true}})
+	tr := proctest.Tree{Processes: []proctest.Process{
+		{PID: 1, Comm: "init", StartTime: 10},
+		{PID: 2, Comm: "kthreadd", Kernel: true, StartTime: 10},
+		{PID: 3, PPID: 2, Comm: "kworker/0:0", Kernel: true, StartTime: 11},
+		{PID: 10, PPID: 1, Comm: "a) (b", StartTime: 20,
+			Threads: []proctest.Thread{{TID: 14, Comm: "worker"}, {TID: 15, Comm: "io"}}},
+		{PID: 11, PPID: 99, Comm: "orphan", StartTime: 30}, // parent 99 is absent
+		{PID: 12, PPID: 13, Comm: "reused-parent", StartTime: 40},
+		{PID: 13, PPID: 1, Comm: "young", StartTime: 50}, // started after its "child" 12: a reused pid
+		{PID: 20, Comm: "nsinit", StartTime: 60},
+		{PID: 30, Gone: true}, // listed, but exited before its stat was read
+		{PID: 31, Files: map[string]string{"stat": "31 (bad"}},
+		{PID: 32, Comm: "secret", PPID: 1, StartTime: 70, Refused: []string{"stat"}},
+	}}
+	fsys := tr.FS(t)
 
 	s, err := Scan(fsys, &Options{ThreadNames: true})
 	if err != nil {
