@@ -12,6 +12,9 @@
 //	             rendering byte-identical to pstree -p
 //	syscallstat  ptrace: count a command's or a running process's system calls,
 //	             like strace -c -f
+//	proctest     fake /proc trees in the kernel's formats, captures as fixtures,
+//	             golden files and helper processes, for the tests of tools
+//	             built on procscope
 //
 // Everything that reads /proc takes a [github.com/procscope/procscope/proc.FS]:
 // [github.com/procscope/procscope/proc.Default] for the live system, or

@@ -43,7 +43,8 @@ type Process struct {
 	// keeps the first 15 bytes. "" means "proctest".
 	Comm string
 	// State is the state letter of stat and status; zero means
-	// [proc.Sleeping]. [proc.Zombie] makes a zombie: no command line,
+	// [proc.Sleeping] ([proc.Idle] for a kernel thread). [proc.Zombie]
+	// makes a zombie: no command line,
 	// environment, executable, working directory, fds or memory, as the
 	// kernel shows a process that exited and was not reaped.
 	State proc.State
@@ -93,7 +94,8 @@ type Process struct {
 	// unless those are named. Processes with equal "net" inodes share their
 	// network tables.
 	Namespaces map[string]uint64
-	// Limits overrides rows of the limits file; the others have the
+	// Limits overrides rows of the limits file (by Resource: only Soft
+	// and Hard are taken); the others have the
 	// defaults of a shell started by root (NOFILE 1024:4096, STACK 8 MiB
 	// soft, CORE 0 soft, the rest unlimited or typical). Use
 	// [proc.Unlimited] for "unlimited".
