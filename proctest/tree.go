@@ -164,7 +164,8 @@ type built struct {
 // MapFS returns the tree's files, capture.json included, as a
 // [testing/fstest.MapFS]: symbolic links are entries with
 // [fs.ModeSymlink]. It fails when the tree is inconsistent: a pid or tid
-// given twice, a missing PID, an fd number used twice in a process.
+// given twice or not positive, an fd number used twice in a process, an
+// epoll instance watching an fd that is not open.
 func (t *Tree) MapFS() (fstest.MapFS, error) {
 	b, err := t.build()
 	if err != nil {
@@ -314,6 +315,13 @@ func (t *Tree) build() (*built, error) {
 				return nil, fmt.Errorf("process %d: fd %d given twice or negative", p.PID, f.Num)
 			}
 			fds[f.Num] = true
+		}
+		for _, f := range p.FDs {
+			for _, w := range f.watched {
+				if !fds[w] {
+					return nil, fmt.Errorf("process %d: epoll fd %d watches fd %d, which is not open", p.PID, f.Num, w)
+				}
+			}
 		}
 		bd.b.info.PIDs = append(bd.b.info.PIDs, p.PID)
 	}

@@ -375,6 +375,7 @@ func TestInconsistent(t *testing.T) {
 		{Processes: []proctest.Process{{PID: 5}, {PID: 5}}},
 		{Processes: []proctest.Process{{PID: 5, Threads: []proctest.Thread{{TID: 6}}}, {PID: 6}}},
 		{Processes: []proctest.Process{{PID: 5, FDs: []proctest.FD{proctest.Eventfd(3, 0), proctest.Pipe(3, 0, false)}}}},
+		{Processes: []proctest.Process{{PID: 5, FDs: []proctest.FD{proctest.Epoll(3, 4)}}}},
 	} {
 		if _, err := tt.MapFS(); err == nil {
 			t.Errorf("MapFS(%+v) succeeded, want an error", tt.Processes)
