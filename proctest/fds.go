@@ -293,8 +293,10 @@ func formatNetTable(table string, socks []socket) string {
 	switch table {
 	case "tcp":
 		fmt.Fprintf(&b, "%-149s\n", tcpHeader)
-	case "udp", "udplite", "raw":
+	case "udp", "udplite":
 		fmt.Fprintf(&b, "%-127s\n", udpHeader)
+	case "raw":
+		b.WriteString(udpHeader[1:] + "\n")
 	case "tcp6":
 		b.WriteString(tcp6Header)
 	case "udp6", "udplite6", "raw6":
