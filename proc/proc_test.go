@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,24 +22,17 @@ import (
 )
 
 // The test binary re-executes itself as a child with a known comm, argv,
-// working directory and number of threads (see TestMain).
-const (
-	childEnv = "PROCSCOPE_PROC_CHILD"
-	commEnv  = "PROCSCOPE_PROC_COMM" // the comm the child gives itself
-)
+// working directory and number of threads (the helper "child", see
+// proctest.RegisterHelper).
+const commEnv = "PROCSCOPE_PROC_COMM" // the comm the child gives itself
 
-func TestMain(m *testing.M) {
-	if threads := os.Getenv(childEnv); threads != "" {
-		runChild(threads)
-		return
-	}
-	os.Exit(m.Run())
-}
+func init() { proctest.RegisterHelper("child", func([]string) int { runChild(3); return 0 }) }
+
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 // runChild names itself "proc child) x", starts n extra OS threads that each
 // hold a locked goroutine, says "ready" and waits for its stdin to close.
-func runChild(threads string) {
-	n, _ := strconv.Atoi(threads)
+func runChild(n int) {
 	comm := "proc child) x"
 	if c := os.Getenv(commEnv); c != "" {
 		comm = c
@@ -75,13 +67,8 @@ func startChild(t *testing.T, dir string, args ...string) *exec.Cmd {
 // namespaces; attr may be nil.
 func startChildWith(t *testing.T, dir string, attr *syscall.SysProcAttr, args ...string) *exec.Cmd {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, args...)
+	cmd := proctest.HelperCommand(t, "child", args...)
 	cmd.SysProcAttr = attr
-	cmd.Env = append(os.Environ(), childEnv+"=3")
 	cmd.Dir = dir
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -293,7 +280,7 @@ func TestLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	exe, _ := os.Executable()
-	if diff := cmp.Diff(append([]string{exe}, args...), cmdline); diff != "" {
+	if diff := cmp.Diff(append([]string{exe}, proctest.HelperArgs("child", args...)...), cmdline); diff != "" {
 		t.Errorf("Cmdline() (-want +got):\n%s", diff)
 	}
 	gotExe, err := p.Exe()
