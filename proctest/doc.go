@@ -12,14 +12,20 @@
 // memory as a [*proc.FS] over a [testing/fstest.MapFS]; [Tree.Dir] writes it
 // to a temporary directory, laid out as [proc.Capture] writes a capture, and
 // opens it. Every file is written in the kernel's own format, byte for byte,
-// so every reader of procscope parses it: the proc readers, fd.List with
-// sockets resolved, environ.Read, tree.Scan.
+// so every reader of procscope parses it: the [proc.Process] readers,
+// [github.com/procscope/procscope/fd.List] with sockets resolved,
+// [github.com/procscope/procscope/environ.Read] and
+// [github.com/procscope/procscope/tree.Scan]. Tests in this package compare
+// the formats with the running kernel's.
 //
 // Both forms are captures: capture.json records what a directory cannot hold
 // (the mode of each link and the file behind it, the files that could not be
 // read), so a deleted executable, a file that refuses to be read
-// ([Process.Refused]) and a process that vanished between the listing and the
-// reading ([Process.Gone]) behave as they do on the live /proc.
+// ([Process.Refused]: errors match [io/fs.ErrPermission]) and a process that vanished between the listing and the
+// reading ([Process.Gone]: its files are absent, so errors match
+// [io/fs.ErrNotExist]) behave as they do on the live /proc. The zero
+// value of every field is a plausible default, and [Process.Files] writes
+// any file verbatim, a malformed one included.
 //
 // # Captured trees and golden files
 //
