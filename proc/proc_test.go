@@ -68,11 +68,19 @@ func runChild(threads string) {
 // startChild starts the test binary as a child and waits until it is ready.
 func startChild(t *testing.T, dir string, args ...string) *exec.Cmd {
 	t.Helper()
+	return startChildWith(t, dir, nil, args...)
+}
+
+// startChildWith is startChild with attributes for the child, such as new
+// namespaces; attr may be nil.
+func startChildWith(t *testing.T, dir string, attr *syscall.SysProcAttr, args ...string) *exec.Cmd {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
+	cmd.SysProcAttr = attr
 	cmd.Env = append(os.Environ(), childEnv+"=3")
 	cmd.Dir = dir
 	stdin, err := cmd.StdinPipe()
