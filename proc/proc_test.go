@@ -418,10 +418,17 @@ func TestCaptureRoundTrip(t *testing.T) {
 		for _, task := range tasks {
 			tids = append(tids, task.TID)
 		}
-		if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+		cgs, err7 := p.Cgroup()
+		nss, err8 := p.Namespaces()
+		mounts, err9 := p.MountInfo()
+		attr, err10 := p.Attr()
+		if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10); err != nil {
 			t.Fatal(err)
 		}
-		return []any{st, status, cmdline, exe, cwd, tids}
+		if len(cgs) == 0 || len(nss) < 7 || len(mounts) == 0 || attr.LSM == "" {
+			t.Errorf("read %d cgroup lines, %d namespaces, %d mounts, LSM %q; want each", len(cgs), len(nss), len(mounts), attr.LSM)
+		}
+		return []any{st, status, cmdline, exe, cwd, tids, cgs, nss, mounts, attr}
 	}
 	// SigQ counts the signals queued for the whole user, not the process:
 	// it changes with anything else the user runs.
