@@ -2,6 +2,8 @@ package proc_test
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,7 +14,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/prometheus/procfs"
 )
 
 // The tests in this file compare each reader with the tool users know for
@@ -92,6 +97,88 @@ func cgroupMount(t *testing.T, ctl string) string {
 	return ""
 }
 
+// checkPsCgroup compares the output of ps -o cgroup= with cgs.
+func checkPsCgroup(t *testing.T, what, out string, cgs []proc.Cgroup) {
+	t.Helper()
+	if got, want := psCgroup(cgs), strings.TrimSpace(out); got != want {
+		t.Errorf("%s: Cgroup() as ps shows it = %q; ps -o cgroup = %q", what, got, want)
+	}
+}
+
+// checkPsLabel compares the output of ps -o label= with a: ps reads
+// attr/current and prints "-" when it cannot.
+func checkPsLabel(t *testing.T, what, out string, a proc.Attr) {
+	t.Helper()
+	got := a.Label
+	if a.LSM == proc.LSMNone {
+		got = "-"
+	}
+	if want := strings.TrimSpace(out); got != want {
+		t.Errorf("%s: Attr() = %+v; ps -o label = %q", what, a, want)
+	}
+}
+
+// checkLsns compares the JSON of lsns -J -o NS,TYPE with nss.
+func checkLsns(t *testing.T, what, js string, nss []proc.Namespace) {
+	t.Helper()
+	var out struct {
+		Namespaces []struct {
+			NS   uint64 `json:"ns"`
+			Type string `json:"type"`
+		} `json:"namespaces"`
+	}
+	if err := json.Unmarshal([]byte(js), &out); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]uint64{}
+	for _, n := range out.Namespaces {
+		want[n.Type] = n.NS
+	}
+	got := map[string]uint64{}
+	for _, n := range nss {
+		if n.Name == n.Type { // lsns leaves out the *_for_children links
+			got[n.Type] = n.Inode
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" || len(want) == 0 {
+		t.Errorf("%s: Namespaces() differ from lsns -p (-lsns +got):\n%s", what, diff)
+	}
+}
+
+const findmntColumns = "ID,PARENT,MAJ:MIN,FSROOT,TARGET,FSTYPE,VFS-OPTIONS,FS-OPTIONS,PROPAGATION"
+
+// checkFindmnt compares the JSON of findmnt -N PID -l -J -o findmntColumns
+// with ms.
+func checkFindmnt(t *testing.T, what, js string, ms []proc.Mount) {
+	t.Helper()
+	type row struct {
+		ID          int    `json:"id"`
+		Parent      int    `json:"parent"`
+		MajMin      string `json:"maj:min"`
+		FSRoot      string `json:"fsroot"`
+		Target      string `json:"target"`
+		FSType      string `json:"fstype"`
+		VFSOptions  string `json:"vfs-options"`
+		FSOptions   string `json:"fs-options"`
+		Propagation string `json:"propagation"`
+	}
+	var out struct {
+		Filesystems []row `json:"filesystems"`
+	}
+	if err := json.Unmarshal([]byte(js), &out); err != nil {
+		t.Fatal(err)
+	}
+	var got []row
+	for _, m := range ms {
+		got = append(got, row{ID: m.ID, Parent: m.ParentID, MajMin: fmt.Sprintf("%d:%d", m.Major, m.Minor),
+			FSRoot: m.Root, Target: m.MountPoint, FSType: m.FSType, VFSOptions: strings.Join(m.Options, ","),
+			FSOptions: strings.Join(m.SuperOptions, ","), Propagation: propagation(m.Optional)})
+	}
+	if diff := cmp.Diff(out.Filesystems, got); diff != "" || len(got) == 0 {
+		t.Errorf("%s: MountInfo() differs from findmnt -N (-findmnt +got):\n%s", what, diff)
+	}
+}
+
 // psCgroup is what ps -o cgroup prints for the lines: procps leaves out
 // the lines whose path ends in "/" and joins the others with ",".
 func psCgroup(cgs []proc.Cgroup) string {
@@ -138,10 +225,7 @@ func TestCgroupAgreesWithPs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := strings.TrimSpace(output(t, ps, "-o", "cgroup=", "-p", strconv.Itoa(pid)))
-		if got := psCgroup(cgs); got != want {
-			t.Errorf("pid %d: Cgroup() as ps shows it = %q; ps -o cgroup = %q", pid, got, want)
-		}
+		checkPsCgroup(t, fmt.Sprintf("pid %d", pid), output(t, ps, "-o", "cgroup=", "-p", strconv.Itoa(pid)), cgs)
 	}
 }
 
@@ -158,28 +242,7 @@ func TestNamespacesAgreeWithLsns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out struct {
-			Namespaces []struct {
-				NS   uint64 `json:"ns"`
-				Type string `json:"type"`
-			} `json:"namespaces"`
-		}
-		if err := json.Unmarshal([]byte(output(t, lsns, "-p", strconv.Itoa(pid), "-J", "-o", "NS,TYPE")), &out); err != nil {
-			t.Fatal(err)
-		}
-		want := map[string]uint64{}
-		for _, n := range out.Namespaces {
-			want[n.Type] = n.NS
-		}
-		got := map[string]uint64{}
-		for _, n := range nss {
-			if n.Name == n.Type { // lsns leaves out the *_for_children links
-				got[n.Type] = n.Inode
-			}
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("pid %d: Namespaces() differ from lsns -p (-lsns +got):\n%s", pid, diff)
-		}
+		checkLsns(t, fmt.Sprintf("pid %d", pid), output(t, lsns, "-p", strconv.Itoa(pid), "-J", "-o", "NS,TYPE"), nss)
 		if pid == cmd.Process.Pid {
 			for i, n := range nss {
 				same := n.Inode == self[i].Inode
@@ -220,34 +283,11 @@ func TestMountInfoAgreesWithFindmnt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		type row struct {
-			ID          int    `json:"id"`
-			Parent      int    `json:"parent"`
-			MajMin      string `json:"maj:min"`
-			FSRoot      string `json:"fsroot"`
-			Target      string `json:"target"`
-			FSType      string `json:"fstype"`
-			VFSOptions  string `json:"vfs-options"`
-			FSOptions   string `json:"fs-options"`
-			Propagation string `json:"propagation"`
-		}
-		var out struct {
-			Filesystems []row `json:"filesystems"`
-		}
-		js := output(t, findmnt, "-N", strconv.Itoa(pid), "-l", "-J", "-o", "ID,PARENT,MAJ:MIN,FSROOT,TARGET,FSTYPE,VFS-OPTIONS,FS-OPTIONS,PROPAGATION")
-		if err := json.Unmarshal([]byte(js), &out); err != nil {
-			t.Fatal(err)
-		}
-		var got []row
+		js := output(t, findmnt, "-N", strconv.Itoa(pid), "-l", "-J", "-o", findmntColumns)
+		checkFindmnt(t, fmt.Sprintf("pid %d", pid), js, ms)
 		sawTarget := false
 		for _, m := range ms {
-			got = append(got, row{ID: m.ID, Parent: m.ParentID, MajMin: strconv.Itoa(int(m.Major)) + ":" + strconv.Itoa(int(m.Minor)),
-				FSRoot: m.Root, Target: m.MountPoint, FSType: m.FSType, VFSOptions: strings.Join(m.Options, ","),
-				FSOptions: strings.Join(m.SuperOptions, ","), Propagation: propagation(m.Optional)})
 			sawTarget = sawTarget || m.MountPoint == target && m.Source == "src x" && m.FSType == "tmpfs"
-		}
-		if diff := cmp.Diff(out.Filesystems, got); diff != "" {
-			t.Errorf("pid %d: MountInfo() differs from findmnt -N (-findmnt +got):\n%s", pid, diff)
 		}
 		if pid == cmd.Process.Pid && !sawTarget {
 			t.Errorf("MountInfo() of the unshared process has no tmpfs \"src x\" at %q", target)
@@ -282,14 +322,330 @@ func TestAttrAgreesWithPs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// ps reads attr/current and prints "-" when it cannot.
-		want := strings.TrimSpace(output(t, ps, "-o", "label=", "-p", strconv.Itoa(pid)))
-		got := a.Label
-		if a.LSM == proc.LSMNone {
-			got = "-"
+		checkPsLabel(t, fmt.Sprintf("pid %d", pid), output(t, ps, "-o", "label=", "-p", strconv.Itoa(pid)), a)
+	}
+}
+
+// checkPrlimit compares the output of prlimit -o RESOURCE,SOFT,HARD
+// --noheadings --raw with ls.
+func checkPrlimit(t *testing.T, what, out string, ls []proc.Limit) {
+	t.Helper()
+	want := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			t.Fatalf("prlimit line %q", line)
 		}
-		if got != want {
-			t.Errorf("pid %d: Attr() = %+v; ps -o label = %q", pid, a, want)
+		want[f[0]] = f[1] + " " + f[2]
+	}
+	value := func(v uint64) string {
+		if v == proc.Unlimited {
+			return "unlimited"
 		}
+		return strconv.FormatUint(v, 10)
+	}
+	got := map[string]string{}
+	for _, l := range ls {
+		got[l.Resource.String()] = value(l.Soft) + " " + value(l.Hard)
+	}
+	if diff := cmp.Diff(want, got); diff != "" || len(got) != 16 {
+		t.Errorf("%s: Limits() differ from prlimit (-prlimit +got):\n%s", what, diff)
+	}
+}
+
+// checkPsMemory compares the output of ps -o rss=,vsz= (KiB) with statm
+// (pages of pageSize bytes), exactly: both come from the same counters.
+func checkPsMemory(t *testing.T, what, out string, s proc.Statm, pageSize uint64) {
+	t.Helper()
+	f := strings.Fields(out)
+	if len(f) < 2 {
+		t.Fatalf("ps output %q", out)
+	}
+	if got := []string{strconv.FormatUint(s.Resident*pageSize/1024, 10), strconv.FormatUint(s.Size*pageSize/1024, 10)}; got[0] != f[0] || got[1] != f[1] {
+		t.Errorf("%s: Statm() gives rss, vsz = %v KiB; ps -o rss,vsz = %v", what, got, f[:2])
+	}
+}
+
+// checkRollup compares smaps_rollup's Rss, a walk of the page tables,
+// with ps -o rss=, from the mm's counters: they agree up to the counters'
+// per-CPU batching (64 pages a CPU at most), so allow that much.
+func checkRollup(t *testing.T, what, out string, r proc.SmapsRollup) {
+	t.Helper()
+	f := strings.Fields(out)
+	rss, err := strconv.ParseUint(f[0], 10, 64)
+	if err != nil {
+		t.Fatalf("ps output %q", out)
+	}
+	got := r.Rss / 1024
+	if diff := int64(got) - int64(rss); r.Rss == 0 || diff < -256 || diff > 256 {
+		t.Errorf("%s: SmapsRollup().Rss = %d KiB; ps -o rss = %d KiB", what, got, rss)
+	}
+}
+
+// checkPmap compares the output of pmap -X -p (its address, perm, offset,
+// device, inode, size and mapping columns) with ms.
+func checkPmap(t *testing.T, what, out string, ms []proc.Map) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) < 3 {
+		t.Fatalf("pmap output %q", out)
+	}
+	header := strings.Fields(lines[1])
+	if len(header) < 7 || header[0] != "Address" || header[len(header)-1] != "Mapping" {
+		t.Fatalf("pmap header %q", lines[1])
+	}
+	var want []string
+	for _, line := range lines[2:] {
+		f := strings.Fields(line)
+		if len(f) < len(header)-1 || strings.HasPrefix(f[0], "=") {
+			continue // the totals
+		}
+		mapping := strings.Join(f[len(header)-1:], " ")
+		addr, err := strconv.ParseUint(f[0], 16, 64) // zero-padded to 16 digits for some
+		if err != nil {
+			t.Fatalf("pmap line %q", line)
+		}
+		f[0] = strconv.FormatUint(addr, 16)
+		want = append(want, strings.Join(append(f[:6:6], mapping), " "))
+	}
+	var got []string
+	for _, m := range ms {
+		got = append(got, fmt.Sprintf("%x %s %08x %02x:%02x %d %d %s", m.Start, m.Perms, m.Offset, m.Major, m.Minor, m.Inode, m.Size()/1024, m.Path))
+	}
+	if diff := cmp.Diff(want, got); diff != "" || len(got) == 0 {
+		t.Errorf("%s: Maps() differ from pmap -X (-pmap +got):\n%s", what, diff)
+	}
+}
+
+// checkChoom compares the output of choom -p with the oom_score_adj n.
+func checkChoom(t *testing.T, what, out string, n int) {
+	t.Helper()
+	want := ""
+	for _, line := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(line[strings.Index(line, "current")+1:], "urrent OOM score adjust value: "); ok {
+			want = v
+		}
+	}
+	if got := strconv.Itoa(n); got != want {
+		t.Errorf("%s: OOMScoreAdj() = %s; choom -p says %q", what, got, want)
+	}
+}
+
+// stopped starts a child and stops it, so that its memory holds still.
+func stopped(t *testing.T) proc.Process {
+	t.Helper()
+	cmd := startChild(t, t.TempDir(), "-test.run=^$")
+	if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	p := proc.Default().Process(cmd.Process.Pid)
+	proctest.WaitStopped(t, p)
+	return p
+}
+
+func TestLimitsAgreeWithPrlimit(t *testing.T) {
+	prlimit := tool(t, "prlimit", "util-linux")
+	p := stopped(t)
+	pid := strconv.Itoa(p.PID)
+	// Lower two limits, one soft only, so that the values are not all
+	// the defaults; unlimited ones stay (RTTIME, AS...).
+	output(t, prlimit, "--pid", pid, "--nofile=1000:2000", "--core=0:")
+	ls, err := p.Limits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPrlimit(t, "child", output(t, prlimit, "-p", pid, "-o", "RESOURCE,SOFT,HARD", "--noheadings", "--raw"), ls)
+	if l := ls[proc.RLimitNoFile]; l.Soft != 1000 || l.Hard != 2000 || l.Unit != "files" {
+		t.Errorf("NOFILE = %+v; want 1000:2000 files", l)
+	}
+}
+
+func TestMemoryAgreesWithPsAndPmap(t *testing.T) {
+	ps := tool(t, "ps", "procps")
+	pmap := tool(t, "pmap", "procps")
+	p := stopped(t)
+	pid := strconv.Itoa(p.PID)
+	s, err := p.Statm()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := output(t, ps, "-o", "rss=,vsz=", "-p", pid)
+	checkPsMemory(t, "child", out, s, uint64(os.Getpagesize()))
+	r, err := p.SmapsRollup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRollup(t, "child", out, r)
+	ms, err := p.Maps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPmap(t, "child", output(t, pmap, "-X", "-p", pid), ms)
+	// A kernel thread has no memory: its smaps_rollup says ESRCH, which
+	// must not read as "gone".
+	if _, err := proc.Default().Process(2).SmapsRollup(); !errors.Is(err, proc.ErrNoAddressSpace) || errors.Is(err, proc.ErrGone) {
+		t.Errorf("SmapsRollup of kthreadd: %v; want ErrNoAddressSpace, not ErrGone", err)
+	}
+}
+
+func TestIOAgreesWithProcfs(t *testing.T) {
+	// No command-line tool prints /proc/PID/io as it is (iotop and pidstat
+	// show rates); prometheus/procfs's reader, which the node and process
+	// exporters use, is the reference.
+	p := stopped(t)
+	got, err := p.IO()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := procfs.NewFS("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp, err := fs.Proc(p.PID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := pp.IO()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RChar != want.RChar || got.WChar != want.WChar || got.SyscR != want.SyscR || got.SyscW != want.SyscW ||
+		got.ReadBytes != want.ReadBytes || got.WriteBytes != want.WriteBytes || int64(got.CancelledWriteBytes) != want.CancelledWriteBytes {
+		t.Errorf("IO() = %+v; procfs = %+v", got, want)
+	}
+	if got.RChar == 0 || got.SyscR == 0 {
+		t.Errorf("IO() = %+v; want the reads of a started Go program counted", got)
+	}
+}
+
+func TestOOMScoreAdjAgreesWithChoom(t *testing.T) {
+	choom := tool(t, "choom", "util-linux")
+	p := stopped(t)
+	pid := strconv.Itoa(p.PID)
+	output(t, choom, "-p", pid, "-n", "321")
+	n, err := p.OOMScoreAdj()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 321 {
+		t.Errorf("OOMScoreAdj() = %d, want 321 as set by choom", n)
+	}
+	checkChoom(t, "child", output(t, choom, "-p", pid), n)
+}
+
+func TestAuditIDsAgreeWithPs(t *testing.T) {
+	ps := tool(t, "ps", "procps")
+	needRoot(t)
+	self := proc.Default().Process(os.Getpid())
+	selfLogin, err := self.LoginUID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	selfSession, err := self.SessionID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A shell that sets its own login uid (only a process itself may),
+	// which also gives it a new audit session, then waits.
+	cmd := exec.Command("sh", "-c", `echo 0 > /proc/self/loginuid && echo ready && exec sleep 1000`)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	buf := make([]byte, 6)
+	if _, err := stdout.Read(buf); err != nil || string(buf) != "ready\n" {
+		t.Skipf("cannot set a login uid here (audit not built in?): %q, %v", buf, err)
+	}
+	p := proc.Default().Process(cmd.Process.Pid)
+	login, err := p.LoginUID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := p.SessionID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if login != 0 || !session.IsSet() || session == selfSession {
+		t.Errorf("LoginUID, SessionID = %v, %v; want 0 and a new session (this process's is %v)", login, session, selfSession)
+	}
+	// ps -o luid shows the login uid (as a number here), or "-" when unset.
+	for _, c := range []struct {
+		pid int
+		id  proc.AuditID
+	}{{p.PID, login}, {os.Getpid(), selfLogin}} {
+		out := strings.TrimSpace(output(t, ps, "-o", "luid=", "-p", strconv.Itoa(c.pid)))
+		want := "-"
+		if c.id.IsSet() {
+			want = c.id.String()
+		}
+		if out != want && !(c.id == 0 && out == "root") {
+			t.Errorf("pid %d: LoginUID() = %v; ps -o luid = %q", c.pid, c.id, out)
+		}
+	}
+}
+
+// TestReadersFixture reads the readers fixture, whose capture recorded
+// what the tools said of the process under tools/, and compares each
+// reader with them, then checks the values the capture script set.
+func TestReadersFixture(t *testing.T) {
+	f := fixtures.FS(t, "readers")
+	dir := fixtures.Dir(t, "readers")
+	tools := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, "tools", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	p := f.Process(1588)
+	cgs, err1 := p.Cgroup()
+	nss, err2 := p.Namespaces()
+	ms, err3 := p.MountInfo()
+	attr, err4 := p.Attr()
+	ls, err5 := p.Limits()
+	statm, err6 := p.Statm()
+	rollup, err7 := p.SmapsRollup()
+	maps, err8 := p.Maps()
+	io, err9 := p.IO()
+	oom, err10 := p.OOMScoreAdj()
+	login, err11 := p.LoginUID()
+	session, err12 := p.SessionID()
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10, err11, err12); err != nil {
+		t.Fatal(err)
+	}
+	checkPsCgroup(t, "fixture", tools("ps-cgroup.txt"), cgs)
+	checkLsns(t, "fixture", tools("lsns.json"), nss)
+	checkFindmnt(t, "fixture", tools("findmnt.json"), ms)
+	ps := tools("ps.txt") // rss vsz label
+	checkPsLabel(t, "fixture", strings.Fields(ps)[2], attr)
+	checkPrlimit(t, "fixture", tools("prlimit.txt"), ls)
+	checkPsMemory(t, "fixture", ps, statm, 4096) // captured on amd64
+	checkRollup(t, "fixture", ps, rollup)
+	checkPmap(t, "fixture", tools("pmap.txt"), maps)
+	checkChoom(t, "fixture", tools("choom.txt"), oom)
+
+	var v1, v2 string
+	for _, c := range cgs {
+		if c.V2() {
+			v2 = c.Path
+		} else if slices.Contains(c.Controllers, "pids") {
+			v1 = c.Path
+		}
+	}
+	tmpfs := false
+	for _, m := range ms {
+		tmpfs = tmpfs || strings.HasSuffix(m.MountPoint, "/mnt a\\b") && m.Source == "fixture src" && slices.Contains(m.SuperOptions, "mode=700")
+	}
+	nofile := ls[proc.RLimitNoFile]
+	if v1 != "/procscope-fixture" || v2 != "/procscope-fixture" || !tmpfs || attr.LSM != proc.LSMNone ||
+		nofile.Soft != 1024 || nofile.Hard != 4096 || ls[proc.RLimitCore].Hard != proc.Unlimited ||
+		oom != 500 || login != 1000 || !session.IsSet() || io.RChar < 100000 || statm.Resident == 0 || len(maps) == 0 {
+		t.Errorf("fixture: cgroup v1 %q v2 %q, tmpfs %v, LSM %s, NOFILE %+v, CORE %+v, oom %d, login %v, session %v, rchar %d, resident %d, %d maps; "+
+			"want what capture.sh set", v1, v2, tmpfs, attr.LSM, nofile, ls[proc.RLimitCore], oom, login, session, io.RChar, statm.Resident, len(maps))
 	}
 }
