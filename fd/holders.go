@@ -1,7 +1,6 @@
 package fd
 
 import (
-	"bytes"
 	"errors"
 	"io/fs"
 	"strconv"
@@ -257,44 +256,25 @@ func (s *holderScan) linkMounts(p proc.Process) ([]proc.Mount, error) {
 // path is exePath, the exe link's) or otherwise mapped. A deleted file (no
 // device and inode) is matched by its mappings' path "PATH (deleted)".
 func (s *holderScan) matchMaps(p proc.Process, exePath string) (exe, mapped bool, err error) {
-	b, err := p.FS().ReadFile(p.Path("maps"))
+	maps, err := p.Maps()
 	if err != nil {
 		return false, false, err
 	}
-	for len(b) > 0 {
-		var line []byte
-		line, b, _ = cutLine(b)
-		dev, ino, path, ok := parseMapsLine(line)
-		if !ok {
-			continue
-		}
+	for _, m := range maps {
 		if s.byDevIno() {
-			if ino != s.ref.Ino || dev != s.ref.Dev {
+			if m.Inode != s.ref.Ino || m.Dev() != s.ref.Dev {
 				continue
 			}
-		} else if path != s.ref.Path+deletedSuffix {
+		} else if m.Path != s.ref.Path+deletedSuffix {
 			continue
 		}
-		if exePath != "" && path == exePath {
+		if exePath != "" && m.Path == exePath {
 			exe = true
 		} else {
 			mapped = true
 		}
 	}
 	return exe, mapped, nil
-}
-
-// parseMapsLine extracts device, inode and path from
-// "addr perms offset MAJ:MIN inode   path".
-func parseMapsLine(line []byte) (dev, ino uint64, path string, ok bool) {
-	f := fieldScanner{b: line}
-	f.skip(3) // addr perms offset
-	dev = f.dev("dev", hexUint)
-	ino = f.dec("inode", 64)
-	if f.err != nil {
-		return 0, 0, "", false
-	}
-	return dev, ino, string(bytes.TrimLeft(f.b, " ")), true
 }
 
 // matchDirLink checks p's cwd or root. The link is followed only when the

@@ -76,17 +76,6 @@ func TestListErrors(t *testing.T) {
 	}
 }
 
-func TestMkdev(t *testing.T) {
-	// glibc's makedev: minor's low byte, major's low 12 bits, minor's
-	// upper bits, major's upper bits.
-	if got := mkdev(0x123, 0x45678); got != 0x45612378 {
-		t.Errorf("mkdev(0x123, 0x45678) = %#x, want 0x45612378", got)
-	}
-	if got := mkdev(0x12345, 1); got != 0x1200000034501 {
-		t.Errorf("mkdev(0x12345, 1) = %#x", got)
-	}
-}
-
 // exitedFS is a process tree whose process 1 exits right after its fd
 // directory was read: the entries are listed, then nothing exists.
 type exitedFS struct{ fstest.MapFS }
@@ -108,30 +97,6 @@ func TestListExitMidway(t *testing.T) {
 	fds, err := List(fsys.Process(1), nil)
 	if !errors.Is(err, fs.ErrNotExist) || fds != nil {
 		t.Errorf("List = %v, %v; want nil, fs.ErrNotExist", fds, err)
-	}
-}
-
-func TestParseMapsLine(t *testing.T) {
-	tests := []struct {
-		line     string
-		dev, ino uint64
-		path     string
-		ok       bool
-	}{
-		{"7f0c8a000000-7f0c8a022000 r--p 00000000 fe:01 1835042                    /usr/lib/x 86 (deleted)",
-			mkdev(0xfe, 1), 1835042, "/usr/lib/x 86 (deleted)", true},
-		{"7ffd1b5fe000-7ffd1b61f000 rw-p 00000000 00:00 0 ", 0, 0, "", true},
-		{"7ffd1b5fe000-7ffd1b61f000 rw-p 00000000 103:1a 5", mkdev(0x103, 0x1a), 5, "", true},
-		{"7ffd1b5fe000-7ffd1b61f000 rw-p 00000000 fe01 5 /x", 0, 0, "", false},
-		{"7ffd1b5fe000-7ffd1b61f000 rw-p 00000000 fe:01 x /x", 0, 0, "", false},
-		{"", 0, 0, "", false},
-	}
-	for _, tt := range tests {
-		dev, ino, path, ok := parseMapsLine([]byte(tt.line))
-		if dev != tt.dev || ino != tt.ino || path != tt.path || ok != tt.ok {
-			t.Errorf("parseMapsLine(%q) = %#x, %d, %q, %v; want %#x, %d, %q, %v",
-				tt.line, dev, ino, path, ok, tt.dev, tt.ino, tt.path, tt.ok)
-		}
 	}
 }
 
