@@ -44,7 +44,6 @@
 //     one unreadable file never fails a whole scan.
 //   - A malformed or truncated file is a [*ParseError], matching [ErrParse],
 //     that names the file, the field and the raw value.
-//
 //   - A kernel thread or a zombie has no memory: its smaps_rollup, which
 //     the kernel refuses with ESRCH as for a gone process, returns an error
 //     matching [ErrNoAddressSpace] instead while the process exists.
