@@ -2,8 +2,10 @@
 // /proc, with a small ptrace-based syscall counter. This package holds only
 // documentation; the code is in its subpackages:
 //
-//	proc         /proc/PID/{stat,status,cmdline,comm,exe,cwd,root,task/}: typed readers
-//	             over any /proc tree (the live /proc, a capture, an fs.FS)
+//	proc         /proc/PID/{stat,status,cmdline,comm,exe,cwd,root,task/,cgroup,ns/,
+//	             mountinfo,attr/,limits,statm,smaps_rollup,maps,io,oom_score_adj,
+//	             loginuid,sessionid}: typed readers over any /proc tree (the live
+//	             /proc, a capture, an fs.FS)
 //	fd           /proc/PID/fd, fdinfo and the net tables of the process's own
 //	             network namespace: typed fds, sockets resolved, who holds a path
 //	environ      /proc/PID/environ (and cmdline): lossless parsing, secret

@@ -937,14 +937,6 @@ func TestListNonUTF8(t *testing.T) {
 	t.Errorf("fd %d not listed", f.Fd())
 }
 
-func TestMkdevMatchesUnix(t *testing.T) {
-	for _, d := range [][2]uint32{{0, 0}, {8, 1}, {0x123, 0x45678}, {0xfffff, 0xfffff}, {259, 3}} {
-		if got, want := mkdev(d[0], d[1]), unix.Mkdev(d[0], d[1]); got != want {
-			t.Errorf("mkdev(%#x, %#x) = %#x, unix.Mkdev %#x", d[0], d[1], got, want)
-		}
-	}
-}
-
 // TestListLarge lists a process with more fds than parallelMin, so the
 // links are read by several workers while the socket tables are
 // prefetched, and compares with the sequential fs.FS path.

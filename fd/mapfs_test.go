@@ -76,39 +76,6 @@ func TestListErrors(t *testing.T) {
 	}
 }
 
-func TestParseMountInfo(t *testing.T) {
-	ms, err := parseMountInfo([]byte("22 1 8:1 / / rw shared:1 - ext4 /dev/sda1 rw\n" +
-		"30 22 0:5 /x /mnt/a\\040b rw - tmpfs tmpfs rw\n" +
-		"31 22 259:3 / /big rw - xfs /dev/nvme0n1p3 rw\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []mountEntry{
-		{ID: 22, Dev: mkdev(8, 1), MountPoint: "/", FSType: "ext4"},
-		{ID: 30, Dev: mkdev(0, 5), MountPoint: "/mnt/a b", FSType: "tmpfs"},
-		{ID: 31, Dev: 259<<8 | 3, MountPoint: "/big", FSType: "xfs"},
-	}
-	if len(ms) != len(want) {
-		t.Fatalf("got %+v", ms)
-	}
-	for i := range want {
-		if ms[i] != want[i] {
-			t.Errorf("mount %d = %+v, want %+v", i, ms[i], want[i])
-		}
-	}
-	if _, err := parseMountInfo([]byte("22 1 8:1 / / rw - ext4 x rw\nx 1 8:1 / / rw - ext4 x rw\n")); err == nil || !strings.Contains(err.Error(), "line 2: mount ID") {
-		t.Errorf("malformed mountinfo: %v", err)
-	}
-	// glibc's makedev: minor's low byte, major's low 12 bits, minor's
-	// upper bits, major's upper bits.
-	if got := mkdev(0x123, 0x45678); got != 0x45612378 {
-		t.Errorf("mkdev(0x123, 0x45678) = %#x, want 0x45612378", got)
-	}
-	if got := mkdev(0x12345, 1); got != 0x1200000034501 {
-		t.Errorf("mkdev(0x12345, 1) = %#x", got)
-	}
-}
-
 // exitedFS is a process tree whose process 1 exits right after its fd
 // directory was read: the entries are listed, then nothing exists.
 type exitedFS struct{ fstest.MapFS }
@@ -130,30 +97,6 @@ func TestListExitMidway(t *testing.T) {
 	fds, err := List(fsys.Process(1), nil)
 	if !errors.Is(err, fs.ErrNotExist) || fds != nil {
 		t.Errorf("List = %v, %v; want nil, fs.ErrNotExist", fds, err)
-	}
-}
-
-func TestParseMapsLine(t *testing.T) {
-	tests := []struct {
-		line     string
-		dev, ino uint64
-		path     string
-		ok       bool
-	}{
-		{"7f0c8a000000-7f0c8a022000 r--p 00000000 fe:01 1835042                    /usr/lib/x 86 (deleted)",
-			mkdev(0xfe, 1), 1835042, "/usr/lib/x 86 (deleted)", true},
-		{"7ffd1b5fe000-7ffd1b61f000 rw-p 00000000 00:00 0 ", 0, 0, "", true},
-		{"7ffd1b5fe000-7ffd1b61f000 rw-p 00000000 103:1a 5", mkdev(0x103, 0x1a), 5, "", true},
-		{"7ffd1b5fe000-7ffd1b61f000 rw-p 00000000 fe01 5 /x", 0, 0, "", false},
-		{"7ffd1b5fe000-7ffd1b61f000 rw-p 00000000 fe:01 x /x", 0, 0, "", false},
-		{"", 0, 0, "", false},
-	}
-	for _, tt := range tests {
-		dev, ino, path, ok := parseMapsLine([]byte(tt.line))
-		if dev != tt.dev || ino != tt.ino || path != tt.path || ok != tt.ok {
-			t.Errorf("parseMapsLine(%q) = %#x, %d, %q, %v; want %#x, %d, %q, %v",
-				tt.line, dev, ino, path, ok, tt.dev, tt.ino, tt.path, tt.ok)
-		}
 	}
 }
 

@@ -265,17 +265,6 @@ func (f *fieldScanner) addr(name string) netip.AddrPort {
 	return a
 }
 
-// dev reads a "MAJ:MIN" field, both numbers parsed by num (decimal in
-// mountinfo, hex in maps), and returns it as the kernel's encoded dev_t.
-func (f *fieldScanner) dev(name string, num func([]byte, int) (uint64, bool)) uint64 {
-	v := f.field()
-	maj, min, _ := bytes.Cut(v, []byte{':'})
-	x, ok1 := num(maj, 32)
-	y, ok2 := num(min, 32)
-	f.check(ok1 && ok2, name, v)
-	return mkdev(uint32(x), uint32(y))
-}
-
 // check records the first failure: the field name with its value. The
 // failure path is out of line so that check inlines.
 func (f *fieldScanner) check(ok bool, name string, value []byte) {

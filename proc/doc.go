@@ -13,7 +13,21 @@
 //	/proc/PID/cwd       Process.Cwd
 //	/proc/PID/root      Process.Root
 //	/proc/PID/task/     Process.Tasks    (each Task has Stat, Status, Comm)
+//	/proc/PID/cgroup        Process.Cgroup       (ParseCgroup; v1, v2 and hybrid)
+//	/proc/PID/ns/           Process.Namespaces, Process.Namespace (ParseNamespace; links read, never followed)
+//	/proc/PID/mountinfo     Process.MountInfo    (ParseMountInfo; escapes decoded)
+//	/proc/PID/attr/         Process.Attr         (ParseAttr; AppArmor, SELinux, Smack, or LSMNone)
+//	/proc/PID/limits        Process.Limits       (ParseLimits; "unlimited" is Unlimited)
+//	/proc/PID/statm         Process.Statm        (ParseStatm)
+//	/proc/PID/smaps_rollup  Process.SmapsRollup  (ParseSmapsRollup)
+//	/proc/PID/maps          Process.Maps         (ParseMaps)
+//	/proc/PID/io            Process.IO           (ParseIO)
+//	/proc/PID/oom_score_adj Process.OOMScoreAdj  (ParseOOMScoreAdj)
+//	/proc/PID/loginuid      Process.LoginUID     (ParseAuditID; AuditUnset when unset)
+//	/proc/PID/sessionid     Process.SessionID    (ParseAuditID)
 //	/proc/              FS.PIDs, FS.All
+//
+// [Process.Info] reads all of them at once, with a per-part error map.
 //
 // Results are plain values that hold no handle, so they compare with ==
 // or go-cmp. Parsers are pure functions of the file's bytes.
@@ -30,6 +44,11 @@
 //     one unreadable file never fails a whole scan.
 //   - A malformed or truncated file is a [*ParseError], matching [ErrParse],
 //     that names the file, the field and the raw value.
+//   - A kernel thread or a zombie has no memory: its smaps_rollup, which
+//     the kernel refuses with ESRCH as for a gone process, returns an error
+//     matching [ErrNoAddressSpace] instead while the process exists.
+//   - No security module labels processes: [Process.Attr] returns an [Attr]
+//     with LSM [LSMNone], not an error.
 //
 // No reader caps the size it reads.
 //

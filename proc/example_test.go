@@ -58,3 +58,39 @@ func ExampleProcess_Info() {
 	}
 	fmt.Println(info.Comm, info.Exe.Path, len(info.Tasks), len(info.Errors))
 }
+
+// Read the cgroups, namespaces, security label, limits and audit ids of a
+// process, here from a capture of a process in its own cgroups and
+// namespaces on a hybrid (v1 and v2) host without an LSM.
+func ExampleProcess_Cgroup() {
+	p := proc.NewDir(fixtureDir("readers")).Process(1588)
+	cgs, err := p.Cgroup()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range cgs {
+		if c.V2() || c.Path != "/" {
+			fmt.Println(c.HierarchyID, c.Controllers, c.Path, c.V2())
+		}
+	}
+	net, err := p.Namespace("net")
+	if err != nil {
+		log.Fatal(err)
+	}
+	attr, err := p.Attr()
+	if err != nil {
+		log.Fatal(err)
+	}
+	limits, err := p.Limits()
+	if err != nil {
+		log.Fatal(err)
+	}
+	core := limits[proc.RLimitCore]
+	login, _ := p.LoginUID()
+	fmt.Println(net.Type, net.Inode, attr.LSM, core.Soft, core.Hard == proc.Unlimited, login)
+	// Output:
+	// 8 [pids] /procscope-fixture false
+	// 4 [memory] /process_api/634f3df205fcefa0ce04165498c0dbf8 false
+	// 0 [] /procscope-fixture true
+	// net 4026532180 none 0 true 1000
+}

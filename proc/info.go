@@ -19,9 +19,27 @@ type Info struct {
 	Cwd     string
 	Root    string
 	Tasks   []TaskInfo
+	Cgroup  []Cgroup
+	// Namespaces are the links of ns/ that could be read; a link that
+	// could not is named in Errors as "ns NAME".
+	Namespaces []Namespace
+	Mounts     []Mount // mountinfo
+	Attr       *Attr   // the LSM label; LSM "none" when no module labels processes
+	Limits     []Limit
+	Statm      *Statm
+	// SmapsRollup is nil for a kernel thread or a zombie (the error in
+	// Errors then matches [ErrNoAddressSpace]).
+	SmapsRollup *SmapsRollup
+	Maps        []Map
+	IO          *IO
+	OOMScoreAdj *int
+	LoginUID    *AuditID
+	SessionID   *AuditID
 	// Errors maps the name of each part that could not be read ("stat",
-	// "status", "comm", "cmdline", "exe", "cwd", "root", "tasks") to its
-	// error.
+	// "status", "comm", "cmdline", "exe", "cwd", "root", "tasks", "cgroup",
+	// "ns", "ns NAME" for one link, "mountinfo", "attr", "limits",
+	// "statm", "smaps_rollup", "maps", "io", "oom_score_adj", "loginuid",
+	// "sessionid") to its error.
 	Errors map[string]error
 }
 
@@ -86,6 +104,47 @@ func (p Process) Info() (Info, error) {
 			}
 			in.Tasks = append(in.Tasks, TaskInfo{TID: t.TID, Comm: c})
 		}
+	}
+	if cgs, err := p.Cgroup(); note("cgroup", err) {
+		in.Cgroup = cgs
+	}
+	if ents, err := p.fs.ReadDir(p.Path("ns")); note("ns", err) {
+		in.Namespaces = make([]Namespace, 0, len(ents))
+		for _, e := range ents {
+			if ns, err := p.Namespace(e.Name()); note("ns "+e.Name(), err) {
+				in.Namespaces = append(in.Namespaces, ns)
+			}
+		}
+	}
+	if ms, err := p.MountInfo(); note("mountinfo", err) {
+		in.Mounts = ms
+	}
+	if a, err := p.Attr(); note("attr", err) {
+		in.Attr = &a
+	}
+	if ls, err := p.Limits(); note("limits", err) {
+		in.Limits = ls
+	}
+	if s, err := p.Statm(); note("statm", err) {
+		in.Statm = &s
+	}
+	if r, err := p.SmapsRollup(); note("smaps_rollup", err) {
+		in.SmapsRollup = &r
+	}
+	if ms, err := p.Maps(); note("maps", err) {
+		in.Maps = ms
+	}
+	if v, err := p.IO(); note("io", err) {
+		in.IO = &v
+	}
+	if n, err := p.OOMScoreAdj(); note("oom_score_adj", err) {
+		in.OOMScoreAdj = &n
+	}
+	if a, err := p.LoginUID(); note("loginuid", err) {
+		in.LoginUID = &a
+	}
+	if a, err := p.SessionID(); note("sessionid", err) {
+		in.SessionID = &a
 	}
 	// A process that exited while it was being read is gone, not partial.
 	if err := p.fs.withFile(p.Path("stat"), func([]byte) error { return nil }); errors.Is(err, fs.ErrNotExist) {

@@ -96,3 +96,48 @@ func (t Task) Status() (Status, error) { return readStatus(t.fs, t.Path("status"
 
 // Comm reads /proc/PID/task/TID/comm, the thread's name.
 func (t Task) Comm() (string, error) { return readComm(t.fs, t.Path("comm")) }
+
+// Cgroup reads /proc/PID/cgroup: the process's cgroup in each hierarchy.
+func (p Process) Cgroup() ([]Cgroup, error) { return readCgroup(p.fs, p.Path("cgroup")) }
+
+// MountInfo reads /proc/PID/mountinfo: the mounts of the process's mount
+// namespace, as seen from its root directory.
+func (p Process) MountInfo() ([]Mount, error) { return readMountInfo(p.fs, p.Path("mountinfo")) }
+
+// Attr reads the process's security label from /proc/PID/attr: AppArmor's
+// attr/apparmor/current, Smack's attr/smack/current, or attr/current
+// (SELinux, or AppArmor on kernels before 5.8). When no module labels
+// processes, it returns an Attr whose LSM is [LSMNone], not an error.
+func (p Process) Attr() (Attr, error) { return readAttr(p.fs, p.Path("attr")) }
+
+// Limits reads /proc/PID/limits: the process's resource limits, in the
+// kernel's order.
+func (p Process) Limits() ([]Limit, error) { return readLimits(p.fs, p.Path("limits")) }
+
+// Statm reads /proc/PID/statm: memory sizes in pages.
+func (p Process) Statm() (Statm, error) { return readStatm(p.fs, p.Path("statm")) }
+
+// SmapsRollup reads /proc/PID/smaps_rollup: memory use summed over every
+// mapping (Linux 4.14 and later).
+func (p Process) SmapsRollup() (SmapsRollup, error) {
+	return readSmapsRollup(p.fs, p.Path("smaps_rollup"))
+}
+
+// Maps reads /proc/PID/maps: the mapped regions of the address space.
+func (p Process) Maps() ([]Map, error) { return readMaps(p.fs, p.Path("maps")) }
+
+// IO reads /proc/PID/io: the process's I/O counters. Reading another
+// user's io needs the right to ptrace it.
+func (p Process) IO() (IO, error) { return readIO(p.fs, p.Path("io")) }
+
+// OOMScoreAdj reads /proc/PID/oom_score_adj: -1000 (never killed by the
+// OOM killer) to 1000 (killed first).
+func (p Process) OOMScoreAdj() (int, error) { return readOOMScoreAdj(p.fs, p.Path("oom_score_adj")) }
+
+// LoginUID reads /proc/PID/loginuid: the uid the process's login session
+// was started for, or [AuditUnset].
+func (p Process) LoginUID() (AuditID, error) { return readAuditID(p.fs, p.Path("loginuid")) }
+
+// SessionID reads /proc/PID/sessionid: the audit session, or [AuditUnset].
+// It is not the session of setsid(2) (see [Stat].Session).
+func (p Process) SessionID() (AuditID, error) { return readAuditID(p.fs, p.Path("sessionid")) }
