@@ -38,6 +38,7 @@ import (
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/secret"
 	"github.com/procscope/procscope/tree"
 )
 
@@ -169,7 +170,7 @@ func tableRow(p proc.Process, users userNames) (r row, ok bool) {
 		r.Flags = []string{"-"}
 	}
 	if args, err := p.Cmdline(); err == nil && len(args) > 0 {
-		r.Command = strings.Join(environ.RedactArgs(args), " ")
+		r.Command = strings.Join(secret.RedactArgs(args), " ")
 	} else if err == nil && st.Comm != "" {
 		r.Command = "[" + st.Comm + "]"
 	} else {
@@ -288,7 +289,7 @@ func writeText(w io.Writer, d detail) error {
 		line("exe", e)
 	}
 	if d.Cmdline != nil {
-		line("cmdline", escape(strings.Join(environ.RedactArgs(d.Cmdline), " ")))
+		line("cmdline", escape(strings.Join(secret.RedactArgs(d.Cmdline), " ")))
 	}
 	if d.Cwd != nil {
 		line("cwd", escape(*d.Cwd))

@@ -1,4 +1,4 @@
-package environ
+package secret
 
 import (
 	"math"
@@ -75,6 +75,11 @@ func Classify(name, value string) Reason {
 	}
 	return classifyByName(name, value)
 }
+
+// ClassifyValue reports whether the string v, with no name to go by, holds
+// a secret, and why: the value rules of [Classify] alone. Use it for a
+// free-standing string such as one argument, a header or a line of a file.
+func ClassifyValue(v string) Reason { return classifyValue(v) }
 
 // awsSecretKey: 40 base64 characters under a name saying AWS, or secret
 // and access key (the value alone is too generic).

@@ -1,12 +1,12 @@
-package environ
+package secret
 
 import (
 	"path"
 	"strings"
 )
 
-// ArgSecret is a secret found in a command line.
-type ArgSecret struct {
+// Arg is a secret found in a command line by [ClassifyArgs].
+type Arg struct {
 	Index  int    // the argument holding the secret value
 	Name   string // the flag or variable naming it ("--password", "PGPASSWORD"), or "" for a value shape
 	Reason Reason
@@ -34,8 +34,8 @@ var shortPasswordFlags = map[string]string{
 //     user:password@, connection strings, PEM keys, JWTs, Bearer headers)
 //
 // args[0] is the program.
-func ClassifyArgs(args []string) []ArgSecret {
-	var out []ArgSecret
+func ClassifyArgs(args []string) []Arg {
+	var out []Arg
 	prog := ""
 	if len(args) > 0 {
 		prog = path.Base(args[0])
@@ -54,22 +54,22 @@ func ClassifyArgs(args []string) []ArgSecret {
 			switch {
 			case hasEq:
 				if r := Classify(flag, val); r != "" {
-					out = append(out, ArgSecret{Index: i, Name: flag, Reason: r})
+					out = append(out, Arg{Index: i, Name: flag, Reason: r})
 					continue
 				}
 			case short != "" && flag == short:
 				if v, ok := next(); ok && v != "" {
-					out = append(out, ArgSecret{Index: i + 1, Name: flag, Reason: ReasonPassword})
+					out = append(out, Arg{Index: i + 1, Name: flag, Reason: ReasonPassword})
 					i++
 					continue
 				}
 			case short != "" && strings.HasPrefix(flag, short) && !strings.HasPrefix(flag, "--"):
-				out = append(out, ArgSecret{Index: i, Name: short, Reason: ReasonPassword})
+				out = append(out, Arg{Index: i, Name: short, Reason: ReasonPassword})
 				continue
 			case (flag == "-u" || flag == "--user") && (prog == "curl" || prog == "wget"):
 				if v, ok := next(); ok {
 					if _, pw, ok := strings.Cut(v, ":"); ok && pw != "" {
-						out = append(out, ArgSecret{Index: i + 1, Name: flag, Reason: ReasonBasicAuth})
+						out = append(out, Arg{Index: i + 1, Name: flag, Reason: ReasonBasicAuth})
 						i++
 						continue
 					}
@@ -78,7 +78,7 @@ func ClassifyArgs(args []string) []ArgSecret {
 				if h := nameHint(flag); h.strong {
 					if v, ok := next(); ok {
 						if r := classifyByName(flag, v); r != "" {
-							out = append(out, ArgSecret{Index: i + 1, Name: flag, Reason: r})
+							out = append(out, Arg{Index: i + 1, Name: flag, Reason: r})
 							i++
 							continue
 						}
@@ -87,12 +87,12 @@ func ClassifyArgs(args []string) []ArgSecret {
 			}
 		} else if name, val, ok := strings.Cut(a, "="); ok && name != "" && isEnvName(name) {
 			if r := Classify(name, val); r != "" {
-				out = append(out, ArgSecret{Index: i, Name: name, Reason: r})
+				out = append(out, Arg{Index: i, Name: name, Reason: r})
 				continue
 			}
 		}
 		if r := classifyValue(a); r != "" {
-			out = append(out, ArgSecret{Index: i, Reason: r})
+			out = append(out, Arg{Index: i, Reason: r})
 		}
 	}
 	return out

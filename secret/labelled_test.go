@@ -1,4 +1,4 @@
-package environ
+package secret
 
 import (
 	"bufio"
@@ -27,7 +27,7 @@ type labelled struct {
 // The labelled set is synthetic: every value comes from genLabelled's seeded
 // generator, so no real credential can be in it. Token formats get random
 // bodies (AKIA + 16 random characters, ghp_ + 36, ...), never documentation
-// examples. Regenerate with: go test ./environ -run TestLabelledSetIsGenerated -update
+// examples. Regenerate with: go test ./secret -run TestLabelledSetIsGenerated -update
 type gen struct{ r *rand.Rand }
 
 const (

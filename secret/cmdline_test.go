@@ -1,0 +1,52 @@
+package secret
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestClassifyArgs(t *testing.T) {
+	tok := "ghp_" + "Zq81LmX0aT4vB7nC2kD9eF5gH3jK6pR1sU8w"
+	tests := []struct {
+		name string
+		args []string
+		want []Arg
+	}{
+		{"flag=value", []string{"app", "--db-password=Xk3!mq9Lz"}, []Arg{{1, "--db-password", ReasonPassword}}},
+		{"flag value", []string{"app", "--password", "Xk3!mq9Lz", "--port", "80"}, []Arg{{2, "--password", ReasonPassword}}},
+		{"token flag", []string{"app", "-token", "a8F3kLm92QzX7vB1nC4d"}, []Arg{{2, "-token", ReasonToken}}},
+		{"mysql -pSECRET", []string{"/usr/bin/mysql", "-uroot", "-pS3cretPw", "db"}, []Arg{{2, "-p", ReasonPassword}}},
+		{"mysql -p SECRET", []string{"mysql", "-p", "S3cretPw"}, []Arg{{2, "-p", ReasonPassword}}},
+		{"redis-cli -a", []string{"redis-cli", "-a", "Zx8qP2mL5v", "ping"}, []Arg{{2, "-a", ReasonPassword}}},
+		{"ssh -p port", []string{"ssh", "-p", "2222", "host"}, nil},
+		{"mkdir -p", []string{"mkdir", "-p", "/tmp/x"}, nil},
+		{"url", []string{"psql", "postgres://app:Hu7!xq2@db.internal/app"}, []Arg{{1, "", ReasonURLPassword}}},
+		{"env assignment", []string{"env", "PGPASSWORD=Zx8qP2mL5v", "psql"}, []Arg{{1, "PGPASSWORD", ReasonPassword}}},
+		{"docker -e", []string{"docker", "run", "-e", "API_TOKEN=" + tok, "img"}, []Arg{{3, "API_TOKEN", "github-token"}}},
+		{"bare token", []string{"gh", "auth", tok}, []Arg{{2, "", "github-token"}}},
+		{"curl -u", []string{"curl", "-u", "bob:Pw9xQ2", "https://x"}, []Arg{{2, "-u", ReasonBasicAuth}}},
+		{"curl header", []string{"curl", "-H", "Authorization: Bearer a8F3kLm92QzX7vB1nC4dE6", "https://x"}, []Arg{{2, "", ReasonBearerToken}}},
+		{"look-alikes", []string{"app", "--password-file=/run/secrets/pw", "--token-url", "https://x/token", "--secret-name=my-secret", "--password-min-length=12"}, nil},
+		{"no args", []string{}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ClassifyArgs(tt.args)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ClassifyArgs(%q) mismatch (-want +got):\n%s", tt.args, diff)
+			}
+		})
+	}
+}
+
+func TestRedactArgs(t *testing.T) {
+	in := []string{"mysql", "-pS3cretPw", "--password=Xk3!mq9Lz", "--token", "a8F3kLm92QzX7vB1nC4d", "postgres://a:Hu7!xq2@h/d", "plain"}
+	want := []string{"mysql", "-p<redacted:password>", "--password=<redacted:password>", "--token", "<redacted:token>", "<redacted:url-password>", "plain"}
+	if diff := cmp.Diff(want, RedactArgs(in)); diff != "" {
+		t.Errorf("RedactArgs mismatch (-want +got):\n%s", diff)
+	}
+	if in[1] != "-pS3cretPw" {
+		t.Error("RedactArgs modified its input")
+	}
+}
