@@ -506,18 +506,40 @@ func score(t *testing.T, set []labelled) (precision, recall float64) {
 }
 
 // TestPrecisionRecall fails when precision or recall on the labelled set
-// drops below 0.95. The classes of issue 11 are scored and printed, not
-// yet enforced.
+// drops below 0.97, and prints both; the older classes and those of issue
+// 11 are also printed apart.
 func TestPrecisionRecall(t *testing.T) {
 	set := readLabelled(t)
 	old := len(genLabelled()) - len(genLabelledIssue11())
 	if old < 300 || len(set) < old+300 {
 		t.Fatalf("labelled set has %d entries (%d older), want several hundred of each", len(set), old)
 	}
-	precision, recall := score(t, set[:old])
-	if precision < 0.95 || recall < 0.95 {
-		t.Errorf("precision %.3f, recall %.3f; want both >= 0.95", precision, recall)
-	}
+	t.Log("older classes:")
+	score(t, set[:old])
 	t.Log("issue 11 classes:")
 	score(t, set[old:])
+	t.Log("whole set:")
+	precision, recall := score(t, set)
+	if precision < 0.97 || recall < 0.97 {
+		t.Errorf("precision %.3f, recall %.3f; want both >= 0.97", precision, recall)
+	}
+	fmt.Printf("labelled set: %d entries, precision %.3f, recall %.3f\n", len(set), precision, recall)
+}
+
+// TestRedactArgsHidesLabelled: for every command line of the labelled set
+// found to hold a secret, the redacted command line no longer contains it.
+func TestRedactArgsHidesLabelled(t *testing.T) {
+	n := 0
+	for _, l := range readLabelled(t) {
+		if l.Args == nil || !l.Secret || !l.classified() {
+			continue
+		}
+		n++
+		if red := strings.Join(RedactArgs(l.Args), " "); strings.Contains(red, l.Value) {
+			t.Errorf("RedactArgs(%q) = %q still holds %q", l.Args, red, l.Value)
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d secret command lines checked", n)
+	}
 }

@@ -85,6 +85,18 @@ func splitName(name string) []string {
 	return words
 }
 
+// lastWord returns the last word of name, ignoring trailing numbers.
+func lastWord(name string) string {
+	words := splitName(name)
+	for len(words) > 0 && isDigits(words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
+	if len(words) == 0 {
+		return ""
+	}
+	return words[len(words)-1]
+}
+
 // nameHint reads the name's words. It returns the zero hint when the name
 // says nothing about credentials, or ends in a metadata word.
 func nameHint(name string) hint {
@@ -127,6 +139,8 @@ func nameHint(name string) hint {
 			set(hint{reason: ReasonPrivateKey, strong: true})
 		case strings.Contains(w, "secret"):
 			set(hint{reason: ReasonSecret, strong: true})
+		case w == "token" && prev == "cluster" && i >= 2 && words[i-2] == "initial":
+			// etcd's --initial-cluster-token names the cluster; not a credential.
 		case strings.Contains(w, "token") && !strings.HasPrefix(w, "tokeniz"):
 			set(hint{reason: ReasonToken, strong: true})
 		case strings.Contains(w, "apikey") || w == "api" && next == "key" || w == "x" && next == "api":
@@ -219,7 +233,75 @@ func isMetadataValue(v string) bool {
 	if isHostname(v) || isEmail(v) {
 		return true
 	}
+	if isDigest(v) || isFingerprint(v) || isObjectPath(v) {
+		return true
+	}
+	if strings.HasPrefix(v, "pk_live_") || strings.HasPrefix(v, "pk_test_") {
+		return true // a publishable key: shipped to browsers by design
+	}
+	if (v[0] == '{' && v[len(v)-1] == '}') || (v[0] == '[' && v[len(v)-1] == ']') {
+		return true // a JSON document: judged by its fields (value rules), not by the name above it
+	}
 	return false
+}
+
+// isDigest matches ALGORITHM:HEX such as sha256:9f86d0..., a hash of public
+// data (kubeadm's --discovery-token-ca-cert-hash, an image digest).
+func isDigest(v string) bool {
+	algo, hex, ok := strings.Cut(v, ":")
+	switch strings.ToLower(algo) {
+	case "md5", "sha1", "sha224", "sha256", "sha384", "sha512":
+		return ok && len(hex) >= 32 && isHex(strings.ToLower(hex))
+	}
+	return false
+}
+
+// isFingerprint matches an OpenPGP fingerprint or key ID as gpg prints
+// them: 40 upper-case hex digits, alone or in groups of four, or 0x and 16
+// or 40 hex digits. They identify public keys.
+func isFingerprint(v string) bool {
+	if strings.HasPrefix(v, "0x") || strings.HasPrefix(v, "0X") {
+		h := strings.ToLower(v[2:])
+		return (len(h) == 16 || len(h) == 40) && isHex(h)
+	}
+	v = strings.ReplaceAll(v, " ", "")
+	return len(v) == 40 && strings.ToUpper(v) == v && isHex(strings.ToLower(v))
+}
+
+// isObjectPath matches a relative path of object-store or file names,
+// such as backups/2026/db.sql.gz under S3_KEY: two or more '/'-separated
+// segments of file-name characters, none of them random-looking (a
+// base64 key has '/' too, but long mixed-case segments without the '.',
+// '-' or '_' of file names).
+func isObjectPath(v string) bool {
+	if strings.Count(v, "/") == 0 {
+		return false
+	}
+	for seg := range strings.SplitSeq(v, "/") {
+		if seg == "" {
+			return false
+		}
+		var lower, upper, digit, sep bool
+		for i := 0; i < len(seg); i++ {
+			c := seg[i]
+			switch {
+			case c >= 'a' && c <= 'z':
+				lower = true
+			case c >= 'A' && c <= 'Z':
+				upper = true
+			case c >= '0' && c <= '9':
+				digit = true
+			case c == '.' || c == '-' || c == '_':
+				sep = true
+			default:
+				return false
+			}
+		}
+		if len(seg) >= 16 && lower && upper && digit && !sep {
+			return false
+		}
+	}
+	return true
 }
 
 // isPlaceholderWord: all-caps or lower-case placeholder words such as

@@ -73,6 +73,9 @@ func Classify(name, value string) Reason {
 	if awsSecretKey(name, value) {
 		return ReasonAWSSecretAccessKey
 	}
+	if userPassword("", value) && lastWord(name) == "user" {
+		return ReasonBasicAuth // USER:PASSWORD in ETCDCTL_USER and the like
+	}
 	return classifyByName(name, value)
 }
 
@@ -94,36 +97,43 @@ func awsSecretKey(name, v string) bool {
 
 // classifyValue applies the rules that recognise a secret from the value
 // alone.
-func classifyValue(v string) Reason {
-	if len(v) < 8 {
-		return ""
-	}
+func classifyValue(v string) Reason { return classifyValueDepth(v, 0) }
+
+// shapes applies the rules that recognise a secret by its shape anywhere in
+// v, one rule per line.
+func shapes(v string) Reason {
 	if r := scanTokens(v); r != "" {
-		return r
+		return r // an issuer's token format, a PEM private key, a JWT
 	}
 	if strings.Contains(v, "://") {
 		if r := urlCredentials(v); r != "" {
-			return r
+			return r // scheme://user:password@host
 		}
 	}
 	if strings.IndexByte(v, '=') >= 0 {
 		if r := connectionString(v); r != "" {
-			return r
+			return r // Password=... in a connection or query string
 		}
 	}
 	if r := authHeader(v); r != "" {
-		return r
+		return r // Bearer TOKEN, Basic BASE64
 	}
 	if strings.Contains(v, "\"private_key\"") && strings.Contains(v, "\"type\"") {
-		return ReasonCloudCredentials
+		return ReasonCloudCredentials // a GCP service-account key
 	}
 	if strings.IndexByte(v, '"') >= 0 {
 		if r := jsonSecretField(v); r != "" {
-			return r
+			return r // "password": "..." in a JSON document
+		}
+		if strings.Contains(v, "\"kty\"") && privateJWK(v) {
+			return "jwk-private-key" // a JSON Web Key with its private part
 		}
 	}
 	if strings.Contains(v, "Q~") && azureClientSecret(v) {
 		return "azure-ad-client-secret"
+	}
+	if strings.IndexByte(v, '.') >= 6 && kubeBootstrapToken(v) {
+		return "kubernetes-bootstrap-token" // abcdef.0123456789abcdef
 	}
 	return ""
 }
@@ -136,29 +146,45 @@ var jsonSecretKeys = map[string]bool{
 	"private_key": true, "identitytoken": true,
 }
 
-// jsonSecretField finds "KEY": "VALUE" with a secret KEY and a non-empty,
-// non-placeholder VALUE.
+// jsonSecretField finds "KEY": "VALUE" with a non-empty, non-placeholder
+// VALUE and a KEY that holds credentials (jsonSecretKeys) or that the name
+// rules call a secret.
 func jsonSecretField(v string) Reason {
+	var found Reason
+	jsonFields(v, func(key, val string) bool {
+		if jsonSecretKeys[strings.ToLower(key)] {
+			if len(val) >= 4 && !isPlaceholder(val) {
+				found = "json-secret-field"
+			}
+		} else if h := nameHint(key); h.strong && classifyByName(key, val) != "" {
+			found = "json-secret-field"
+		}
+		return found == ""
+	})
+	return found
+}
+
+// jsonFields calls yield with each "KEY": "VALUE" pair of string members
+// found in v, until yield returns false. It is a scan, not a parser: any
+// text is accepted, escapes are left as they are.
+func jsonFields(v string, yield func(key, val string) bool) {
 	for off := 0; off < len(v); {
 		i := strings.IndexByte(v[off:], '"')
 		if i < 0 {
-			return ""
+			return
 		}
 		i += off
 		j := strings.IndexByte(v[i+1:], '"')
 		if j < 0 {
-			return ""
+			return
 		}
 		key := v[i+1 : i+1+j]
 		off = i + 2 + j
-		if !jsonSecretKeys[strings.ToLower(key)] {
-			continue
-		}
-		rest := strings.TrimLeft(v[off:], " \t")
+		rest := strings.TrimLeft(v[off:], " \t\r\n")
 		if !strings.HasPrefix(rest, ":") {
 			continue
 		}
-		rest = strings.TrimLeft(rest[1:], " \t")
+		rest = strings.TrimLeft(rest[1:], " \t\r\n")
 		if !strings.HasPrefix(rest, "\"") {
 			continue
 		}
@@ -166,11 +192,10 @@ func jsonSecretField(v string) Reason {
 		if end < 0 {
 			continue
 		}
-		if val := rest[1 : 1+end]; len(val) >= 4 && !isPlaceholder(val) {
-			return "json-secret-field"
+		if !yield(key, rest[1:1+end]) {
+			return
 		}
 	}
-	return ""
 }
 
 // azureClientSecret matches Entra ID client secrets: three characters, a
@@ -279,8 +304,8 @@ var tokenRules = []tokenRule{
 	{prefix: "xapp-", body: csAlnumDash, min: 10, reason: "slack-token"},
 	{prefix: "hooks.slack.com/services/", body: csBase64, min: 20, reason: "slack-webhook"},
 	{prefix: "hooks.slack.com/workflows/", body: csBase64, min: 20, reason: "slack-webhook"},
-	{prefix: "discord.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook", check: idSlashToken},
-	{prefix: "discordapp.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook", check: idSlashToken},
+	{prefix: "discord.com/api/webhooks/", reason: "discord-webhook", whole: discordWebhook},
+	{prefix: "discordapp.com/api/webhooks/", reason: "discord-webhook", whole: discordWebhook},
 	{prefix: "sk_live_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
 	{prefix: "sk_test_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
 	{prefix: "rk_live_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
@@ -382,8 +407,20 @@ var tokenRules = []tokenRule{
 	{prefix: "eyJ", reason: ReasonJWT, whole: jwt},
 }
 
-// idSlashToken: a webhook's body is ID/TOKEN.
-func idSlashToken(b string) bool { return strings.IndexByte(b, '/') > 0 }
+// discordWebhook: the prefix, a numeric ID, '/', a token of at least 20
+// base64url characters.
+func discordWebhook(s string) bool {
+	_, s, _ = strings.Cut(s, "/webhooks/")
+	id, tok, ok := strings.Cut(s, "/")
+	if !ok || len(id) < 15 || !isDigits(id) {
+		return false
+	}
+	n := 0
+	for n < len(tok) && csBase64URL.has(tok[n]) {
+		n++
+	}
+	return n >= 20 && looksRandom(tok[:n])
+}
 
 // firstByte[b] lists the indexes of the rules whose prefix starts with b.
 var firstByte [256][]int
@@ -628,8 +665,12 @@ func isPlaceholder(v string) bool {
 	if strings.HasPrefix(v, "${") || strings.HasPrefix(v, "$(") || strings.HasPrefix(v, "{{") ||
 		(strings.HasPrefix(v, "$") && len(v) > 1 && isIdent(v[1:])) ||
 		(strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">")) ||
+		(strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]")) ||
 		(len(v) > 2 && v[0] == '%' && v[len(v)-1] == '%') {
 		return true
+	}
+	if constantName(v) {
+		return true // REPLACE_ME, CHANGE_ME, YOUR_API_KEY: a name standing for the value
 	}
 	same := true
 	for i := 1; i < len(v); i++ {
@@ -639,6 +680,19 @@ func isPlaceholder(v string) bool {
 		}
 	}
 	return same && len(v) > 1
+}
+
+// constantName matches upper-case words joined by '_', at least two.
+func constantName(v string) bool {
+	if strings.IndexByte(v, '_') <= 0 || v[len(v)-1] == '_' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !(v[i] >= 'A' && v[i] <= 'Z' || v[i] == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func isIdent(s string) bool {
