@@ -67,6 +67,18 @@ func decodeBase64(w string, depth int) Reason {
 	if url {
 		enc = base64.URLEncoding
 	}
+	// Most base64 words are key material: give up before decoding the rest
+	// when the first three bytes are not printable ASCII, as the documents
+	// worth decoding (YAML, JSON, PEM) begin.
+	var head [3]byte
+	if _, err := enc.Decode(head[:], []byte(w[:4])); err != nil {
+		return ""
+	}
+	for _, c := range head {
+		if (c < 0x20 || c >= 0x7f) && c != '\t' && c != '\n' && c != '\r' {
+			return ""
+		}
+	}
 	if !strings.HasSuffix(w, "=") {
 		enc = enc.WithPadding(base64.NoPadding)
 	}

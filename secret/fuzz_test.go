@@ -2,6 +2,8 @@ package secret
 
 import (
 	"bytes"
+	"encoding/base64"
+	"strings"
 	"testing"
 )
 
@@ -55,6 +57,38 @@ func FuzzClassifyArgs(f *testing.F) {
 			if red[s.Index] == sargs[s.Index] {
 				t.Fatalf("argument %d %q not redacted", s.Index, sargs[s.Index])
 			}
+		}
+	})
+}
+
+// FuzzDecode drives the decoders (base64, option strings, YAML and JSON
+// scans) with any bytes, raw and base64-encoded. Beyond not panicking: a
+// text that is classified as a secret is still found once base64-encoded,
+// as the decoder promises within its limits.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("users:\n- name: admin\n  user:\n    token: k7q2zx.9f3m1p0w8r4t6y2u\n"))
+	f.Add([]byte(`{"auths":{"ghcr.io":{"auth":"Y2k6SHU3eHEyTHAh"}}}`))
+	f.Add([]byte(`{"kty":"EC","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8T","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9"}`))
+	f.Add([]byte("-Xmx1g -Dspring.datasource.password=Hu7xq2Lp --set a=1,b.password=x -u a:b -uc:d"))
+	f.Add([]byte("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"))
+	f.Add([]byte("\xff\xfe İ=İ \"İ\": \"\xff\" key: \x00"))
+	f.Add([]byte(strings.Repeat("=", 100) + strings.Repeat(",a=", 50)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := string(b)
+		r := ClassifyValue(s)
+		if !validReason(r) {
+			t.Fatalf("ClassifyValue(%q) = %q", s, r)
+		}
+		Classify("X", s)
+		ClassifyArgs(strings.Split("prog "+s, " "))
+		jsonFields(s, func(k, v string) bool { return true })
+		enc := base64.StdEncoding.EncodeToString(b)
+		got := ClassifyValue(enc)
+		if !validReason(got) {
+			t.Fatalf("ClassifyValue(base64 %q) = %q", s, got)
+		}
+		if r != "" && isText(b) && len(enc) >= minBase64 && len(enc) <= maxBase64 && classifyValueDepth(s, 1) != "" && got == "" {
+			t.Fatalf("%q is %q but its base64 %q is not found", s, r, enc)
 		}
 	})
 }

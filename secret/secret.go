@@ -73,7 +73,7 @@ func Classify(name, value string) Reason {
 	if awsSecretKey(name, value) {
 		return ReasonAWSSecretAccessKey
 	}
-	if userPassword("", value) && lastWord(name) == "user" {
+	if len(name) >= 4 && strings.EqualFold(name[len(name)-4:], "user") && userPassword("", value) && lastWord(name) == "user" {
 		return ReasonBasicAuth // USER:PASSWORD in ETCDCTL_USER and the like
 	}
 	return classifyByName(name, value)
