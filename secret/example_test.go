@@ -29,3 +29,19 @@ func ExampleRedactArgs() {
 	// Output:
 	// [mysql -uroot -p<redacted:password> --host=db]
 }
+
+func ExampleClassifyValue() {
+	for _, v := range []string{
+		"-Xmx512m -Dspring.datasource.password=hunter22",
+		"k7q2zx.9f3m1p0w8r4t6y2u",
+		"sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		"/etc/kubernetes/admin.conf",
+	} {
+		fmt.Printf("%q\n", secret.ClassifyValue(v))
+	}
+	// Output:
+	// "password"
+	// "kubernetes-bootstrap-token"
+	// ""
+	// ""
+}
