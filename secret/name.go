@@ -224,8 +224,7 @@ func isMetadataValue(v string) bool {
 	if isDuration(v) {
 		return true
 	}
-	if v[0] == '/' && !randomBase64(v) || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "~/") ||
-		strings.HasPrefix(v, "file:") || len(v) > 2 && v[1] == ':' && (v[2] == '\\' || v[2] == '/') {
+	if isPath(v) {
 		return true
 	}
 	if strings.Contains(v, "://") {
@@ -332,6 +331,13 @@ func isObjectPath(v string) bool {
 		}
 	}
 	return true
+}
+
+// isPath reports a file path: absolute (unless it is a base64 key that
+// starts with '/'), relative to . .. or ~, a file: URL or a Windows path.
+func isPath(v string) bool {
+	return v != "" && (v[0] == '/' && !randomBase64(v) || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "~/") ||
+		strings.HasPrefix(v, "file:") || len(v) > 2 && v[1] == ':' && (v[2] == '\\' || v[2] == '/'))
 }
 
 // isPlaceholderWord: all-caps or lower-case placeholder words such as

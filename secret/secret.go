@@ -595,7 +595,7 @@ func connectionString(v string) Reason {
 			key := strings.ToLower(strings.TrimSpace(field[:eq]))
 			key = strings.ReplaceAll(key, " ", "")
 			val := strings.Trim(field[eq+1:], "'\"{}")
-			if secretKeys[key] && val != "" && !isPlaceholder(val) {
+			if secretKeys[key] && val != "" && !isPlaceholder(val) && !isPath(val) {
 				return ReasonConnectionString
 			}
 		}
