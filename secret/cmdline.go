@@ -112,7 +112,7 @@ func scanArgs(prog string, args []string, depth int, embedded bool, yield func(A
 				}
 			case strings.HasPrefix(flag, "-u") && len(flag) > 2 && flag[1] != '-' && strings.IndexByte(flag, ':') > 0:
 				if userPassword(prog, flag[2:]) {
-					r = ReasonBasicAuth // curl -uUSER:PASSWORD
+					r, flag = ReasonBasicAuth, "-u" // curl -uUSER:PASSWORD; the name must not carry it
 				}
 			default:
 				if h := nameHint(flag); h.strong {

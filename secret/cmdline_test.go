@@ -29,6 +29,7 @@ func TestClassifyArgs(t *testing.T) {
 		{"docker -e", []string{"docker", "run", "-e", "API_TOKEN=" + tok, "img"}, []Arg{{3, "API_TOKEN", "github-token"}}},
 		{"bare token", []string{"gh", "auth", tok}, []Arg{{2, "", "github-token"}}},
 		{"curl -u", []string{"curl", "-u", "bob:Pw9xQ2", "https://x"}, []Arg{{2, "-u", ReasonBasicAuth}}},
+		{"curl -uUSER:PASSWORD", []string{"curl", "-ubob:Pw9xQ2", "https://x"}, []Arg{{1, "-u", ReasonBasicAuth}}},
 		{"curl header", []string{"curl", "-H", "Authorization: Bearer a8F3kLm92QzX7vB1nC4dE6", "https://x"}, []Arg{{2, "", ReasonBearerToken}}},
 		{"look-alikes", []string{"app", "--password-file=/run/secrets/pw", "--token-url", "https://x/token", "--secret-name=my-secret", "--password-min-length=12"}, nil},
 		{"no args", []string{}, nil},
@@ -54,9 +55,9 @@ func TestClassifyArgs(t *testing.T) {
 
 func TestRedactArgs(t *testing.T) {
 	in := []string{"mysql", "-pS3cretPw", "--password=Xk3!mq9Lz", "--token", "a8F3kLm92QzX7vB1nC4d", "postgres://a:Hu7!xq2@h/d", "plain",
-		"-Dspring.datasource.password=Hu7xq2Lp", "db-password=Hu7xq2Lp", "--set", "auth.rootPassword=Hu7xq2Lp"}
+		"-Dspring.datasource.password=Hu7xq2Lp", "db-password=Hu7xq2Lp", "--set", "auth.rootPassword=Hu7xq2Lp", "-ubob:Pw9xQ2"}
 	want := []string{"mysql", "-p<redacted:password>", "--password=<redacted:password>", "--token", "<redacted:token>", "<redacted:url-password>", "plain",
-		"-Dspring.datasource.password=<redacted:password>", "db-password=<redacted:password>", "--set", "auth.rootPassword=<redacted:password>"}
+		"-Dspring.datasource.password=<redacted:password>", "db-password=<redacted:password>", "--set", "auth.rootPassword=<redacted:password>", "-u<redacted:basic-auth>"}
 	if diff := cmp.Diff(want, RedactArgs(in)); diff != "" {
 		t.Errorf("RedactArgs mismatch (-want +got):\n%s", diff)
 	}

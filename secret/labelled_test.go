@@ -538,6 +538,11 @@ func TestRedactArgsHidesLabelled(t *testing.T) {
 		if red := strings.Join(RedactArgs(l.Args), " "); strings.Contains(red, l.Value) {
 			t.Errorf("RedactArgs(%q) = %q still holds %q", l.Args, red, l.Value)
 		}
+		for _, a := range ClassifyArgs(l.Args) {
+			if strings.Contains(a.Name, l.Value) {
+				t.Errorf("ClassifyArgs(%q) names a finding %q, which holds the secret", l.Args, a.Name)
+			}
+		}
 	}
 	if n < 50 {
 		t.Fatalf("only %d secret command lines checked", n)
