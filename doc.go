@@ -10,6 +10,8 @@
 //	             network namespace: typed fds, sockets resolved, who holds a path
 //	environ      /proc/PID/environ (and cmdline): lossless parsing, secret
 //	             detection, redaction, whole-system scans
+//	secret       no file: tells secrets from other strings (NAME=VALUE, command
+//	             lines, option strings, base64/YAML/JSON documents), redaction
 //	tree         /proc/PID/stat of every process: the process tree, queries, and
 //	             rendering byte-identical to pstree -p
 //	syscallstat  ptrace: count a command's or a running process's system calls,

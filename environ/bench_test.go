@@ -120,18 +120,6 @@ func BenchmarkProcfsEnviron1MiB(b *testing.B) {
 	}
 }
 
-// BenchmarkClassify classifies every entry of the labelled set once per op.
-func BenchmarkClassify(b *testing.B) {
-	set := readLabelled(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, l := range set {
-			Classify(l.Name, l.Value)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(set)), "ns/entry")
-}
-
 // BenchmarkScanLive scans the whole live machine.
 func BenchmarkScanLive(b *testing.B) {
 	f := proc.Default()

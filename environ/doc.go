@@ -21,12 +21,13 @@
 //
 // # Secrets and redaction
 //
-// [Classify] says whether NAME=VALUE holds a secret and gives a [Reason]
-// such as "aws-access-key-id", "url-password" or "password". [ClassifyArgs]
-// does the same for command lines. Values are redacted by default everywhere
-// they are printed: [Entry.String], [Redact], [Env.Records] and [RedactArgs]
-// replace a secret value with "<redacted:REASON>"; revealing is explicit
-// ([Entry.Raw], [Env.Bytes], [RecordOptions.ShowSecrets]).
+// Package [secret] decides what is a secret: [Entry.Classify] applies
+// [secret.Classify] to an entry, and [Scan] applies it and
+// [secret.ClassifyArgs] to every process. Values are redacted by default
+// everywhere they are printed: [Entry.String], [Redact] and [Env.Records]
+// replace a secret value with [secret.Marker]'s "<redacted:REASON>";
+// revealing is explicit ([Entry.Raw], [Env.Bytes],
+// [RecordOptions.ShowSecrets]).
 //
 // # Errors
 //

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/secret"
 )
 
 // child is a re-executed test binary waiting for its stdin to close.
@@ -131,7 +132,7 @@ func TestReadLive(t *testing.T) {
 		t.Errorf("entries = %v", env.Entries)
 	}
 	got := env.Secrets()
-	wantSecrets := []Secret{{1, "DB_PASSWORD", ReasonPassword}, {2, "GITHUB_TOKEN", "github-token"}}
+	wantSecrets := []Secret{{1, "DB_PASSWORD", secret.ReasonPassword}, {2, "GITHUB_TOKEN", "github-token"}}
 	if diff := cmp.Diff(wantSecrets, got); diff != "" {
 		t.Errorf("Secrets() mismatch (-want +got):\n%s", diff)
 	}
