@@ -29,9 +29,8 @@ type Options struct {
 // [Snapshot.Errors]. Scan fails only when the process list itself cannot be
 // read.
 //
-// On a directory (fsys.Dir() != "", such as the live /proc) Scan reads with
-// a few raw system calls per process; on any other FS, or a capture, it
-// reads through fsys.
+// On the live /proc ([proc.FS.Live]) Scan reads with a few raw system calls
+// per process; on any other FS, or a capture, it reads through fsys.
 func Scan(fsys *proc.FS, opts *Options) (*Snapshot, error) {
 	var o Options
 	if opts != nil {
@@ -40,10 +39,8 @@ func Scan(fsys *proc.FS, opts *Options) (*Snapshot, error) {
 	if o.ThreadNames {
 		o.Threads = true
 	}
-	if fsys.Dir() != "" {
-		if c, err := fsys.Capture(); err == nil && c == nil {
-			return scanDir(fsys.Dir(), o)
-		}
+	if fsys.Live() {
+		return scanDir(fsys.Dir(), o)
 	}
 	return scanFS(fsys, o)
 }

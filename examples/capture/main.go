@@ -22,6 +22,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -47,7 +48,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *out == "" || fl.NArg() == 0 {
 		return errors.New("usage: capture -o DIR PID [PID ...] (see -h)")
 	}
-	src := proc.NewDir(*root)
+	src, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
+	}
 	var pids []int
 	for _, a := range fl.Args() {
 		pid, err := strconv.Atoi(a)

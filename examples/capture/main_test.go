@@ -12,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"path/filepath"
+	"strings"
 )
 
 // TestChildrenAndAncestors captures a shell with a child sleep, once with
@@ -42,10 +45,10 @@ func TestChildrenAndAncestors(t *testing.T) {
 	if err := run([]string{"-o", down, "-children", strconv.Itoa(sh.Process.Pid)}, &out, &errOut); err != nil {
 		t.Fatalf("capture -children: %v\n%s", err, errOut.String())
 	}
-	if got, _ := proc.NewDir(down).PIDs(); !slices.Equal(got, []int{sh.Process.Pid, sleep}) {
+	if got, _ := proctest.Dir(t, down).PIDs(); !slices.Equal(got, []int{sh.Process.Pid, sleep}) {
 		t.Errorf("capture -children %d holds %v; want the shell and its child %d", sh.Process.Pid, got, sleep)
 	}
-	if comm, err := proc.NewDir(down).Process(sleep).Comm(); err != nil || comm != "sleep" {
+	if comm, err := proctest.Dir(t, down).Process(sleep).Comm(); err != nil || comm != "sleep" {
 		t.Errorf("captured child comm = %q, %v; want sleep", comm, err)
 	}
 
@@ -53,7 +56,7 @@ func TestChildrenAndAncestors(t *testing.T) {
 	if err := run([]string{"-o", up, "-ancestors", strconv.Itoa(sleep)}, &out, &errOut); err != nil {
 		t.Fatalf("capture -ancestors: %v\n%s", err, errOut.String())
 	}
-	got, _ := proc.NewDir(up).PIDs()
+	got, _ := proctest.Dir(t, up).PIDs()
 	for _, want := range []int{1, os.Getpid(), sh.Process.Pid, sleep} {
 		if !slices.Contains(got, want) {
 			t.Errorf("capture -ancestors %d holds %v; want %d among them", sleep, got, want)
@@ -80,5 +83,18 @@ func TestChildrenAndAncestors(t *testing.T) {
 func killPID(pid int) {
 	if p, err := os.FindProcess(pid); err == nil {
 		p.Kill()
+	}
+}
+
+// TestBadRoot: a -root that does not exist, is a regular file or holds a
+// garbage capture.json is a one-line error naming it (main exits 1).
+func TestBadRoot(t *testing.T) {
+	for what, dir := range proctest.BadRoots(t) {
+		for _, args := range [][]string{{"-o", filepath.Join(t.TempDir(), "out"), "-root", dir, "1"}} {
+			t.Run(what+" "+strings.Join(args, " "), func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+			})
+		}
 	}
 }

@@ -37,6 +37,7 @@ import (
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/tree"
 )
@@ -56,7 +57,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	fsys := proc.NewDir(*root)
+	fsys, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
+	}
 	switch fl.NArg() {
 	case 0:
 		return table(fsys, stdout, *asJSON)

@@ -27,6 +27,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -50,7 +51,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	fsys := proc.NewDir(*root)
+	fsys, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
+	}
 	if *holding != "" {
 		if fl.NArg() != 0 {
 			fl.Usage()

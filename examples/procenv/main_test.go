@@ -17,6 +17,7 @@ import (
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/internal/proctest"
 )
 
 const helperArg = "procenv-test-helper"
@@ -256,6 +257,19 @@ func TestBadUsage(t *testing.T) {
 	for _, args := range [][]string{{}, {"x"}, {"-scan", "1"}, {"1", "2"}, {"-nope"}} {
 		if _, _, err := runOut(t, args...); err == nil {
 			t.Errorf("run(%q) = nil; want an error", args)
+		}
+	}
+}
+
+// TestBadRoot: a -root that does not exist, is a regular file or holds a
+// garbage capture.json is a one-line error naming it (main exits 1).
+func TestBadRoot(t *testing.T) {
+	for what, dir := range proctest.BadRoots(t) {
+		for _, args := range [][]string{{"-root", dir, "1"}, {"-root", dir, "-scan"}} {
+			t.Run(what+" "+strings.Join(args, " "), func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+			})
 		}
 	}
 }
