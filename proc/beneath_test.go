@@ -248,3 +248,46 @@ func TestNewDir(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBeneath compares the ways of reading a capture file and link:
+// openat2 beneath the root, os.Root with an lstat per component, and the
+// plain open and readlink of a path (which follow links: the old way).
+func BenchmarkBeneath(b *testing.B) {
+	const dir = "../internal/fixtures/testdata/shell"
+	buf := make([]byte, 0, 4096)
+	b.Run("plain", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := readInto(dir+"/7967/task/7967/stat", buf[:0]); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := os.Readlink(dir + "/7967/exe"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, openat2 := range []bool{true, false} {
+		name := "os.Root"
+		if openat2 {
+			name = "openat2"
+		}
+		b.Run(name, func(b *testing.B) {
+			old := useOpenat2
+			useOpenat2 = openat2
+			d, err := openBeneath(dir)
+			useOpenat2 = old
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := d.readFile("7967/task/7967/stat", buf[:0]); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := d.readLink("7967/exe"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
