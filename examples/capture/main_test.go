@@ -94,7 +94,7 @@ func killPID(pid int) {
 func TestBadRoot(t *testing.T) {
 	for what, dir := range proctest.BadRoots(t) {
 		for _, args := range [][]string{{"-o", filepath.Join(t.TempDir(), "out"), "-root", dir, "1"}} {
-			t.Run(what+" "+strings.Join(args, " "), func(t *testing.T) {
+			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
 				var out, errOut bytes.Buffer
 				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
 			})

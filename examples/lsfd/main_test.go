@@ -290,7 +290,7 @@ func TestMainExit(t *testing.T) {
 func TestBadRoot(t *testing.T) {
 	for what, dir := range proctest.BadRoots(t) {
 		for _, args := range [][]string{{"-root", dir, "1"}, {"-root", dir, "-holding", "/"}} {
-			t.Run(what+" "+strings.Join(args, " "), func(t *testing.T) {
+			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
 				var out, errOut bytes.Buffer
 				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
 			})

@@ -3,6 +3,7 @@
 package proctest
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,4 +94,39 @@ func CheckRootError(tb testing.TB, err error, dir string) {
 	case !strings.Contains(err.Error(), dir):
 		tb.Errorf("-root %s: error %q does not name the directory", dir, err)
 	}
+}
+
+// CopyCapture copies the capture (or fixture tree) src into a new temporary
+// directory, symbolic links as links, files 0600 and directories 0700, for a
+// test to damage, and returns the copy's path.
+func CopyCapture(tb testing.TB, src string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), "capture")
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(target, to)
+		case d.IsDir():
+			return os.MkdirAll(to, 0o700)
+		default:
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(to, b, 0o600)
+		}
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dst
 }
