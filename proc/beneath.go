@@ -18,6 +18,28 @@ import (
 // planted there) are read as data with [FS.ReadLink], never followed.
 var ErrLink = errors.New("symbolic link in a capture, not followed")
 
+// ErrDamaged means a capture lacks a file it must hold, or holds it empty:
+// the stat of a process it lists, the fdinfo of an fd it lists. On the live
+// /proc the same means the process exited; in a capture, which does not
+// change, it means the capture was damaged, and readers report it for the
+// process as they report an unreadable file.
+var ErrDamaged = errors.New("missing or empty in the capture (damaged)")
+
+// Damaged returns the error for name, a file that must exist, found missing
+// (err matches [fs.ErrNotExist]) or, with err nil, empty. In a capture it is
+// an error matching [ErrDamaged] and not fs.ErrNotExist, unless the capture
+// recorded the process as gone; elsewhere it is err, which may be nil: the
+// process exited.
+func (f *FS) Damaged(name string, err error) error {
+	if c, cerr := f.Capture(); c == nil || cerr != nil || errors.Is(err, ErrGone) {
+		return err
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return &fs.PathError{Op: "read", Path: name, Err: ErrDamaged}
+}
+
 // beneathDir reads a directory tree that is not the live /proc (a capture)
 // without ever leaving it: every name is opened beneath the root without
 // following a symbolic link in any of its components. On Linux it uses
