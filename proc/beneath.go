@@ -40,6 +40,9 @@ func (f *FS) Damaged(name string, err error) error {
 	return &fs.PathError{Op: "read", Path: name, Err: ErrDamaged}
 }
 
+// errNotRegular refuses a named pipe, a device or a socket in a capture.
+var errNotRegular = errors.New("not a regular file or directory, refused in a capture")
+
 // beneathDir reads a directory tree that is not the live /proc (a capture)
 // without ever leaving it: every name is opened beneath the root without
 // following a symbolic link in any of its components. On Linux it uses
@@ -98,8 +101,15 @@ func (d *beneathDir) rootOpen(op, name string) (*os.File, error) {
 	if err := d.rootNoLinks(op, name, true); err != nil {
 		return nil, err
 	}
-	f, err := d.root.Open(name)
+	f, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
+		return nil, &fs.PathError{Op: op, Path: name, Err: underlying(err)}
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() && !fi.IsDir() {
+		f.Close()
+		if err == nil {
+			err = errNotRegular
+		}
 		return nil, &fs.PathError{Op: op, Path: name, Err: underlying(err)}
 	}
 	return f, nil

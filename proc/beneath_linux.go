@@ -80,11 +80,14 @@ func (d *beneathDir) readFile(name string, buf []byte) ([]byte, string, error) {
 	if d.dfd < 0 {
 		return d.rootReadFile(name, buf)
 	}
-	fd, err := d.openat2(name, unix.O_RDONLY)
+	fd, err := d.openat2(name, unix.O_RDONLY|unix.O_NONBLOCK)
 	if err != nil {
 		return buf, "open", err
 	}
 	defer unix.Close(fd)
+	if err := checkKind(fd, false); err != nil {
+		return buf, "open", err
+	}
 	buf, err = rawio.ReadAll(fd, buf)
 	if err != nil {
 		return buf, "read", err
@@ -137,11 +140,35 @@ func (d *beneathDir) open(name string) (*os.File, error) {
 	if d.dfd < 0 {
 		return d.rootOpen("open", name)
 	}
-	fd, err := d.openat2(name, unix.O_RDONLY)
+	fd, err := d.openat2(name, unix.O_RDONLY|unix.O_NONBLOCK)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
+	if err := checkKind(fd, true); err != nil {
+		unix.Close(fd)
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
 	return os.NewFile(uintptr(fd), path.Join(d.dir, name)), nil
+}
+
+// checkKind refuses what a capture never holds and a reader could hang on
+// or read forever: a named pipe, a device or a socket. The open itself
+// was non-blocking, so that a planted pipe does not hang it.
+func checkKind(fd int, dirOK bool) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return err
+	}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG:
+		return nil
+	case unix.S_IFDIR:
+		if dirOK {
+			return nil
+		}
+		return unix.EISDIR
+	}
+	return errNotRegular
 }
 
 // statInfo is an [fs.FileInfo] made from fstat of a descriptor.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // copyTree copies the directory tree src to dst, symbolic links as links.
@@ -290,4 +291,46 @@ func BenchmarkBeneath(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestCaptureSpecialFiles: a named pipe or a device planted in a capture is
+// refused at once, not read (a pipe would hang the open, /dev/zero never
+// end).
+func TestCaptureSpecialFiles(t *testing.T) {
+	bothPaths(t, func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "capture")
+		copyTree(t, "../internal/fixtures/testdata/shell", dir)
+		stat := filepath.Join(dir, "7967", "stat")
+		os.Remove(stat)
+		if err := syscall.Mkfifo(stat, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		env := filepath.Join(dir, "7967", "environ")
+		os.Remove(env)
+		zero := os.Getuid() == 0 && syscall.Mknod(env, syscall.S_IFCHR|0o600, 1<<8|5) == nil // /dev/zero
+		f, err := NewDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if _, err := f.Process(7967).Stat(); !errors.Is(err, errNotRegular) {
+				t.Errorf("Stat of a named pipe: %v; want it refused", err)
+			}
+			if _, err := fs.ReadFile(f.FS(), "7967/stat"); !errors.Is(err, errNotRegular) {
+				t.Errorf("fs.ReadFile of a named pipe: %v; want it refused", err)
+			}
+			if zero {
+				if _, err := f.ReadFile("7967/environ"); !errors.Is(err, errNotRegular) {
+					t.Errorf("ReadFile of a character device: %v; want it refused", err)
+				}
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("reading a named pipe in a capture hangs")
+		}
+	})
 }
