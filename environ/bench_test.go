@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
 	"github.com/prometheus/procfs"
 )
@@ -49,7 +50,7 @@ func TestProcfsDropsPastOneMiB(t *testing.T) {
 	if len(got) != 1024 {
 		t.Errorf("procfs v0.23.0 Environ returned %d entries; expected its 1 MiB cap to drop the last one (did procfs change? then update this test and doc)", len(got))
 	}
-	env, err := Read(proc.NewDir(dir).Process(1))
+	env, err := Read(proctest.Dir(t, dir).Process(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func BenchmarkProcfsSplit1MiB(b *testing.B) {
 
 // BenchmarkRead1MiB reads and parses DIR/1/environ through proc.
 func BenchmarkRead1MiB(b *testing.B) {
-	p := proc.NewDir(tree1MiB(b)).Process(1)
+	p := proctest.Dir(b, tree1MiB(b)).Process(1)
 	b.SetBytes(1048595)
 	b.ReportAllocs()
 	for b.Loop() {

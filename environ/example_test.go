@@ -46,7 +46,11 @@ func ExampleEnv_Records() {
 
 func ExampleRead() {
 	// A capture of a shell (internal/fixtures/testdata/shell).
-	fsys := proc.NewDir("../internal/fixtures/testdata/shell")
+	fsys, err := proc.NewDir("../internal/fixtures/testdata/shell")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	env, err := environ.Read(fsys.Process(7967))
 	if err != nil {
 		fmt.Println(err)

@@ -21,27 +21,12 @@ import (
 // The raw path lists a live /proc with getdents64, readlinkat and fstatat
 // on one directory fd, reusing buffers: one readlink and one lstat per fd,
 // which is what ls -l does minus its extra getxattr calls (measured in
-// BenchmarkList). It is used only when the FS directory is a mounted proc
-// file system, never on a capture, whose link modes live in capture.json.
-
-var procDirs sync.Map // dir string -> bool: is it a procfs mount
+// BenchmarkList). It is used only on the live /proc ([proc.FS.Live]), never
+// on a capture, whose link modes live in capture.json.
 
 func rawDir(f *proc.FS) string {
-	dir := f.Dir()
-	if dir == "" {
-		return ""
-	}
-	if v, ok := procDirs.Load(dir); ok {
-		if v.(bool) {
-			return dir
-		}
-		return ""
-	}
-	var st unix.Statfs_t
-	isProc := unix.Statfs(dir, &st) == nil && st.Type == unix.PROC_SUPER_MAGIC
-	procDirs.Store(dir, isProc)
-	if isProc {
-		return dir
+	if f.Live() {
+		return f.Dir()
 	}
 	return ""
 }

@@ -68,5 +68,15 @@
 // mode of each link, the device, inode and link count of the file behind it,
 // files that were unreadable (reading them from the capture returns the same
 // kind of error) and directories that were empty. [NewDir] reads a capture
-// exactly as it reads the live /proc.
+// as it reads the live /proc, with two differences. A capture holds
+// secrets and is private: [Capture] writes directories 0700, each file with
+// its source's mode masked to the owner (environ 0400) and capture.json
+// 0600. And a capture is a file someone sent you, untrusted input: NewDir
+// opens every name beneath the capture's root without following any
+// symbolic link ([ErrLink]), refuses absolute names and ".." ([fs.ErrInvalid]),
+// reads the recorded links as data only, and answers [FS.StatLink] from
+// capture.json. A file a capture should hold but lacks is reported as damage
+// ([ErrDamaged]), not as a process that exited. Whether a tree is the live
+// /proc, whose links are the kernel's and are followed, is decided once, by
+// [NewDir], from the file system's magic number ([FS.Live]).
 package proc

@@ -12,7 +12,10 @@ func fixtureDir(name string) string { return "../internal/fixtures/testdata/" + 
 
 // Read a process's stat, here from a capture of a comm holding ')'.
 func ExampleProcess_Stat() {
-	f := proc.NewDir(fixtureDir("comm-paren"))
+	f, err := proc.NewDir(fixtureDir("comm-paren"))
+	if err != nil {
+		log.Fatal(err)
+	}
 	st, err := f.Process(8026).Stat()
 	if err != nil {
 		log.Fatal(err)
@@ -23,7 +26,10 @@ func ExampleProcess_Stat() {
 
 // Tell a deleted binary from one that is really named "... (deleted)".
 func ExampleProcess_Exe() {
-	f := proc.NewDir(fixtureDir("deleted-exe"))
+	f, err := proc.NewDir(fixtureDir("deleted-exe"))
+	if err != nil {
+		log.Fatal(err)
+	}
 	for _, pid := range []int{8038, 8039} {
 		exe, err := f.Process(pid).Exe()
 		if err != nil {
@@ -63,7 +69,11 @@ func ExampleProcess_Info() {
 // process, here from a capture of a process in its own cgroups and
 // namespaces on a hybrid (v1 and v2) host without an LSM.
 func ExampleProcess_Cgroup() {
-	p := proc.NewDir(fixtureDir("readers")).Process(1588)
+	f, err := proc.NewDir(fixtureDir("readers"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	p := f.Process(1588)
 	cgs, err := p.Cgroup()
 	if err != nil {
 		log.Fatal(err)

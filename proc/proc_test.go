@@ -406,7 +406,7 @@ func TestCaptureRoundTrip(t *testing.T) {
 	if _, err := proc.Capture(dir, proc.Default(), []int{pid}, nil); err != nil {
 		t.Fatal(err)
 	}
-	captured := proc.NewDir(dir).Process(pid)
+	captured := proctest.Dir(t, dir).Process(pid)
 	readAll := func(p proc.Process) []any {
 		st, err1 := p.Stat()
 		status, err2 := p.Status()
@@ -457,7 +457,7 @@ func TestPIDsNumericAndEmptyDirs(t *testing.T) {
 		os.MkdirAll(filepath.Join(dir, name), 0o755)
 	}
 	os.WriteFile(filepath.Join(dir, proc.CaptureFile), []byte(`{"pids":[9],"empty_dirs":["9/fd"],"errors":{"10/stat":"ESRCH"}}`), 0o644)
-	f := proc.NewDir(dir)
+	f := proctest.Dir(t, dir)
 	pids, err := f.PIDs()
 	if err != nil {
 		t.Fatal(err)
@@ -484,7 +484,7 @@ func TestMalformedFiles(t *testing.T) {
 	write("5/stat", "5 (x) S 1 5 5 0 -1 4194304 1 0 0 0 0 0 0")
 	write("5/status", "Name:\tx\nPid:\tfive\n")
 	write("5/comm", "x")
-	f := proc.NewDir(dir)
+	f := proctest.Dir(t, dir)
 	p := f.Process(5)
 	tests := []struct {
 		name  string

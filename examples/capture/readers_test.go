@@ -38,7 +38,11 @@ func TestCapturesReaders(t *testing.T) {
 	if err := run([]string{"-o", dir, strconv.Itoa(pid)}, &out, &errOut); err != nil {
 		t.Fatalf("capture: %v\n%s", err, errOut.String())
 	}
-	captured := proc.NewDir(dir).Process(pid)
+	fsys, err := proc.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	captured := fsys.Process(pid)
 	read := func(p proc.Process) []any {
 		var vals []any
 		add := func(v any, err error) {

@@ -80,7 +80,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	fsys := proc.NewDir(*root)
+	fsys, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
+	}
 	switch fl.NArg() {
 	case 0:
 		return table(fsys, stdout, *asJSON, *sec)

@@ -351,3 +351,16 @@ func withoutSharing(t *testing.T, js string) string {
 	}
 	return string(b)
 }
+
+// TestBadRoot: a -root that does not exist, is a regular file or holds a
+// garbage capture.json is a one-line error naming it (main exits 1).
+func TestBadRoot(t *testing.T) {
+	for what, dir := range proctest.BadRoots(t) {
+		for _, args := range [][]string{{"-root", dir}, {"-root", dir, "1"}} {
+			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+			})
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/procscope/procscope/fd"
 	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/internal/proctest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from lsfd's own output")
@@ -281,5 +282,18 @@ func TestMainExit(t *testing.T) {
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.HasPrefix(string(out), "lsfd: ") {
 		t.Errorf("lsfd 999999999: %v, %q; want exit 1 with lsfd: message", err, out)
+	}
+}
+
+// TestBadRoot: a -root that does not exist, is a regular file or holds a
+// garbage capture.json is a one-line error naming it (main exits 1).
+func TestBadRoot(t *testing.T) {
+	for what, dir := range proctest.BadRoots(t) {
+		for _, args := range [][]string{{"-root", dir, "1"}, {"-root", dir, "-holding", "/"}} {
+			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+			})
+		}
 	}
 }

@@ -59,7 +59,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	fsys := proc.NewDir(*root)
+	fsys, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
+	}
 	if *scan {
 		if fl.NArg() != 0 || *raw {
 			fl.Usage()

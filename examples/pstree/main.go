@@ -33,7 +33,6 @@ import (
 	"strings"
 
 	"github.com/procscope/procscope/internal/cli"
-	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/tree"
 )
 
@@ -68,9 +67,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	default:
 		return errors.New("usage: pstree [-root DIR] [-U] [-T] [-c] [-s] [-json] [PID]")
 	}
-	fsys := proc.Default()
-	if *root != "" {
-		fsys = proc.NewDir(*root)
+	fsys, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
 	}
 	s, err := tree.Scan(fsys, &tree.Options{Threads: !*hide, ThreadNames: *asJSON && !*hide})
 	if err != nil {

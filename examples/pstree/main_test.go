@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/internal/proctest"
 )
 
 // fixturePID returns the tree-basic fixture and the pid its goldens start
@@ -160,5 +161,18 @@ func TestRunJSONGolden(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(want), string(out)); diff != "" {
 		t.Errorf("pstree -json (-golden +got):\n%s", diff)
+	}
+}
+
+// TestBadRoot: a -root that does not exist, is a regular file or holds a
+// garbage capture.json is a one-line error naming it (main exits 1).
+func TestBadRoot(t *testing.T) {
+	for what, dir := range proctest.BadRoots(t) {
+		for _, args := range [][]string{{"-root", dir}} {
+			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+			})
+		}
 	}
 }
