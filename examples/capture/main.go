@@ -16,32 +16,29 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "capture:", err)
-		os.Exit(1)
-	}
+	cli.Exit("capture", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("capture", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("capture", stderr,
+		"capture -o DIR [-root /proc] [-json] [-note TEXT] [-children] [-ancestors] PID...")
 	out := fl.String("o", "", "directory to write the capture to")
 	root := fl.String("root", "/proc", "proc tree to capture from")
 	note := fl.String("note", "", "what the capture is for, recorded in capture.json")
 	children := fl.Bool("children", false, "also capture the descendants of each PID")
 	ancestors := fl.Bool("ancestors", false, "also capture the ancestors of each PID")
 	asJSON := fl.Bool("json", false, "print what was recorded as JSON")
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
 	if *out == "" || fl.NArg() == 0 {

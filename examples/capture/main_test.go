@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -81,4 +82,10 @@ func killPID(pid int) {
 	if p, err := os.FindProcess(pid); err == nil {
 		p.Kill()
 	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "PID...", "-o DIR")
 }

@@ -24,7 +24,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -37,23 +36,21 @@ import (
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/tree"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "inspect:", err)
-		os.Exit(1)
-	}
+	cli.Exit("inspect", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("inspect", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("inspect", stderr,
+		"inspect [-root DIR] [-json] [PID]")
 	root := fl.String("root", "/proc", "proc tree to read: the live /proc or a capture")
 	asJSON := fl.Bool("json", false, "print JSON")
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
 	fsys := proc.NewDir(*root)

@@ -18,7 +18,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -27,27 +26,21 @@ import (
 	"text/tabwriter"
 
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "lsfd:", err)
-		os.Exit(1)
-	}
+	cli.Exit("lsfd", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("lsfd", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("lsfd", stderr,
+		"lsfd [-root DIR] [-json] PID", "lsfd [-root DIR] [-json] -holding PATH")
 	root := fl.String("root", "/proc", "proc tree to read: /proc or a capture directory")
 	asJSON := fl.Bool("json", false, "print JSON")
 	holding := fl.String("holding", "", "list the processes holding `PATH` open instead")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lsfd [-root DIR] [-json] PID\n       lsfd [-root DIR] [-json] -holding PATH")
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
 	fsys := proc.NewDir(*root)

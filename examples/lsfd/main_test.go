@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
 )
 
@@ -282,4 +283,10 @@ func TestMainExit(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.HasPrefix(string(out), "lsfd: ") {
 		t.Errorf("lsfd 999999999: %v, %q; want exit 1 with lsfd: message", err, out)
 	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "PID", "-holding PATH")
 }

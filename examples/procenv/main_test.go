@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/procscope/procscope/environ"
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
 )
 
@@ -258,4 +259,10 @@ func TestBadUsage(t *testing.T) {
 			t.Errorf("run(%q) = nil; want an error", args)
 		}
 	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "PID", "-scan")
 }

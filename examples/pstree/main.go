@@ -18,7 +18,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -26,27 +25,25 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/tree"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "pstree:", err)
-		os.Exit(1)
-	}
+	cli.Exit("pstree", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("pstree", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("pstree", stderr,
+		"pstree [-root DIR] [-U] [-T] [-c] [-s] [-json] [PID]")
 	root := fl.String("root", "", "read this /proc tree (a capture) instead of /proc")
 	unicode := fl.Bool("U", false, "draw lines with Unicode box characters")
 	hide := fl.Bool("T", false, "hide threads")
 	compact := fl.Bool("c", false, "compact: no pids, identical siblings merged as N*[name]")
 	parents := fl.Bool("s", false, "show the ancestors of PID")
 	asJSON := fl.Bool("json", false, "print the tree as JSON")
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
 	pid := 1

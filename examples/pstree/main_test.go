@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
 )
 
@@ -161,4 +162,10 @@ func TestRunJSONGolden(t *testing.T) {
 	if diff := cmp.Diff(string(want), string(out)); diff != "" {
 		t.Errorf("pstree -json (-golden +got):\n%s", diff)
 	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "[PID]")
 }
