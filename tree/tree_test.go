@@ -295,3 +295,15 @@ func TestScanParentCycle(t *testing.T) {
 		t.Errorf("Ancestors(12) = %v, want 11, 10, 1", a)
 	}
 }
+
+// TestReadAncestorsGone: a stat that reads empty (the process exited after
+// the open) is reported as gone, matching proc.ErrGone and fs.ErrNotExist as
+// the package docs promise.
+func TestReadAncestorsGone(t *testing.T) {
+	m := mapFS(statLine(1, "init", 0, 0, 1, 1))
+	m["5/stat"] = &fstest.MapFile{}
+	_, err := ReadAncestors(proc.New(m), 5)
+	if !errors.Is(err, proc.ErrGone) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadAncestors(gone) = %v; want an error matching proc.ErrGone and fs.ErrNotExist", err)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/proc"
 )
 
 const helperArg = "procenv-test-helper"
@@ -240,7 +241,7 @@ func TestFixtures(t *testing.T) {
 		t.Errorf("procenv -root shell 7967 = %q, %v", out, err)
 	}
 	_, _, err = runOut(t, "-root", fixtures.Dir(t, "zombie"), "8004")
-	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, environ.ErrGone) {
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
 		t.Errorf("procenv on a zombie: %v; want a gone error", err)
 	}
 	_, _, err = runOut(t, "-root", fixtures.Dir(t, "init"), "1")
