@@ -19,6 +19,10 @@ type RenderOptions struct {
 	// Compact prints no pids and merges identical sibling subtrees as
 	// N*[name], like plain pstree (pstree -p turns compaction off).
 	Compact bool
+	// NoMerge, with Compact, still prints no pids but does not merge
+	// identical siblings, like pstree -c (which disables compaction).
+	// Without Compact it changes nothing: the pid form never merges.
+	NoMerge bool
 	// Parents shows only the chain of ancestors above the process and then
 	// its whole subtree, like pstree -s PID.
 	Parents bool
@@ -113,11 +117,12 @@ func (s *Snapshot) Render(w io.Writer, pid int, opts *RenderOptions) error {
 		top = s.rtree(n, &o)
 	}
 	r := renderer{
-		sym:     &asciiSyms,
-		compact: o.Compact,
-		width:   o.Width,
-		trunc:   o.Width >= 0,
-		curX:    1,
+		sym:    &asciiSyms,
+		noPIDs: o.Compact,
+		merge:  o.Compact && !o.NoMerge,
+		width:  o.Width,
+		trunc:  o.Width >= 0,
+		curX:   1,
 	}
 	if o.Unicode {
 		r.sym = &unicodeSyms
@@ -217,7 +222,8 @@ func cutLabel(s string) string {
 // the dump_tree layout.
 type renderer struct {
 	sym     *symbols
-	compact bool // no pids, identical siblings merged (pstree without -p)
+	noPIDs  bool // pstree without -p
+	merge   bool // identical siblings merged (pstree without -p or -c)
 	trunc   bool
 	width   int
 	curX    int
@@ -323,7 +329,7 @@ func (r *renderer) dump(n *rnode, level, rep int, leaf, last bool, closing int) 
 	}
 	nameLen := r.label(n.label)
 	offset := r.curX
-	if !r.compact {
+	if !r.noPIDs {
 		r.char('(')
 		r.num(n.pid)
 		r.char(')')
@@ -349,7 +355,7 @@ func (r *renderer) dump(n *rnode, level, rep int, leaf, last bool, closing int) 
 	kids := n.children
 	for i := 0; i < len(kids); i++ {
 		count := 0
-		if r.compact {
+		if r.merge {
 			rest := kids[:i+1]
 			for _, k := range kids[i+1:] {
 				if equalTree(kids[i], k) {

@@ -3,12 +3,14 @@
 // Pstree prints the process tree the way psmisc's `pstree -p -A` does, byte
 // for byte, from one scan of /proc (or a capture of it).
 //
-//	pstree [-root DIR] [-U] [-T] [-c] [-s] [-json] [PID]
+//	pstree [-root DIR] [-U] [-T] [-c] [-compact] [-s] [-json] [PID]
 //
 // PID defaults to 1. -U draws lines with Unicode box characters, -T hides
-// threads, -c prints the compact form without pids (like plain pstree, which
-// merges identical siblings as N*[name]), -s shows the ancestors of PID
-// above its subtree. Lines are cut at $COLUMNS, else the terminal's width,
+// threads, -compact prints the form of plain pstree (no pids, identical
+// siblings merged as N*[name]), -c disables that merging as pstree -c does
+// (the default form shows pids and, as pstree -p, never merges; -compact
+// -c prints no pids and merges nothing), -s shows the ancestors of PID
+// above its subtree. Each one-letter flag means what it means to pstree. Lines are cut at $COLUMNS, else the terminal's width,
 // else 132 columns. -json prints the subtree as nested objects
 // {pid, comm, threads: [{tid, comm}], children: [...]}, with each thread's
 // own name. Processes that could not be read are named on stderr. A PID
@@ -36,11 +38,12 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) error {
 	fl := cli.NewFlagSet("pstree", stderr,
-		"pstree [-root DIR] [-U] [-T] [-c] [-s] [-json] [PID]")
+		"pstree [-root DIR] [-U] [-T] [-c] [-compact] [-s] [-json] [PID]")
 	root := fl.String("root", "", "read this /proc tree (a capture) instead of /proc")
 	unicode := fl.Bool("U", false, "draw lines with Unicode box characters")
 	hide := fl.Bool("T", false, "hide threads")
-	compact := fl.Bool("c", false, "compact: no pids, identical siblings merged as N*[name]")
+	noMerge := fl.Bool("c", false, "disable compaction of identical subtrees, as pstree -c (the pid form never compacts)")
+	compact := fl.Bool("compact", false, "print no pids and merge identical siblings as N*[name], as plain pstree")
 	parents := fl.Bool("s", false, "show the ancestors of PID")
 	asJSON := fl.Bool("json", false, "print the tree as JSON")
 	if err := cli.Parse(fl, args, stdout); err != nil {
@@ -56,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		pid = p
 	default:
-		return errors.New("usage: pstree [-root DIR] [-U] [-T] [-c] [-s] [-json] [PID]")
+		return errors.New("usage: pstree [-root DIR] [-U] [-T] [-c] [-compact] [-s] [-json] [PID]")
 	}
 	fsys := proc.Default()
 	if *root != "" {
@@ -82,6 +85,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		Unicode:     *unicode,
 		HideThreads: *hide,
 		Compact:     *compact,
+		NoMerge:     *noMerge,
 		Parents:     *parents,
 		Width:       outputWidth(stdout),
 	})
