@@ -14,7 +14,10 @@
 // else 132 columns. -json prints the subtree as nested objects
 // {pid, comm, threads: [{tid, comm}], children: [...]}, with each thread's
 // own name. Processes that could not be read are named on stderr. A PID
-// that does not exist is an error (pstree prints nothing and exits 0).
+// hidden by a /proc mounted with hidepid that is the parent of visible
+// processes prints as ?(PID) above them, and -s draws hidden ancestors as
+// ?(PID) up to ?(1), as pstree does. A PID that does not exist is an error
+// (pstree prints nothing and exits 0).
 package main
 
 import (
