@@ -7,7 +7,9 @@
 //	lsfd [-root DIR] [-json] -holding PATH
 //
 // The table has the columns FD, TYPE, MODE and NAME, where NAME is the path
-// or the resolved socket (TCP 127.0.0.1:8080->127.0.0.1:51234 (ESTABLISHED)).
+// or the resolved socket (TCP 127.0.0.1:8080->127.0.0.1:51234 (ESTABLISHED)),
+// or for a socket in no net table (an unbound netlink socket) its protocol
+// as lsof prints it (protocol: NETLINK).
 // -json prints a list of {fd, type, subtype, target, path, deleted, inode,
 // mode, flags, pos, mnt_id, socket}, or for -holding a list of {pid, comm,
 // fd, access}, where fd is null for a holder through its cwd (c), executable
