@@ -3,21 +3,25 @@
 // Pstree prints the process tree the way psmisc's `pstree -p -A` does, byte
 // for byte, from one scan of /proc (or a capture of it).
 //
-//	pstree [-root DIR] [-U] [-T] [-c] [-compact] [-s] [-json] [PID]
+//	pstree [-root DIR] [-p] [-A|-U] [-T] [-c] [-compact] [-s] [-json] [PID]
 //
-// PID defaults to 1. -U draws lines with Unicode box characters, -T hides
-// threads, -compact prints the form of plain pstree (no pids, identical
-// siblings merged as N*[name]), -c disables that merging as pstree -c does
-// (the default form shows pids and, as pstree -p, never merges; -compact
-// -c prints no pids and merges nothing), -s shows the ancestors of PID
-// above its subtree. Each one-letter flag means what it means to pstree. Lines are cut at $COLUMNS, else the terminal's width,
-// else 132 columns. -json prints the subtree as nested objects
-// {pid, comm, threads: [{tid, comm}], children: [...]}, with each thread's
-// own name. Processes that could not be read are named on stderr. A PID
-// hidden by a /proc mounted with hidepid that is the parent of visible
-// processes prints as ?(PID) above them, and -s draws hidden ancestors as
-// ?(PID) up to ?(1), as pstree does. A PID that does not exist is an error
-// (pstree prints nothing and exits 0).
+// PID defaults to 1. -U draws lines with Unicode box characters (-A, the
+// default, with ASCII; the last of the two wins), -T hides threads, -p
+// shows pids (the default; it overrides -compact), -compact prints the form
+// of plain pstree (no pids, identical siblings merged as N*[name]), -c
+// disables that merging as pstree -c does (the default form shows pids and,
+// as pstree -p, never merges; -compact -c prints no pids and merges
+// nothing), -s shows the ancestors of PID above its subtree. Each
+// one-letter flag means what it means to pstree, and they may be grouped
+// as pstree accepts them: pstree -pA PID prints what psmisc's pstree -pA
+// PID prints. Lines are cut at $COLUMNS, else the terminal's width, else
+// 132 columns. -json prints the subtree as nested objects {pid, comm,
+// threads: [{tid, comm}], children: [...]}, with each thread's own name.
+// Processes that could not be read are named on stderr. A PID hidden by a
+// /proc mounted with hidepid that is the parent of visible processes
+// prints as ?(PID) above them, and -s draws hidden ancestors as ?(PID) up
+// to ?(1), as pstree does. A PID that does not exist is an error (pstree
+// prints nothing and exits 0).
 package main
 
 import (
@@ -41,12 +45,15 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) error {
 	fl := cli.NewFlagSet("pstree", stderr,
-		"pstree [-root DIR] [-U] [-T] [-c] [-compact] [-s] [-json] [PID]")
+		"pstree [-root DIR] [-p] [-A|-U] [-T] [-c] [-compact] [-s] [-json] [PID]")
 	root := fl.String("root", "", "read this /proc tree (a capture) instead of /proc")
-	unicode := fl.Bool("U", false, "draw lines with Unicode box characters")
+	var unicode bool
+	fl.Var(lines{&unicode, true}, "U", "draw lines with Unicode box characters")
+	fl.Var(lines{&unicode, false}, "A", "draw lines with ASCII characters (the default; the last of -A and -U wins, as in pstree)")
 	hide := fl.Bool("T", false, "hide threads")
 	noMerge := fl.Bool("c", false, "disable compaction of identical subtrees, as pstree -c (the pid form never compacts)")
 	compact := fl.Bool("compact", false, "print no pids and merge identical siblings as N*[name], as plain pstree")
+	pids := fl.Bool("p", false, "show pids (the default; overrides -compact and, as in pstree, implies -c)")
 	parents := fl.Bool("s", false, "show the ancestors of PID")
 	asJSON := fl.Bool("json", false, "print the tree as JSON")
 	if err := cli.Parse(fl, args, stdout); err != nil {
@@ -62,7 +69,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		pid = p
 	default:
-		return errors.New("usage: pstree [-root DIR] [-U] [-T] [-c] [-compact] [-s] [-json] [PID]")
+		return errors.New("usage: pstree [-root DIR] [-p] [-A|-U] [-T] [-c] [-compact] [-s] [-json] [PID]")
 	}
 	fsys := proc.Default()
 	if *root != "" {
@@ -85,9 +92,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(toJSON(n))
 	}
 	err = s.Render(stdout, pid, &tree.RenderOptions{
-		Unicode:     *unicode,
+		Unicode:     unicode,
 		HideThreads: *hide,
-		Compact:     *compact,
+		Compact:     *compact && !*pids,
 		NoMerge:     *noMerge,
 		Parents:     *parents,
 		Width:       outputWidth(stdout),
@@ -97,6 +104,32 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	return err
 }
+
+// lines is -A or -U: each sets the line style, so the last one given wins.
+type lines struct {
+	unicode *bool
+	set     bool
+}
+
+func (l lines) String() string {
+	if l.unicode == nil {
+		return "false"
+	}
+	return strconv.FormatBool(*l.unicode == l.set)
+}
+
+func (l lines) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return err
+	}
+	if on {
+		*l.unicode = l.set
+	}
+	return nil
+}
+
+func (lines) IsBoolFlag() bool { return true }
 
 type jsonNode struct {
 	PID      int          `json:"pid"`

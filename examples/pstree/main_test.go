@@ -226,6 +226,13 @@ func TestCompactionFlagsMatchPstree(t *testing.T) {
 		{[]string{"-compact", "-c"}, []string{"-c", "-A"}},
 		{[]string{"-compact"}, []string{"-A"}},
 		{[]string{"-compact", "-c", "-U"}, []string{"-c", "-U"}},
+		// pstree's own spellings: grouped letters, -p, -A, the last of
+		// -A and -U winning.
+		{[]string{"-pA"}, []string{"-pA"}},
+		{[]string{"-compact", "-p"}, []string{"-p", "-A"}},
+		{[]string{"-U", "-A"}, []string{"-p", "-U", "-A"}},
+		{[]string{"-A", "-U", "-p"}, []string{"-A", "-U", "-p"}},
+		{[]string{"-sc", "-compact"}, []string{"-sc"}},
 	} {
 		want, err := exec.Command("pstree", append(tt.real, pid)...).Output()
 		if err != nil {
@@ -238,7 +245,8 @@ func TestCompactionFlagsMatchPstree(t *testing.T) {
 		if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
 			t.Errorf("pstree %v vs ours %v (-pstree +ours):\n%s", tt.real, tt.ours, diff)
 		}
-		if merged := strings.Contains(stdout.String(), "2*["); merged != !slices.Contains(tt.ours, "-c") {
+		unmerged := slices.ContainsFunc(tt.ours, func(a string) bool { return a != "-compact" && strings.ContainsAny(a, "cp") })
+		if merged := strings.Contains(stdout.String(), "2*["); merged != (slices.Contains(tt.ours, "-compact") && !unmerged) {
 			t.Errorf("ours %v: merged %v:\n%s", tt.ours, merged, stdout.String())
 		}
 	}

@@ -46,11 +46,15 @@ func writeUsage(w io.Writer, fl *flag.FlagSet, synopsis []string) {
 // stdout and returns [flag.ErrHelp], which [Exit] turns into status 0, as
 // the users of the flag package expect. For a bad flag it returns the flag
 // package's error after printing the usage message on fl's output (stderr).
+//
+// One-letter boolean flags may be grouped as the tools the examples mirror
+// accept them: "-pA" is "-p -A" when fl has no flag named "pA" and each
+// letter is a boolean flag.
 func Parse(fl *flag.FlagSet, args []string, stdout io.Writer) error {
 	usage := fl.Usage
 	helped := false
 	fl.Usage = func() { helped = true }
-	err := fl.Parse(args)
+	err := fl.Parse(splitGroups(fl, args))
 	fl.Usage = usage
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -66,6 +70,51 @@ func Parse(fl *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// splitGroups returns args with each group of one-letter boolean flags
+// ("-pA") split into single flags, up to the first argument that is not a
+// flag or "--", as the flag package stops there.
+func splitGroups(fl *flag.FlagSet, args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || len(a) < 2 || a[0] != '-' {
+			return append(out, args[i:]...)
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if f := fl.Lookup(name); f != nil {
+			out = append(out, a)
+			if !hasValue && !isBool(f) && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
+			continue
+		}
+		if group := a[1:]; a[1] != '-' && !hasValue && len(group) > 1 && allBoolLetters(fl, group) {
+			for _, c := range group {
+				out = append(out, "-"+string(c))
+			}
+			continue
+		}
+		out = append(out, a) // the flag package reports it
+	}
+	return out
+}
+
+func isBool(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+func allBoolLetters(fl *flag.FlagSet, group string) bool {
+	for _, c := range group {
+		f := fl.Lookup(string(c))
+		if f == nil || !isBool(f) {
+			return false
+		}
+	}
+	return true
 }
 
 // Exit ends the program name with the outcome of its run: status 0 when err

@@ -86,3 +86,44 @@ func TestExit(t *testing.T) {
 		}
 	}
 }
+
+// TestParseGroups: grouped one-letter boolean flags are split as pstree and
+// lsof accept them; anything else is left to the flag package.
+func TestParseGroups(t *testing.T) {
+	for _, tt := range []struct {
+		args     []string
+		p, a, pa bool
+		root     string
+		rest     []string
+		wantErr  bool
+	}{
+		{args: []string{"-pA", "12"}, p: true, a: true, rest: []string{"12"}},
+		{args: []string{"-Ap", "-root", "-pA", "12"}, p: true, a: true, root: "-pA", rest: []string{"12"}},
+		{args: []string{"-pa"}, pa: true},
+		{args: []string{"-pA=true"}, wantErr: true},
+		{args: []string{"-pX"}, wantErr: true},
+		{args: []string{"-pr"}, wantErr: true}, // r is not a boolean flag
+		{args: []string{"12", "-pA"}, rest: []string{"12", "-pA"}},
+		{args: []string{"--", "-pA"}, rest: []string{"-pA"}},
+	} {
+		var stdout, stderr bytes.Buffer
+		fl := NewFlagSet("prog", &stderr, "prog PID")
+		p := fl.Bool("p", false, "")
+		a := fl.Bool("A", false, "")
+		pa := fl.Bool("pa", false, "")
+		root := fl.String("root", "", "")
+		fl.String("r", "", "")
+		err := Parse(fl, tt.args, &stdout)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("Parse(%q) = %v, want error %v", tt.args, err, tt.wantErr)
+			continue
+		}
+		if tt.wantErr {
+			continue
+		}
+		rest := fl.Args()
+		if *p != tt.p || *a != tt.a || *pa != tt.pa || *root != tt.root || strings.Join(rest, " ") != strings.Join(tt.rest, " ") {
+			t.Errorf("Parse(%q): p %v A %v pa %v root %q args %q; want %v %v %v %q %q", tt.args, *p, *a, *pa, *root, rest, tt.p, tt.a, tt.pa, tt.root, tt.rest)
+		}
+	}
+}
