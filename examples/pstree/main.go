@@ -49,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	root := fl.String("root", "", "read this /proc tree (a capture) instead of /proc")
 	var unicode bool
 	fl.Var(lines{&unicode, true}, "U", "draw lines with Unicode box characters")
-	fl.Var(lines{&unicode, false}, "A", "draw lines with ASCII characters (the default; the last of -A and -U wins, as in pstree)")
+	fl.Var(lines{&unicode, false}, "A", "draw lines with ASCII characters; the last of -A and -U wins, as in pstree")
 	hide := fl.Bool("T", false, "hide threads")
 	noMerge := fl.Bool("c", false, "disable compaction of identical subtrees, as pstree -c (the pid form never compacts)")
 	compact := fl.Bool("compact", false, "print no pids and merge identical siblings as N*[name], as plain pstree")
