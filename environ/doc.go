@@ -34,7 +34,7 @@
 // Errors from reading match [fs.ErrNotExist] when the process does not
 // exist, [fs.ErrPermission] when the caller may not read it (environ needs
 // ptrace access to the process: same user without restrictions, or
-// CAP_SYS_PTRACE), and [ErrGone] (which also matches fs.ErrNotExist) when
+// CAP_SYS_PTRACE), and [proc.ErrGone] (which also matches [fs.ErrNotExist]) when
 // the process exited. Parsing never fails.
 //
 // # Races

@@ -152,8 +152,8 @@ func TestReadZombie(t *testing.T) {
 	c := startChild(t, liveEnv)
 	c.exitZombie(t)
 	env, err := Read(proc.Default().Process(c.p.Pid))
-	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrGone) {
-		t.Fatalf("Read(zombie) = %v, %v; want an error matching fs.ErrNotExist and ErrGone", env, err)
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
+		t.Fatalf("Read(zombie) = %v, %v; want an error matching fs.ErrNotExist and proc.ErrGone", env, err)
 	}
 	if len(env.Entries) != 0 {
 		t.Errorf("Read(zombie) returned entries with its error: %v", env.Entries)
@@ -184,7 +184,7 @@ func TestReadReapedWhileOpen(t *testing.T) {
 		t.Fatalf("read after reap returned %d bytes; the kernel used to return 0", n)
 	}
 	env, err := check(proc.Default().Process(pid), buf[:0], nil)
-	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrGone) {
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
 		t.Fatalf("check(reaped, empty) = %v, %v; want gone", env, err)
 	}
 	if _, err := Read(proc.Default().Process(pid)); !errors.Is(err, fs.ErrNotExist) {
@@ -207,7 +207,7 @@ func TestReadFixtures(t *testing.T) {
 			}
 		}},
 		{"zombie", 8004, func(t *testing.T, env Env, err error) {
-			if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrGone) {
+			if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
 				t.Errorf("zombie: err = %v; want gone", err)
 			}
 		}},

@@ -316,3 +316,24 @@ func statPath(path string) (dev, ino uint64, isDir bool, err error) {
 	}
 	return st.Dev, st.Ino, st.Mode&unix.S_IFMT == unix.S_IFDIR, nil
 }
+
+// sockProtoName returns the protocol name of the socket behind the fd link
+// path (the system.sockprotoname attribute of sockfs, such as "NETLINK"),
+// or "" when it cannot be read or the fd no longer holds the socket inode
+// (it was closed and the number reused meanwhile).
+func sockProtoName(path string, inode uint64) string {
+	var buf [64]byte
+	n, err := unix.Getxattr(path, "system.sockprotoname", buf[:])
+	if err != nil || n <= 0 {
+		return ""
+	}
+	var st unix.Stat_t
+	if unix.Stat(path, &st) != nil || st.Ino != inode {
+		return ""
+	}
+	name := buf[:n]
+	if i := bytes.IndexByte(name, 0); i >= 0 {
+		name = name[:i]
+	}
+	return string(name)
+}

@@ -37,8 +37,15 @@ type FS struct {
 }
 
 // New returns an FS reading fsys. Reads go through [fs.ReadFile] and friends,
-// so fsys may be an [os.DirFS], a [testing/fstest.MapFS] or a capture.
-func New(fsys fs.FS) *FS { return &FS{fsys: fsys} }
+// so fsys may be an [os.DirFS], a [testing/fstest.MapFS] or a capture. A nil
+// fsys gives an FS whose every read fails with an error matching
+// [fs.ErrInvalid] that says so.
+func New(fsys fs.FS) *FS {
+	if fsys == nil {
+		fsys = nilFS{}
+	}
+	return &FS{fsys: fsys}
+}
 
 // NewDir returns an FS rooted at the directory dir, which is either a mounted
 // proc file system or a capture written by [Capture].

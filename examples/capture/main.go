@@ -34,7 +34,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,15 +45,12 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "capture:", cli.Escape(err.Error()))
-		os.Exit(1)
-	}
+	cli.Exit("capture", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("capture", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("capture", stderr,
+		"capture -o DIR [-root /proc] [-json] [-note TEXT] [-children] [-ancestors] PID...")
 	out := fl.String("o", "", "directory to write the capture to")
 	root := fl.String("root", "/proc", "proc tree to capture from")
 	note := fl.String("note", "", "what the capture is for, recorded in capture.json")
@@ -62,7 +58,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ancestors := fl.Bool("ancestors", false, "also capture the ancestors of each PID")
 	asJSON := fl.Bool("json", false, "print what was recorded as JSON")
 	add := fl.Bool("add", false, "add the processes to the capture already in the -o directory")
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
 	if *out == "" || fl.NArg() == 0 {

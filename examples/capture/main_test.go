@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"errors"
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
 	"io/fs"
@@ -286,4 +287,10 @@ func TestAdd(t *testing.T) {
 	if ents, _ := os.ReadDir(empty); len(ents) != 0 {
 		t.Errorf("a failed capture into an empty directory left %v", ents)
 	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "PID...", "-o DIR")
 }

@@ -46,7 +46,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -65,19 +64,16 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "inspect:", cli.Escape(err.Error()))
-		os.Exit(1)
-	}
+	cli.Exit("inspect", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("inspect", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("inspect", stderr,
+		"inspect [-root DIR] [-json] [PID]")
 	root := fl.String("root", "/proc", "proc tree to read: the live /proc or a capture")
 	asJSON := fl.Bool("json", false, "print JSON")
 	sec := cli.SecretsFlag(fl)
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
 	fsys, err := cli.OpenRoot(*root)

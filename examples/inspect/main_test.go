@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
@@ -363,4 +364,10 @@ func TestBadRoot(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "[PID]")
 }

@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/procscope/procscope/environ"
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/internal/proctest"
+	"github.com/procscope/procscope/proc"
 	"path/filepath"
 )
 
@@ -241,7 +243,7 @@ func TestFixtures(t *testing.T) {
 		t.Errorf("procenv -root shell 7967 = %q, %v", out, err)
 	}
 	_, _, err = runOut(t, "-root", fixtures.Dir(t, "zombie"), "8004")
-	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, environ.ErrGone) {
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
 		t.Errorf("procenv on a zombie: %v; want a gone error", err)
 	}
 	_, _, err = runOut(t, "-root", fixtures.Dir(t, "init"), "1")
@@ -311,4 +313,10 @@ func TestPlantedLink(t *testing.T) {
 	if strings.Contains(out.String()+errOut.String(), value) {
 		t.Errorf("procenv -scan printed the file outside the capture:\n%s%s", out.String(), errOut.String())
 	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "PID", "-scan")
 }
