@@ -1,0 +1,192 @@
+//go:build linux
+
+package container
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/procscope/procscope/proc"
+)
+
+// freePort returns a TCP port nothing listens on now.
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// containerFindings scans the live /proc and returns the group of the
+// container id.
+func containerGroup(t *testing.T, id string) Group {
+	t.Helper()
+	snap, err := Scan(context.Background(), proc.Default(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range snap.Errors {
+		t.Logf("scan: %v", e)
+	}
+	for _, g := range snap.Groups {
+		if g.Identity.ContainerID == id {
+			return g
+		}
+	}
+	t.Fatalf("container %s not in the snapshot", id)
+	return Group{}
+}
+
+// controlsOf returns "control/level" for each finding, sorted and unique,
+// and the evidence of each.
+func controlsOf(fs []Finding) ([]string, map[string][]string) {
+	var out []string
+	ev := map[string][]string{}
+	for _, f := range fs {
+		k := string(f.Control) + "/" + string(f.Level)
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+		ev[k] = append(ev[k], f.Evidence)
+	}
+	slices.Sort(out)
+	return out, ev
+}
+
+// TestPostureRunc starts one container configured to break every control
+// /proc can observe here, and one configured to respect them, and checks
+// each finding (and its evidence) is present in the first and absent from
+// the second.
+func TestPostureRunc(t *testing.T) {
+	needRunc(t)
+	podUID := newPodUID(t)
+	badID, goodID := randHex(t, 64), randHex(t, 64)
+	port := freePort(t)
+
+	// The bad one: root, every capability, no seccomp, NoNewPrivs off, the
+	// host's network, a writable root, the host's / and /proc mounted, a
+	// secret in its environment and command line, a deleted executable, a
+	// socket listening on all addresses.
+	bad := ctr{
+		cgroupsPath: "/kubepods/burstable/pod" + podUID + "/" + badID,
+		uid:         0,
+		caps:        allCaps(t),
+		hostNet:     true,
+		env:         []string{"DB_PASSWORD=river-frost-ember"},
+		mounts: []specs.Mount{
+			{Destination: "/host", Type: "none", Source: "/", Options: []string{"rbind", "ro"}},
+			{Destination: "/hostproc", Type: "none", Source: "/proc", Options: []string{"rbind", "ro"}},
+		},
+		args: []string{"/opt/busybox", "sh", "-c", fmt.Sprintf("nc -l -p %d; true", port), "PGPASSWORD=hunter2-xyzzy-42"},
+	}
+	badCtr := startCtrWith(t, bad, func(rootfs string) {
+		os.MkdirAll(filepath.Join(rootfs, "opt"), 0o755)
+		bb, err := os.ReadFile("/usr/bin/busybox")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(rootfs, "opt", "busybox"), bb, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(rootfs, "hostproc"), 0o755)
+	})
+	// The executable goes away under the running process.
+	if err := os.Remove(filepath.Join(badCtr.bundle, "rootfs", "opt", "busybox")); err != nil {
+		t.Fatal(err)
+	}
+	// Probe the listener without connecting: nc serves one connection only.
+	waitFor(t, "the container's listener", func() bool {
+		for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+			b, _ := os.ReadFile(table)
+			for _, line := range strings.Split(string(b), "\n") {
+				f := strings.Fields(line)
+				if len(f) > 3 && strings.HasSuffix(f[1], fmt.Sprintf(":%04X", port)) && f[3] == "0A" {
+					return true
+				}
+			}
+		}
+		return false
+	})
+
+	// The good one: a non-root user in a user namespace, every capability
+	// dropped, a seccomp filter, NoNewPrivs, its own namespaces of every
+	// kind, a read-only root, nothing of the host mounted, no secret.
+	good := ctr{
+		cgroupsPath: "/kubepods/burstable/pod" + podUID + "/" + goodID,
+		uid:         1000,
+		caps:        []string{},
+		seccomp:     blockSeccomp(),
+		noNewPrivs:  true,
+		readonly:    true,
+		userns:      true,
+		cgroupns:    true,
+		env:         []string{"GREETING=hello"},
+	}
+	startCtr(t, good)
+
+	want := []string{
+		"capabilities/baseline", "capabilities/restricted",
+		"deleted-executable/baseline",
+		"host-namespaces/baseline",
+		"host-network-listener/baseline",
+		"host-user-namespace/restricted",
+		"hostpath-volumes/baseline",
+		"privilege-escalation/restricted",
+		"privileged-containers/baseline",
+		"read-only-root-filesystem/restricted",
+		"running-as-non-root/restricted",
+		"seccomp/restricted",
+		"secrets/baseline",
+	}
+	g := containerGroup(t, badID)
+	got, ev := controlsOf(g.Findings)
+	if !slices.Equal(got, want) {
+		t.Errorf("bad container: controls\n got %q\nwant %q", got, want)
+	}
+	for k, evs := range ev {
+		t.Logf("bad: %s: %s", k, strings.Join(evs, " | "))
+	}
+	mustEvidence := map[string][]string{
+		"host-namespaces/baseline":        {"/ns/net:", "/ns/cgroup:"},
+		"hostpath-volumes/baseline":       {"/mountinfo: /host is the host's /", "/mountinfo: /hostproc is the host's /proc"},
+		"secrets/baseline":                {"/environ: DB_PASSWORD=<redacted:password>", "/cmdline: argument 4 (PGPASSWORD) <redacted:password>"},
+		"host-network-listener/baseline":  {fmt.Sprintf(":%d LISTEN", port)},
+		"deleted-executable/baseline":     {`/exe: "/opt/busybox" (deleted)`},
+		"privilege-escalation/restricted": {"/status: NoNewPrivs 0"},
+		"seccomp/restricted":              {"/status: Seccomp 0"},
+		"running-as-non-root/restricted":  {"/status: Uid 0 0 0 0"},
+	}
+	for k, subs := range mustEvidence {
+		all := strings.Join(ev[k], "\n")
+		for _, s := range subs {
+			if !strings.Contains(all, s) {
+				t.Errorf("bad container: %s evidence lacks %q:\n%s", k, s, all)
+			}
+		}
+	}
+	for _, f := range g.Findings {
+		if strings.Contains(f.Evidence, "river-frost-ember") || strings.Contains(f.Evidence, "hunter2") {
+			t.Errorf("evidence leaks a secret: %s", f.Evidence)
+		}
+		if !slices.Contains(g.PIDs, f.PID) {
+			t.Errorf("finding for pid %d outside the container's pids %v", f.PID, g.PIDs)
+		}
+	}
+
+	gg := containerGroup(t, goodID)
+	if got, ev := controlsOf(gg.Findings); len(got) != 0 {
+		t.Errorf("good container: findings %q: %v", got, ev)
+	}
+	if gg.Identity.PodUID != podUID || g.Identity.PodUID != podUID {
+		t.Errorf("pod UIDs %q %q, want %q", gg.Identity.PodUID, g.Identity.PodUID, podUID)
+	}
+}

@@ -1,0 +1,165 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+
+	"github.com/procscope/procscope/proc"
+)
+
+// NamespaceKinds are the namespaces compared with the host's, as named in
+// /proc/PID/ns.
+var NamespaceKinds = []string{"net", "pid", "ipc", "uts", "user", "cgroup", "mnt"}
+
+// Reference is what a process is compared with: the host's namespaces,
+// mounts and capability bounding set, read from one process (pid 1 by
+// default).
+type Reference struct {
+	PID        int               // the process the reference was read from
+	Namespaces map[string]uint64 // namespace kind -> inode, for the kinds that could be read
+	Mounts     []Mount           // its mountinfo; nil when unreadable
+	CapBnd     proc.CapSet       // its bounding set: "every capability" for the privileged control
+	// Note says why the reference is not pid 1 (pid 1 unreadable, as in some
+	// sandboxes), or what of it could not be read.
+	Note string
+}
+
+// HostReference reads the host reference from pid 1. Where pid 1's
+// namespaces cannot be read, it falls back to the calling process's own
+// (/proc/self) and says so in Note; where neither can be read it returns an
+// error.
+func HostReference(fsys *proc.FS) (*Reference, error) {
+	ref, err1 := ReferenceOf(fsys.Process(1))
+	if err1 == nil {
+		return ref, nil
+	}
+	self, err := fsys.ReadLink("self")
+	if err == nil {
+		if pid, err := strconv.Atoi(self); err == nil && pid > 0 {
+			ref, err := ReferenceOf(fsys.Process(pid))
+			if err == nil {
+				ref.Note = "pid 1 unreadable (" + oneLine(err1) + "): compared with the caller's own namespaces (pid " + self + ")"
+				return ref, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("host reference: %w", err1)
+}
+
+// ReferenceOf reads the reference from the process p. It fails only when
+// none of p's namespace links can be read.
+func ReferenceOf(p proc.Process) (*Reference, error) {
+	ref := &Reference{PID: p.PID, Namespaces: map[string]uint64{}}
+	var errs []error
+	for _, k := range NamespaceKinds {
+		ino, err := readNS(p, k)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ref.Namespaces[k] = ino
+	}
+	if len(ref.Namespaces) == 0 {
+		return nil, errors.Join(errs...)
+	}
+	var notes []string
+	if len(errs) > 0 {
+		notes = append(notes, errors.Join(errs...).Error())
+	}
+	if b, err := p.ReadFile("mountinfo"); err != nil {
+		notes = append(notes, err.Error())
+	} else if m, err := parseMountinfo(b); err != nil {
+		notes = append(notes, proc.WithPath(err, p.Path("mountinfo")).Error())
+	} else {
+		ref.Mounts = m
+	}
+	if st, err := p.Status(); err != nil {
+		notes = append(notes, err.Error())
+	} else {
+		ref.CapBnd = st.CapBnd
+	}
+	ref.Note = strings.ReplaceAll(strings.Join(notes, "; "), "\n", "; ")
+	return ref, nil
+}
+
+// readNS reads /proc/PID/ns/KIND, "KIND:[INODE]", and returns the inode.
+func readNS(p proc.Process, kind string) (uint64, error) {
+	name := p.Path("ns", kind)
+	link, err := p.FS().ReadLink(name)
+	if err != nil {
+		return 0, err
+	}
+	ino, err := parseNSLink(kind, link)
+	return ino, proc.WithPath(err, name)
+}
+
+func parseNSLink(kind, link string) (uint64, error) {
+	rest, ok := strings.CutPrefix(link, kind+":[")
+	rest, ok2 := strings.CutSuffix(rest, "]")
+	n, err := strconv.ParseUint(rest, 10, 64)
+	if !ok || !ok2 || err != nil {
+		return 0, &proc.ParseError{Field: "namespace link", Value: link, Err: errSyntax}
+	}
+	return n, nil
+}
+
+// unifiedMounted reports whether a cgroup2 file system is among mounts.
+func unifiedMounted(mounts []Mount) bool {
+	for _, m := range mounts {
+		if m.FSType == "cgroup2" {
+			return true
+		}
+	}
+	return false
+}
+
+// Read returns the identity of p from its cgroup file. With a reference,
+// a v1 file on a host where cgroup2 is mounted beside the v1 controllers
+// is Hybrid, and a process whose path is hidden by a cgroup namespace of
+// its own is Unknown with that reason (its path is relative to the
+// namespace's root). May return an error wrapping [fs.ErrNotExist] (the
+// process is gone) or [fs.ErrPermission].
+func Read(p proc.Process, ref *Reference) (Identity, error) {
+	b, err := p.ReadFile("cgroup")
+	if err != nil {
+		return Identity{}, err
+	}
+	return identity(p, b, ref)
+}
+
+func identity(p proc.Process, cgroupFile []byte, ref *Reference) (Identity, error) {
+	lines, err := parseCgroup(cgroupFile)
+	if err != nil {
+		return Identity{}, proc.WithPath(err, p.Path("cgroup"))
+	}
+	id := Identify(lines)
+	if ref == nil {
+		return id, nil
+	}
+	if id.Version == V1 && unifiedMounted(ref.Mounts) {
+		id.Version = Hybrid
+	}
+	if id.InContainer() || id.MonitorOf != "" || id.PodUID != "" {
+		return id, nil
+	}
+	host, ok := ref.Namespaces["cgroup"]
+	if !ok {
+		return id, nil
+	}
+	own, err := readNS(p, "cgroup")
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return id, err
+		}
+		return id, nil // the path is what it is; the namespace is unknown
+	}
+	if own != host {
+		id.Runtime = Unknown
+		id.Driver = ""
+		id.Reason = fmt.Sprintf("cgroup path hidden by a cgroup namespace (cgroup:[%d], host cgroup:[%d])", own, host)
+	}
+	return id, nil
+}

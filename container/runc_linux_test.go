@@ -1,0 +1,340 @@
+//go:build linux
+
+package container
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/procscope/procscope/proc"
+)
+
+// ctr describes a container a test starts with runc.
+type ctr struct {
+	cgroupsPath string
+	uid         uint32
+	caps        []string // nil: runc spec's default set; empty: all dropped
+	seccomp     *specs.LinuxSeccomp
+	noNewPrivs  bool
+	hostNet     bool
+	readonly    bool
+	env         []string
+	mounts      []specs.Mount
+	args        []string // default: sleep
+	userns      bool     // map container uid 0 to host uid 100000
+	cgroupns    bool     // a cgroup namespace of its own
+	apparmor    string
+}
+
+// runningCtr is a started container.
+type runningCtr struct {
+	id     string
+	pid    int
+	bundle string
+}
+
+var (
+	runcOnce sync.Once
+	runcErr  error
+)
+
+// needRunc skips the test unless runc can run containers here.
+func needRunc(t *testing.T) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("runc containers need root: run the tests as root (as .ci/run does)")
+	}
+	runc, err := exec.LookPath("runc")
+	if err != nil {
+		t.Skip("runc not installed (Debian package runc): skipping the real-container tests")
+	}
+	if _, err := os.Stat("/usr/bin/busybox"); err != nil {
+		t.Skip("busybox not installed (Debian package busybox-static): skipping the real-container tests")
+	}
+	return runc
+}
+
+// randHex returns n random hex digits.
+func randHex(t *testing.T, n int) string {
+	b := make([]byte, (n+1)/2)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)[:n]
+}
+
+// newPodUID returns a random UUID-shaped pod UID.
+func newPodUID(t *testing.T) string {
+	h := randHex(t, 32)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// makeRootfs builds a busybox root file system in dir.
+func makeRootfs(t *testing.T, dir string) {
+	t.Helper()
+	for _, d := range []string{"bin", "proc", "dev", "sys", "tmp", "etc", "host"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bb, err := os.ReadFile("/usr/bin/busybox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin", "busybox"), bb, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"sh", "sleep", "nc", "cat"} {
+		if err := os.Symlink("busybox", filepath.Join(dir, "bin", name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// startCtr runs c with runc and returns its init process. The container and
+// the cgroup directories runc made are removed in t.Cleanup, also when the
+// test fails.
+func startCtr(t *testing.T, c ctr) runningCtr {
+	t.Helper()
+	return startCtrWith(t, c, nil)
+}
+
+// startCtrWith is startCtr with a hook that adds to the rootfs.
+func startCtrWith(t *testing.T, c ctr, prepare func(rootfs string)) runningCtr {
+	t.Helper()
+	runc := needRunc(t)
+	base := t.TempDir()
+	// A mapped root must be able to reach the rootfs.
+	for d := base; d != "/" && d != "."; d = filepath.Dir(d) {
+		if strings.HasPrefix(d, os.TempDir()) && d != os.TempDir() {
+			os.Chmod(d, 0o755)
+		}
+	}
+	bundle := filepath.Join(base, "bundle")
+	rootfs := filepath.Join(bundle, "rootfs")
+	makeRootfs(t, rootfs)
+	if prepare != nil {
+		prepare(rootfs)
+	}
+	if c.userns {
+		filepath.WalkDir(rootfs, func(p string, _ os.DirEntry, err error) error {
+			if err == nil {
+				os.Lchown(p, 100000, 100000)
+			}
+			return nil
+		})
+	}
+	state := filepath.Join(base, "state")
+	id := "procscope-test-" + randHex(t, 12)
+
+	spec := defaultSpec()
+	spec.Root = &specs.Root{Path: "rootfs", Readonly: c.readonly}
+	spec.Process.User = specs.User{UID: c.uid, GID: c.uid}
+	spec.Process.Args = c.args
+	if spec.Process.Args == nil {
+		spec.Process.Args = []string{"/bin/sleep", "600"}
+	}
+	spec.Process.Env = append([]string{"PATH=/bin"}, c.env...)
+	spec.Process.NoNewPrivileges = c.noNewPrivs
+	spec.Process.ApparmorProfile = c.apparmor
+	if c.caps != nil {
+		spec.Process.Capabilities = &specs.LinuxCapabilities{
+			Bounding: c.caps, Effective: c.caps, Permitted: c.caps,
+		}
+	}
+	spec.Linux.CgroupsPath = c.cgroupsPath
+	spec.Linux.Seccomp = c.seccomp
+	if c.hostNet {
+		var ns []specs.LinuxNamespace
+		for _, n := range spec.Linux.Namespaces {
+			if n.Type != specs.NetworkNamespace {
+				ns = append(ns, n)
+			}
+		}
+		spec.Linux.Namespaces = ns
+	}
+	if c.userns {
+		spec.Linux.Namespaces = append(spec.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
+		spec.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
+		spec.Linux.GIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
+		// sysfs cannot be mounted from a user namespace without its own netns owner: bind it.
+		for i, m := range spec.Mounts {
+			if m.Destination == "/sys" {
+				spec.Mounts[i] = specs.Mount{Destination: "/sys", Type: "none", Source: "/sys", Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}}
+			}
+		}
+	}
+	if c.cgroupns {
+		spec.Linux.Namespaces = append(spec.Linux.Namespaces, specs.LinuxNamespace{Type: specs.CgroupNamespace})
+	}
+	spec.Mounts = append(spec.Mounts, c.mounts...)
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bundle, "config.json"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Cleanup(func() { removeCtr(t, runc, state, id, c.cgroupsPath) })
+	errf, err := os.Create(filepath.Join(base, "runc.err"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer errf.Close()
+	// runc run -d: the container keeps runc's stdio, so stdout and stderr
+	// are files, never pipes a Wait would block on.
+	cmd := exec.Command(runc, "--root", state, "run", "-d", "--bundle", bundle, id)
+	cmd.Stdout, cmd.Stderr = errf, errf
+	if err := cmd.Run(); err != nil {
+		msg, _ := os.ReadFile(errf.Name())
+		t.Fatalf("runc run: %v: %s", err, bytes.TrimSpace(msg))
+	}
+	out, err := exec.Command(runc, "--root", state, "state", id).Output()
+	if err != nil {
+		t.Fatalf("runc state: %v", err)
+	}
+	var st specs.State
+	if err := json.Unmarshal(out, &st); err != nil {
+		t.Fatalf("runc state: %v", err)
+	}
+	if st.Pid <= 0 || st.Status != specs.StateRunning {
+		msg, _ := os.ReadFile(errf.Name())
+		t.Fatalf("container %s is %s (pid %d); its output: %s", id, st.Status, st.Pid, bytes.TrimSpace(msg))
+	}
+	return runningCtr{id: id, pid: st.Pid, bundle: bundle}
+}
+
+// removeCtr deletes the container and the cgroup directories made for it.
+func removeCtr(t *testing.T, runc, state, id, cgroupsPath string) {
+	out, err := exec.Command(runc, "--root", state, "delete", "-f", id).CombinedOutput()
+	if err != nil && !bytes.Contains(out, []byte("does not exist")) {
+		t.Errorf("runc delete -f %s: %v: %s", id, err, bytes.TrimSpace(out))
+	}
+	if cgroupsPath == "" {
+		return
+	}
+	// runc removes the leaf; the parents (kubepods/..., pod<uid>) are ours.
+	hier, _ := filepath.Glob("/sys/fs/cgroup/*")
+	for _, h := range hier {
+		bases := []string{h}
+		if !strings.HasPrefix(cgroupsPath, "/") {
+			// A relative path is joined to runc's own cgroup in that hierarchy.
+			if own := ownCgroup(filepath.Base(h)); own != "" {
+				bases = append(bases, filepath.Join(h, own))
+			}
+		}
+		for _, b := range bases {
+			p := filepath.Join(b, cgroupsPath)
+			for p != b && strings.HasPrefix(p, b) {
+				err := syscall.Rmdir(p)
+				if err != nil && !errors.Is(err, syscall.ENOENT) && !errors.Is(err, syscall.EBUSY) && !errors.Is(err, syscall.ENOTEMPTY) {
+					t.Errorf("remove cgroup %s: %v", p, err)
+				}
+				p = filepath.Dir(p)
+			}
+		}
+	}
+}
+
+// ownCgroup returns this process's cgroup path in the v1 hierarchy named
+// by its mount directory ("memory", "systemd", "unified").
+func ownCgroup(hier string) string {
+	b, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return ""
+	}
+	lines, err := parseCgroup(b)
+	if err != nil {
+		return ""
+	}
+	for _, l := range lines {
+		switch {
+		case hier == "unified" && l.ID == 0,
+			hier == "systemd" && len(l.Controllers) == 1 && l.Controllers[0] == "name=systemd":
+			return l.Path
+		}
+		for _, c := range l.Controllers {
+			if c == hier {
+				return l.Path
+			}
+		}
+	}
+	return ""
+}
+
+// defaultSpec is the configuration `runc spec` writes, as runtime-spec types.
+func defaultSpec() *specs.Spec {
+	defCaps := []string{"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"}
+	return &specs.Spec{
+		Version: specs.Version,
+		Process: &specs.Process{
+			Cwd: "/",
+			Capabilities: &specs.LinuxCapabilities{
+				Bounding: defCaps, Effective: defCaps, Permitted: defCaps,
+			},
+			Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Hard: 1024, Soft: 1024}},
+		},
+		Hostname: "procscope",
+		Mounts: []specs.Mount{
+			{Destination: "/proc", Type: "proc", Source: "proc"},
+			{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=65536k"}},
+			{Destination: "/dev/pts", Type: "devpts", Source: "devpts", Options: []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}},
+			{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
+			{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}},
+			{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}},
+		},
+		Linux: &specs.Linux{
+			Namespaces: []specs.LinuxNamespace{
+				{Type: specs.PIDNamespace}, {Type: specs.NetworkNamespace}, {Type: specs.IPCNamespace},
+				{Type: specs.UTSNamespace}, {Type: specs.MountNamespace},
+			},
+			MaskedPaths:   []string{"/proc/kcore", "/proc/keys", "/sys/firmware"},
+			ReadonlyPaths: []string{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"},
+		},
+	}
+}
+
+// allCaps returns every capability this process may grant: its own
+// bounding set (a sandbox may have taken some away from everyone).
+func allCaps(t *testing.T) []string {
+	st, err := proc.Default().Process(os.Getpid()).Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.CapBnd.Names()
+}
+
+// blockSeccomp is a filter that allows everything but one system call.
+func blockSeccomp() *specs.LinuxSeccomp {
+	return &specs.LinuxSeccomp{
+		DefaultAction: specs.ActAllow,
+		Syscalls:      []specs.LinuxSyscall{{Names: []string{"ptrace"}, Action: specs.ActErrno}},
+	}
+}
+
+// waitFor polls cond for up to 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+var _ = fmt.Sprint
