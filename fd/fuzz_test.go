@@ -65,18 +65,6 @@ func FuzzParseNet(f *testing.F) {
 	})
 }
 
-func FuzzParseMountInfo(f *testing.F) {
-	seedFiles(f, "testdata/mountinfo")
-	seedFiles(f, "../internal/fixtures/testdata/fd-kinds/*/mountinfo")
-	f.Add([]byte("22 1 8:1 / /mnt\\040x rw shared:1 - ext4 /dev/sda1 rw\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		ms, err := parseMountInfo(b)
-		if err != nil && ms != nil {
-			t.Fatalf("parseMountInfo error %v with %d mounts", err, len(ms))
-		}
-	})
-}
-
 func FuzzParseTarget(f *testing.F) {
 	for _, s := range []string{"/a (deleted)", "socket:[1]", "pipe:[2]", "anon_inode:[eventfd]", "/memfd:x (deleted)", "net:[3]"} {
 		f.Add(s)

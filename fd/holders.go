@@ -74,7 +74,7 @@ func HoldersOf(fsys *proc.FS, ref FileRef) (HolderScan, error) {
 	if err != nil {
 		return HolderScan{}, err
 	}
-	s := &holderScan{fsys: fsys, ref: ref, mounts: map[string][]mountEntry{}}
+	s := &holderScan{fsys: fsys, ref: ref, mounts: map[string][]proc.Mount{}}
 	var res HolderScan
 	var errs []error
 	for _, pid := range pids {
@@ -101,7 +101,7 @@ func HoldersOf(fsys *proc.FS, ref FileRef) (HolderScan, error) {
 type holderScan struct {
 	fsys   *proc.FS
 	ref    FileRef
-	mounts map[string][]mountEntry // by mount namespace link; "self" for linkMounts
+	mounts map[string][]proc.Mount // by mount namespace link; "self" for linkMounts
 }
 
 func (s *holderScan) byDevIno() bool { return s.ref.Dev != 0 || s.ref.Ino != 0 }
@@ -210,14 +210,14 @@ func (s *holderScan) matchFD(p proc.Process, f FD) (bool, AccessMode, error) {
 	}
 	for _, m := range mounts {
 		if m.ID == in.MntID {
-			return m.Dev == s.ref.Dev, mode, nil
+			return m.Dev() == s.ref.Dev, mode, nil
 		}
 	}
 	return false, 0, nil
 }
 
 // mountsOf returns p's mountinfo, read once per mount namespace.
-func (s *holderScan) mountsOf(p proc.Process) ([]mountEntry, error) {
+func (s *holderScan) mountsOf(p proc.Process) ([]proc.Mount, error) {
 	key, err := p.FS().ReadLink(p.Path("ns", "mnt"))
 	if err != nil {
 		key = "pid:" + strconv.Itoa(p.PID)
@@ -225,14 +225,9 @@ func (s *holderScan) mountsOf(p proc.Process) ([]mountEntry, error) {
 	if ms, ok := s.mounts[key]; ok {
 		return ms, nil
 	}
-	name := p.Path("mountinfo")
-	b, err := p.FS().ReadFile(name)
+	ms, err := p.MountInfo()
 	if err != nil {
 		return nil, err
-	}
-	ms, err := parseMountInfo(b)
-	if err != nil {
-		return nil, proc.WithPath(err, name)
 	}
 	s.mounts[key] = ms
 	return ms, nil
@@ -243,13 +238,13 @@ func (s *holderScan) mountsOf(p proc.Process) ([]mountEntry, error) {
 // root, so on the live /proc that is the reader's own table (self), which
 // also places a container's cwd correctly. A capture has no self; there
 // the process's own table is used.
-func (s *holderScan) linkMounts(p proc.Process) ([]mountEntry, error) {
+func (s *holderScan) linkMounts(p proc.Process) ([]proc.Mount, error) {
 	if ms, ok := s.mounts["self"]; ok {
 		return ms, nil
 	}
 	if rawDir(s.fsys) != "" {
 		if b, err := s.fsys.ReadFile("self/mountinfo"); err == nil {
-			if ms, err := parseMountInfo(b); err == nil {
+			if ms, err := proc.ParseMountInfo(b); err == nil {
 				s.mounts["self"] = ms
 				return ms, nil
 			}
@@ -320,7 +315,7 @@ func (s *holderScan) matchDirLink(p proc.Process, which string) (bool, error) {
 			best = i
 		}
 	}
-	if best < 0 || mounts[best].Dev != s.ref.Dev {
+	if best < 0 || mounts[best].Dev() != s.ref.Dev {
 		return false, nil
 	}
 	id, err := p.FS().StatLink(p.Path(which))

@@ -19,9 +19,15 @@ type Info struct {
 	Cwd     string
 	Root    string
 	Tasks   []TaskInfo
+	Cgroup  []Cgroup
+	// Namespaces are the links of ns/ that could be read; a link that
+	// could not is named in Errors as "ns NAME".
+	Namespaces []Namespace
+	Mounts     []Mount // mountinfo
+	Attr       *Attr   // the LSM label; LSM "none" when no module labels processes
 	// Errors maps the name of each part that could not be read ("stat",
-	// "status", "comm", "cmdline", "exe", "cwd", "root", "tasks") to its
-	// error.
+	// "status", "comm", "cmdline", "exe", "cwd", "root", "tasks", "cgroup",
+	// "ns", "mountinfo", "attr") to its error.
 	Errors map[string]error
 }
 
@@ -86,6 +92,23 @@ func (p Process) Info() (Info, error) {
 			}
 			in.Tasks = append(in.Tasks, TaskInfo{TID: t.TID, Comm: c})
 		}
+	}
+	if cgs, err := p.Cgroup(); note("cgroup", err) {
+		in.Cgroup = cgs
+	}
+	if ents, err := p.fs.ReadDir(p.Path("ns")); note("ns", err) {
+		in.Namespaces = make([]Namespace, 0, len(ents))
+		for _, e := range ents {
+			if ns, err := p.Namespace(e.Name()); note("ns "+e.Name(), err) {
+				in.Namespaces = append(in.Namespaces, ns)
+			}
+		}
+	}
+	if ms, err := p.MountInfo(); note("mountinfo", err) {
+		in.Mounts = ms
+	}
+	if a, err := p.Attr(); note("attr", err) {
+		in.Attr = &a
 	}
 	// A process that exited while it was being read is gone, not partial.
 	if err := p.fs.withFile(p.Path("stat"), func([]byte) error { return nil }); errors.Is(err, fs.ErrNotExist) {

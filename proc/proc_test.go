@@ -68,11 +68,19 @@ func runChild(threads string) {
 // startChild starts the test binary as a child and waits until it is ready.
 func startChild(t *testing.T, dir string, args ...string) *exec.Cmd {
 	t.Helper()
+	return startChildWith(t, dir, nil, args...)
+}
+
+// startChildWith is startChild with attributes for the child, such as new
+// namespaces; attr may be nil.
+func startChildWith(t *testing.T, dir string, attr *syscall.SysProcAttr, args ...string) *exec.Cmd {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
+	cmd.SysProcAttr = attr
 	cmd.Env = append(os.Environ(), childEnv+"=3")
 	cmd.Dir = dir
 	stdin, err := cmd.StdinPipe()
@@ -410,10 +418,17 @@ func TestCaptureRoundTrip(t *testing.T) {
 		for _, task := range tasks {
 			tids = append(tids, task.TID)
 		}
-		if err := errors.Join(err1, err2, err3, err4, err5, err6); err != nil {
+		cgs, err7 := p.Cgroup()
+		nss, err8 := p.Namespaces()
+		mounts, err9 := p.MountInfo()
+		attr, err10 := p.Attr()
+		if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10); err != nil {
 			t.Fatal(err)
 		}
-		return []any{st, status, cmdline, exe, cwd, tids}
+		if len(cgs) == 0 || len(nss) < 7 || len(mounts) == 0 || attr.LSM == "" {
+			t.Errorf("read %d cgroup lines, %d namespaces, %d mounts, LSM %q; want each", len(cgs), len(nss), len(mounts), attr.LSM)
+		}
+		return []any{st, status, cmdline, exe, cwd, tids, cgs, nss, mounts, attr}
 	}
 	// SigQ counts the signals queued for the whole user, not the process:
 	// it changes with anything else the user runs.

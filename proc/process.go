@@ -96,3 +96,16 @@ func (t Task) Status() (Status, error) { return readStatus(t.fs, t.Path("status"
 
 // Comm reads /proc/PID/task/TID/comm, the thread's name.
 func (t Task) Comm() (string, error) { return readComm(t.fs, t.Path("comm")) }
+
+// Cgroup reads /proc/PID/cgroup: the process's cgroup in each hierarchy.
+func (p Process) Cgroup() ([]Cgroup, error) { return readCgroup(p.fs, p.Path("cgroup")) }
+
+// MountInfo reads /proc/PID/mountinfo: the mounts of the process's mount
+// namespace, as seen from its root directory.
+func (p Process) MountInfo() ([]Mount, error) { return readMountInfo(p.fs, p.Path("mountinfo")) }
+
+// Attr reads the process's security label from /proc/PID/attr: AppArmor's
+// attr/apparmor/current, Smack's attr/smack/current, or attr/current
+// (SELinux, or AppArmor on kernels before 5.8). When no module labels
+// processes, it returns an Attr whose LSM is [LSMNone], not an error.
+func (p Process) Attr() (Attr, error) { return readAttr(p.fs, p.Path("attr")) }

@@ -12,7 +12,11 @@
 // command line, or [comm] for a process without one). A part that cannot be
 // read shows as "?". One process's JSON holds the keys pid, ppid, comm,
 // state, exe, exe_deleted, cmdline, cwd, root, uids, gids, threads,
-// tracer_pid, seccomp, no_new_privs, cap_eff, tasks, fds, env, ancestors and
+// tracer_pid, seccomp, no_new_privs, cap_eff, tasks, fds, env, ancestors,
+// cgroup (hierarchy_id, controllers, path, deleted), namespaces (name, type,
+// inode), mounts (id, parent_id, dev, root, mount_point, options, optional,
+// fstype, source, super_options; escapes decoded), lsm (lsm: none,
+// apparmor, selinux, smack or unknown; label, profile, mode, type) and
 // errors (part name -> message for each part that could not be read; that
 // part is then absent). Environment values that are secrets are redacted.
 //
@@ -200,7 +204,49 @@ type detail struct {
 	FDs        []fd.Entry        `json:"fds,omitzero"`
 	Env        []environ.Record  `json:"env,omitzero"`
 	Ancestors  []tree.Ancestor   `json:"ancestors,omitzero"`
+	Cgroup     []cgroup          `json:"cgroup,omitzero"`
+	Namespaces []namespace       `json:"namespaces,omitzero"`
+	Mounts     []mount           `json:"mounts,omitzero"`
+	LSM        *lsm              `json:"lsm,omitempty"`
 	Errors     map[string]string `json:"errors"`
+}
+
+// cgroup is one line of /proc/PID/cgroup.
+type cgroup struct {
+	HierarchyID int      `json:"hierarchy_id"`
+	Controllers []string `json:"controllers"`
+	Path        string   `json:"path"`
+	Deleted     bool     `json:"deleted,omitempty"`
+}
+
+// namespace is one link of /proc/PID/ns.
+type namespace struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Inode uint64 `json:"inode"`
+}
+
+// mount is one line of /proc/PID/mountinfo, escapes decoded.
+type mount struct {
+	ID           int      `json:"id"`
+	ParentID     int      `json:"parent_id"`
+	Dev          string   `json:"dev"` // "MAJOR:MINOR"
+	Root         string   `json:"root"`
+	MountPoint   string   `json:"mount_point"`
+	Options      []string `json:"options"`
+	Optional     []string `json:"optional,omitzero"`
+	FSType       string   `json:"fstype"`
+	Source       string   `json:"source"`
+	SuperOptions []string `json:"super_options"`
+}
+
+// lsm is the security label of /proc/PID/attr.
+type lsm struct {
+	LSM     string `json:"lsm"` // "none", "apparmor", "selinux", "smack", "unknown"
+	Label   string `json:"label,omitempty"`
+	Profile string `json:"profile,omitempty"` // AppArmor
+	Mode    string `json:"mode,omitempty"`    // AppArmor
+	Type    string `json:"type,omitempty"`    // SELinux
 }
 
 type task struct {
@@ -239,6 +285,29 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool) error {
 		if d.Threads == nil {
 			d.Threads = &s.Threads
 		}
+	}
+	if info.Cgroup != nil {
+		d.Cgroup = []cgroup{}
+		for _, c := range info.Cgroup {
+			d.Cgroup = append(d.Cgroup, cgroup{HierarchyID: c.HierarchyID, Controllers: nonNil(c.Controllers), Path: c.Path, Deleted: c.Deleted})
+		}
+	}
+	if info.Namespaces != nil {
+		d.Namespaces = []namespace{}
+		for _, n := range info.Namespaces {
+			d.Namespaces = append(d.Namespaces, namespace(n))
+		}
+	}
+	if info.Mounts != nil {
+		d.Mounts = []mount{}
+		for _, m := range info.Mounts {
+			d.Mounts = append(d.Mounts, mount{ID: m.ID, ParentID: m.ParentID, Dev: fmt.Sprintf("%d:%d", m.Major, m.Minor),
+				Root: m.Root, MountPoint: m.MountPoint, Options: m.Options, Optional: m.Optional, FSType: m.FSType,
+				Source: m.Source, SuperOptions: m.SuperOptions})
+		}
+	}
+	if a := info.Attr; a != nil {
+		d.LSM = &lsm{LSM: string(a.LSM), Label: a.Label, Profile: a.Profile, Mode: a.Mode, Type: a.Context.Type}
 	}
 	if _, bad := info.Errors["tasks"]; !bad {
 		d.Tasks = []task{}
@@ -322,6 +391,23 @@ func writeText(w io.Writer, d detail) error {
 			v = *e.Value
 		}
 		line("env", escape(e.Name+"="+v))
+	}
+	if d.LSM != nil {
+		v := d.LSM.LSM
+		if d.LSM.Label != "" {
+			v += " " + escape(d.LSM.Label)
+		}
+		line("lsm", v)
+	}
+	for _, c := range d.Cgroup {
+		line("cgroup", escape(fmt.Sprintf("%d:%s:%s", c.HierarchyID, strings.Join(c.Controllers, ","), c.Path)))
+	}
+	for _, n := range d.Namespaces {
+		line("ns "+n.Name, fmt.Sprintf("%s:[%d]", n.Type, n.Inode))
+	}
+	for _, m := range d.Mounts {
+		line("mount "+strconv.Itoa(m.ID), escape(fmt.Sprintf("%s on %s type %s (%s) root %s parent %d dev %s",
+			m.Source, m.MountPoint, m.FSType, strings.Join(m.Options, ","), m.Root, m.ParentID, m.Dev)))
 	}
 	for _, k := range slices.Sorted(maps.Keys(d.Errors)) {
 		line("error "+k, d.Errors[k])

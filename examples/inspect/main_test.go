@@ -244,6 +244,49 @@ func TestLiveMatchesCapture(t *testing.T) {
 	if strings.Contains(live, "hunter2") || strings.Contains(live, "R8fK2mQ9") {
 		t.Errorf("live output shows a secret value:\n%s", live)
 	}
+	checkReaders(t, pid, live)
 	cmd.Process.Signal(syscall.SIGCONT)
 	stdin.Close()
+}
+
+// checkReaders checks the parts from the readers of cgroup, ns, mountinfo
+// and attr in inspect's JSON and text against the kernel's own files.
+func checkReaders(t *testing.T, pid int, js string) {
+	t.Helper()
+	var d detail
+	if err := json.Unmarshal([]byte(js), &d); err != nil {
+		t.Fatal(err)
+	}
+	dir := "/proc/" + strconv.Itoa(pid)
+	link, err := os.Readlink(dir + "/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, n := range d.Namespaces {
+		found = found || n.Name == "net" && fmt.Sprintf("%s:[%d]", n.Type, n.Inode) == link
+	}
+	if !found {
+		t.Errorf("namespaces %+v lack net as %s", d.Namespaces, link)
+	}
+	cg, _ := os.ReadFile(dir + "/cgroup")
+	if n := strings.Count(string(cg), "\n"); len(d.Cgroup) != n || n == 0 {
+		t.Errorf("cgroup has %d lines, the kernel's file %d", len(d.Cgroup), n)
+	}
+	mi, _ := os.ReadFile(dir + "/mountinfo")
+	if n := strings.Count(string(mi), "\n"); len(d.Mounts) != n || n == 0 {
+		t.Errorf("mounts has %d entries, mountinfo %d lines", len(d.Mounts), n)
+	}
+	if d.LSM == nil || d.LSM.LSM == "" {
+		t.Errorf("lsm = %+v; want a module or \"none\"", d.LSM)
+	}
+	text, err := inspect(t, strconv.Itoa(pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\nns net: ", "\nlsm: ", "\ncgroup: ", "\nmount "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text output lacks %q:\n%s", want, text)
+		}
+	}
 }
