@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/procscope/procscope/proc"
 )
 
 // Runtime names the container runtime that made a process's cgroup.
@@ -434,7 +436,7 @@ func quote(s string) string {
 // come with a unified path other than the root, V1 otherwise; a caller that
 // knows cgroup2 is mounted beside v1 controllers (from mountinfo) raises V1
 // to Hybrid.
-func Identify(lines []CgroupLine) Identity {
+func Identify(lines []proc.Cgroup) Identity {
 	if len(lines) == 0 {
 		return Identity{Runtime: Unknown, Reason: "empty cgroup file"}
 	}
@@ -447,7 +449,7 @@ func Identify(lines []CgroupLine) Identity {
 		}
 	}
 	for _, l := range lines {
-		if l.ID == 0 && len(l.Controllers) == 0 {
+		if l.V2() {
 			unified, unifiedPath = true, l.Path
 		} else {
 			v1 = true

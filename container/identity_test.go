@@ -1,8 +1,6 @@
 package container
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -207,7 +205,7 @@ func TestIdentifyFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			lines, err := parseCgroup([]byte(tt.file))
+			lines, err := proc.ParseCgroup([]byte(tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -215,27 +213,5 @@ func TestIdentifyFile(t *testing.T) {
 				t.Errorf("Identify (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestParseCgroupErrors(t *testing.T) {
-	for _, in := range []string{"", "0::/", "x::/\n", "0:/\n", "1:cpu:relative\n", "-1:cpu:/\n"} {
-		_, err := parseCgroup([]byte(in))
-		if !errors.Is(err, proc.ErrParse) {
-			t.Errorf("parseCgroup(%q) = %v, want a parse error", in, err)
-		}
-		if err != nil && strings.Contains(err.Error(), "\n") {
-			t.Errorf("error is not one line: %q", err)
-		}
-	}
-}
-
-func TestParseCgroupKeepsColons(t *testing.T) {
-	lines, err := parseCgroup([]byte("0::/kubepods-pod1.slice:cri-containerd:abc\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := lines[0].Path; got != "/kubepods-pod1.slice:cri-containerd:abc" {
-		t.Errorf("path = %q", got)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
@@ -235,32 +234,26 @@ func (c *checker) namespaces() {
 	}
 }
 
-// lsm reads attr/current: confined reports whether an AppArmor profile or
+// lsm reads the LSM label: confined reports whether an AppArmor profile or
 // SELinux type confines the process; known is false without an LSM.
 func (c *checker) lsm() (confined, known bool) {
-	name := c.p.Path("attr", "current")
-	b, err := c.p.FS().ReadFile(name)
+	a, err := c.p.Attr()
 	if err != nil {
-		if errors.Is(err, syscall.EINVAL) || errors.Is(err, fs.ErrNotExist) && !errors.Is(err, proc.ErrGone) {
-			reason := "no LSM label: the kernel runs neither AppArmor nor SELinux (" + oneLine(err) + ")"
-			c.unobserved(AppArmor, reason)
-			c.unobserved(SELinux, reason)
-			return false, false
-		}
 		c.fail(err, AppArmor, SELinux)
 		return false, false
 	}
-	label := strings.TrimRight(string(b), "\x00\n")
 	switch {
-	case label == "unconfined" || strings.HasSuffix(label, " (unconfined)"):
-		c.find(AppArmor, Baseline, "attr/current", "%q", label)
+	case a.LSM == proc.LSMNone:
+		reason := "no LSM label: the kernel runs neither AppArmor nor SELinux (attr/current: EINVAL)"
+		c.unobserved(AppArmor, reason)
+		c.unobserved(SELinux, reason)
+		return false, false
+	case a.LSM == proc.LSMAppArmor && a.Unconfined():
+		c.find(AppArmor, Baseline, "attr/current", "%q", a.Label)
 		return false, true
-	case strings.Count(label, ":") >= 2: // SELinux user:role:type[:level]
-		typ := strings.Split(label, ":")[2]
-		if slices.Contains([]string{"unconfined_t", "spc_t", "kernel_t", "initrc_t", "unconfined_service_t"}, typ) {
-			c.find(SELinux, Baseline, "attr/current", "%q", label)
-			return false, true
-		}
+	case a.LSM == proc.LSMSELinux && a.Unconfined():
+		c.find(SELinux, Baseline, "attr/current", "%q", a.Label)
+		return false, true
 	}
 	return true, true
 }
@@ -341,22 +334,16 @@ func mapID(b []byte, id uint32) (uint32, bool) {
 // mounts checks the root mount and the host paths visible in p's mount
 // namespace.
 func (c *checker) mounts() {
-	name := c.p.Path("mountinfo")
-	b, err := c.p.FS().ReadFile(name)
+	mounts, err := c.p.MountInfo()
 	if err != nil {
 		c.fail(err, HostPathVolumes, ReadOnlyRootFilesystem)
-		return
-	}
-	mounts, err := parseMountinfo(b)
-	if err != nil {
-		c.fail(proc.WithPath(err, name), HostPathVolumes, ReadOnlyRootFilesystem)
 		return
 	}
 	// The visible root is the last mount on "/".
 	for i := len(mounts) - 1; i >= 0; i-- {
 		if mounts[i].MountPoint == "/" {
-			if !mounts[i].ReadOnly() {
-				c.find(ReadOnlyRootFilesystem, Restricted, "mountinfo", "/ %s (%s %s)", mounts[i].Options, mounts[i].FSType, mounts[i].Source)
+			if !slices.Contains(mounts[i].Options, "ro") {
+				c.find(ReadOnlyRootFilesystem, Restricted, "mountinfo", "/ %s (%s %s)", strings.Join(mounts[i].Options, ","), mounts[i].FSType, mounts[i].Source)
 			}
 			break
 		}
@@ -385,7 +372,7 @@ func (c *checker) mounts() {
 
 // hostPath returns where on the host (in the reference's mounts) the mount
 // m's root lies: a host mount of the same device whose root contains m's.
-func hostPath(m Mount, host []Mount) (string, bool) {
+func hostPath(m proc.Mount, host []proc.Mount) (string, bool) {
 	best, bestLen := "", -1
 	for _, h := range host {
 		if h.Major != m.Major || h.Minor != m.Minor {

@@ -20,7 +20,7 @@ var NamespaceKinds = []string{"net", "pid", "ipc", "uts", "user", "cgroup", "mnt
 type Reference struct {
 	PID        int               // the process the reference was read from
 	Namespaces map[string]uint64 // namespace kind -> inode, for the kinds that could be read
-	Mounts     []Mount           // its mountinfo; nil when unreadable
+	Mounts     []proc.Mount      // its mountinfo; nil when unreadable
 	CapBnd     proc.CapSet       // its bounding set: "every capability" for the privileged control
 	// Note says why the reference is not pid 1 (pid 1 unreadable, as in some
 	// sandboxes), or what of it could not be read.
@@ -69,10 +69,8 @@ func ReferenceOf(p proc.Process) (*Reference, error) {
 	if len(errs) > 0 {
 		notes = append(notes, errors.Join(errs...).Error())
 	}
-	if b, err := p.ReadFile("mountinfo"); err != nil {
+	if m, err := p.MountInfo(); err != nil {
 		notes = append(notes, err.Error())
-	} else if m, err := parseMountinfo(b); err != nil {
-		notes = append(notes, proc.WithPath(err, p.Path("mountinfo")).Error())
 	} else {
 		ref.Mounts = m
 	}
@@ -85,29 +83,14 @@ func ReferenceOf(p proc.Process) (*Reference, error) {
 	return ref, nil
 }
 
-// readNS reads /proc/PID/ns/KIND, "KIND:[INODE]", and returns the inode.
+// readNS reads /proc/PID/ns/KIND and returns the namespace's inode.
 func readNS(p proc.Process, kind string) (uint64, error) {
-	name := p.Path("ns", kind)
-	link, err := p.FS().ReadLink(name)
-	if err != nil {
-		return 0, err
-	}
-	ino, err := parseNSLink(kind, link)
-	return ino, proc.WithPath(err, name)
-}
-
-func parseNSLink(kind, link string) (uint64, error) {
-	rest, ok := strings.CutPrefix(link, kind+":[")
-	rest, ok2 := strings.CutSuffix(rest, "]")
-	n, err := strconv.ParseUint(rest, 10, 64)
-	if !ok || !ok2 || err != nil {
-		return 0, &proc.ParseError{Field: "namespace link", Value: link, Err: errSyntax}
-	}
-	return n, nil
+	ns, err := p.Namespace(kind)
+	return ns.Inode, err
 }
 
 // unifiedMounted reports whether a cgroup2 file system is among mounts.
-func unifiedMounted(mounts []Mount) bool {
+func unifiedMounted(mounts []proc.Mount) bool {
 	for _, m := range mounts {
 		if m.FSType == "cgroup2" {
 			return true
@@ -123,17 +106,9 @@ func unifiedMounted(mounts []Mount) bool {
 // namespace's root). May return an error wrapping [fs.ErrNotExist] (the
 // process is gone) or [fs.ErrPermission].
 func Read(p proc.Process, ref *Reference) (Identity, error) {
-	b, err := p.ReadFile("cgroup")
+	lines, err := p.Cgroup()
 	if err != nil {
 		return Identity{}, err
-	}
-	return identity(p, b, ref)
-}
-
-func identity(p proc.Process, cgroupFile []byte, ref *Reference) (Identity, error) {
-	lines, err := parseCgroup(cgroupFile)
-	if err != nil {
-		return Identity{}, proc.WithPath(err, p.Path("cgroup"))
 	}
 	id := Identify(lines)
 	if ref == nil {

@@ -257,14 +257,14 @@ func ownCgroup(hier string) string {
 	if err != nil {
 		return ""
 	}
-	lines, err := parseCgroup(b)
+	lines, err := proc.ParseCgroup(b)
 	if err != nil {
 		return ""
 	}
 	for _, l := range lines {
 		switch {
-		case hier == "unified" && l.ID == 0,
-			hier == "systemd" && len(l.Controllers) == 1 && l.Controllers[0] == "name=systemd":
+		case hier == "unified" && l.V2(),
+			hier == "systemd" && l.Name() == "systemd":
 			return l.Path
 		}
 		for _, c := range l.Controllers {
