@@ -154,13 +154,22 @@ func (c *checker) unobserved(ctl Control, reason string) {
 }
 
 // fail records err and marks the controls unobserved. It reports whether
-// the process is gone (then nothing more is worth reading).
+// the process is gone (then nothing more is worth reading): a missing file
+// in a capture or a partial tree is not a gone process, a missing process
+// directory is.
 func (c *checker) fail(err error, ctls ...Control) bool {
 	c.errs = append(c.errs, err)
 	for _, ctl := range ctls {
 		c.unobserved(ctl, oneLine(err))
 	}
-	return errors.Is(err, fs.ErrNotExist)
+	if errors.Is(err, proc.ErrGone) {
+		return true
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	_, serr := c.p.FS().Lstat(c.p.Path())
+	return errors.Is(serr, fs.ErrNotExist)
 }
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

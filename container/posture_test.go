@@ -1,0 +1,185 @@
+package container
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/procscope/procscope/proc"
+)
+
+// fakeProc writes one process into a /proc-like tree at dir: files by
+// name (relative to the pid's directory) and symbolic links.
+func fakeProc(t *testing.T, dir string, pid string, files, links map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, pid, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, target := range links {
+		p := filepath.Join(dir, pid, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const fakeStatus = "Name:\tapp\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t42\nNgid:\t0\nPid:\t42\nPPid:\t1\nTracerPid:\t0\n" +
+	"Uid:\t%UID%\t%UID%\t%UID%\t%UID%\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\nThreads:\t1\n" +
+	"CapInh:\t0000000000000000\nCapPrm:\t%CAP%\nCapEff:\t%CAP%\nCapBnd:\t%CAP%\nCapAmb:\t0000000000000000\n" +
+	"NoNewPrivs:\t1\nSeccomp:\t%SECCOMP%\nSeccomp_filters:\t1\n"
+
+func fakeNS(prefix int) map[string]string {
+	m := map[string]string{}
+	for i, k := range NamespaceKinds {
+		m["ns/"+k] = k + ":[" + itoa(prefix+i) + "]"
+	}
+	return m
+}
+
+// fakeContainer is a process in its own namespaces, with the given label,
+// uid (and uid_map), capabilities and seccomp mode.
+func fakeContainer(t *testing.T, label, uid, uidMap, caps, seccomp string) (*proc.FS, *Reference) {
+	dir := t.TempDir()
+	status := strings.NewReplacer("%UID%", uid, "%CAP%", caps, "%SECCOMP%", seccomp).Replace(fakeStatus)
+	files := map[string]string{
+		"cgroup":    "0::/kubepods/burstable/pod3d274242-8ee0-11e9-a8a6-1e68d864ef1a/" + ddKube + "\n",
+		"status":    status,
+		"mountinfo": "500 400 0:99 / / ro,relatime - overlay overlay rw\n",
+		"environ":   "PATH=/bin\x00",
+		"cmdline":   "app\x00",
+	}
+	if label != "" {
+		files["attr/current"] = label
+	}
+	if uidMap == "" {
+		uidMap = "0 100000 65536\n"
+	}
+	files["uid_map"] = uidMap
+	fakeProc(t, dir, "42", files, fakeNS(5000))
+	ref := &Reference{PID: 1, Namespaces: map[string]uint64{}, CapBnd: 0x1ffffffffff,
+		Mounts: []proc.Mount{{ID: 1, Major: 254, Root: "/", MountPoint: "/"}}}
+	for i, k := range NamespaceKinds {
+		ref.Namespaces[k] = uint64(4000 + i)
+	}
+	return proc.New(os.DirFS(dir)), ref
+}
+
+func controls(p Posture) []string {
+	var out []string
+	for _, f := range p.Findings {
+		out = append(out, string(f.Control)+"/"+string(f.Level)+": "+f.Evidence)
+	}
+	return out
+}
+
+// TestPostureLSM checks the AppArmor and SELinux controls, which this
+// host's kernel (no LSM) cannot show on a real container.
+func TestPostureLSM(t *testing.T) {
+	tests := []struct {
+		label string
+		want  []string // findings beyond none
+	}{
+		{"unconfined\n", []string{`apparmor/baseline: /proc/42/attr/current: "unconfined"`}},
+		{"docker-default (enforce)\n", nil},
+		{"system_u:system_r:spc_t:s0\x00", []string{`selinux/baseline: /proc/42/attr/current: "system_u:system_r:spc_t:s0"`}},
+		{"system_u:system_r:unconfined_t:s0\x00", []string{`selinux/baseline: /proc/42/attr/current: "system_u:system_r:unconfined_t:s0"`}},
+		{"system_u:system_r:container_t:s0:c1,c2\x00", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.label, func(t *testing.T) {
+			fsys, ref := fakeContainer(t, tt.label, "1000", "", "0000000000000000", "2")
+			p, err := Check(fsys.Process(42), ref, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := controls(p); !slices.Equal(got, tt.want) {
+				t.Errorf("findings\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPostureUserNamespace: root inside a user namespace is root on the
+// host only when uid_map maps it to host uid 0.
+func TestPostureUserNamespace(t *testing.T) {
+	for _, tt := range []struct {
+		uidMap string
+		want   []string
+	}{
+		{"         0     100000      65536\n", nil},
+		{"         0          0 4294967295\n", []string{"running-as-non-root/restricted: /proc/42/uid_map: uid 0 maps to host uid 0 (0 0 4294967295)"}},
+	} {
+		fsys, ref := fakeContainer(t, "docker-default (enforce)\n", "0", tt.uidMap, "0000000000000000", "2")
+		p, err := Check(fsys.Process(42), ref, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := controls(p); !slices.Equal(got, tt.want) {
+			t.Errorf("uid_map %q: findings\n got %q\nwant %q", tt.uidMap, got, tt.want)
+		}
+	}
+}
+
+// TestPosturePrivilegedNeedsAll: every capability is not "privileged" while
+// seccomp or an LSM still confines the process.
+func TestPosturePrivilegedNeedsAll(t *testing.T) {
+	for _, tt := range []struct {
+		label, seccomp string
+		privileged     bool
+	}{
+		{"unconfined\n", "0", true},
+		{"docker-default (enforce)\n", "0", false},
+		{"unconfined\n", "2", false},
+	} {
+		fsys, ref := fakeContainer(t, tt.label, "1000", "", "000001ffffffffff", tt.seccomp)
+		p, err := Check(fsys.Process(42), ref, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slices.ContainsFunc(p.Findings, func(f Finding) bool { return f.Control == PrivilegedContainers })
+		if got != tt.privileged {
+			t.Errorf("label %q seccomp %s: privileged = %v, want %v (%q)", tt.label, tt.seccomp, got, tt.privileged, controls(p))
+		}
+	}
+}
+
+// TestPosturePartialTree: a tree with only the cgroup file gives the
+// identity, no finding, and names every control it could not check.
+func TestPosturePartialTree(t *testing.T) {
+	dir := t.TempDir()
+	fakeProc(t, dir, "42", map[string]string{"cgroup": "0::/docker/" + ddDocker + "\n"}, nil)
+	fsys := proc.New(os.DirFS(dir))
+	ref := &Reference{PID: 1, Namespaces: map[string]uint64{"net": 1}}
+	p, err := Check(fsys.Process(42), ref, nil)
+	if err == nil {
+		t.Error("no error for the missing files")
+	}
+	if p.Identity.ContainerID != ddDocker || p.Identity.Runtime != Docker {
+		t.Errorf("identity %+v", p.Identity)
+	}
+	if len(p.Findings) != 0 {
+		t.Errorf("findings from nothing: %q", controls(p))
+	}
+	var un []string
+	for _, u := range p.Unobserved {
+		if !slices.Contains(un, string(u.Control)) {
+			un = append(un, string(u.Control))
+		}
+	}
+	for _, c := range []Control{HostNamespaces, Capabilities, Seccomp, RunningAsNonRoot, HostPathVolumes, Secrets} {
+		if !slices.Contains(un, string(c)) {
+			t.Errorf("control %s neither checked nor listed unobserved (%q)", c, un)
+		}
+	}
+}
