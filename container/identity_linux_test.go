@@ -7,15 +7,16 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/internal/runctest"
 	"github.com/procscope/procscope/proc"
 )
 
 // TestIdentityRunc starts real containers with the two kubelet layouts and
 // reads their identity from /proc.
 func TestIdentityRunc(t *testing.T) {
-	needRunc(t)
-	uid := newPodUID(t)
-	cid := randHex(t, 64)
+	runctest.Need(t)
+	uid := runctest.NewPodUID(t)
+	cid := runctest.RandHex(t, 64)
 	sysUID := strings.ReplaceAll(uid, "-", "_")
 	tests := []struct {
 		name        string
@@ -43,14 +44,14 @@ func TestIdentityRunc(t *testing.T) {
 	fsys := proc.Default()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := startCtr(t, ctr{cgroupsPath: tt.cgroupsPath})
-			got, err := Read(fsys.Process(c.pid), nil)
+			c := runctest.Start(t, runctest.Config{CgroupsPath: tt.cgroupsPath})
+			got, err := Read(fsys.Process(c.PID), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			got.Path, got.Version = "", ""
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("Read(%d) (-want +got):\n%s", c.pid, diff)
+				t.Errorf("Read(%d) (-want +got):\n%s", c.PID, diff)
 			}
 		})
 	}

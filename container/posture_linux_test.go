@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/procscope/procscope/internal/runctest"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -67,28 +68,28 @@ func controlsOf(fs []Finding) ([]string, map[string][]string) {
 // each finding (and its evidence) is present in the first and absent from
 // the second.
 func TestPostureRunc(t *testing.T) {
-	needRunc(t)
-	podUID := newPodUID(t)
-	badID, goodID := randHex(t, 64), randHex(t, 64)
+	runctest.Need(t)
+	podUID := runctest.NewPodUID(t)
+	badID, goodID := runctest.RandHex(t, 64), runctest.RandHex(t, 64)
 	port := freePort(t)
 
 	// The bad one: root, every capability, no seccomp, NoNewPrivs off, the
 	// host's network, a writable root, the host's / and /proc mounted, a
 	// secret in its environment and command line, a deleted executable, a
 	// socket listening on all addresses.
-	bad := ctr{
-		cgroupsPath: "/kubepods/burstable/pod" + podUID + "/" + badID,
-		uid:         0,
-		caps:        allCaps(t),
-		hostNet:     true,
-		env:         []string{"DB_PASSWORD=river-frost-ember"},
-		mounts: []specs.Mount{
+	bad := runctest.Config{
+		CgroupsPath: "/kubepods/burstable/pod" + podUID + "/" + badID,
+		UID:         0,
+		Caps:        runctest.AllCaps(t),
+		HostNet:     true,
+		Env:         []string{"DB_PASSWORD=river-frost-ember"},
+		Mounts: []specs.Mount{
 			{Destination: "/host", Type: "none", Source: "/", Options: []string{"rbind", "ro"}},
 			{Destination: "/hostproc", Type: "none", Source: "/proc", Options: []string{"rbind", "ro"}},
 		},
-		args: []string{"/opt/busybox", "sh", "-c", fmt.Sprintf("nc -l -p %d; true", port), "PGPASSWORD=hunter2-xyzzy-42"},
+		Args: []string{"/opt/busybox", "sh", "-c", fmt.Sprintf("nc -l -p %d; true", port), "PGPASSWORD=hunter2-xyzzy-42"},
 	}
-	badCtr := startCtrWith(t, bad, func(rootfs string) {
+	badCtr := runctest.StartWith(t, bad, func(rootfs string) {
 		os.MkdirAll(filepath.Join(rootfs, "opt"), 0o755)
 		bb, err := os.ReadFile("/usr/bin/busybox")
 		if err != nil {
@@ -100,11 +101,11 @@ func TestPostureRunc(t *testing.T) {
 		os.MkdirAll(filepath.Join(rootfs, "hostproc"), 0o755)
 	})
 	// The executable goes away under the running process.
-	if err := os.Remove(filepath.Join(badCtr.bundle, "rootfs", "opt", "busybox")); err != nil {
+	if err := os.Remove(filepath.Join(badCtr.Bundle, "rootfs", "opt", "busybox")); err != nil {
 		t.Fatal(err)
 	}
 	// Probe the listener without connecting: nc serves one connection only.
-	waitFor(t, "the container's listener", func() bool {
+	runctest.WaitFor(t, "the container's listener", func() bool {
 		for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
 			b, _ := os.ReadFile(table)
 			for _, line := range strings.Split(string(b), "\n") {
@@ -120,18 +121,18 @@ func TestPostureRunc(t *testing.T) {
 	// The good one: a non-root user in a user namespace, every capability
 	// dropped, a seccomp filter, NoNewPrivs, its own namespaces of every
 	// kind, a read-only root, nothing of the host mounted, no secret.
-	good := ctr{
-		cgroupsPath: "/kubepods/burstable/pod" + podUID + "/" + goodID,
-		uid:         1000,
-		caps:        []string{},
-		seccomp:     blockSeccomp(),
-		noNewPrivs:  true,
-		readonly:    true,
-		userns:      true,
-		cgroupns:    true,
-		env:         []string{"GREETING=hello"},
+	good := runctest.Config{
+		CgroupsPath: "/kubepods/burstable/pod" + podUID + "/" + goodID,
+		UID:         1000,
+		Caps:        []string{},
+		Seccomp:     runctest.BlockSeccomp(),
+		NoNewPrivs:  true,
+		Readonly:    true,
+		Userns:      true,
+		Cgroupns:    true,
+		Env:         []string{"GREETING=hello"},
 	}
-	startCtr(t, good)
+	runctest.Start(t, good)
 
 	want := []string{
 		"capabilities/baseline", "capabilities/restricted",

@@ -1,6 +1,11 @@
 //go:build linux
 
-package container
+// Package runctest starts real containers with runc for tests: a busybox
+// root file system in a temporary directory, a runtime-spec configuration
+// with the settings a test asks for, and everything removed in t.Cleanup,
+// also when the test fails. Tests skip, saying why, when not root or when
+// runc or busybox-static is not installed.
+package runctest
 
 import (
 	"bytes"
@@ -8,7 +13,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,28 +26,28 @@ import (
 	"github.com/procscope/procscope/proc"
 )
 
-// ctr describes a container a test starts with runc.
-type ctr struct {
-	cgroupsPath string
-	uid         uint32
-	caps        []string // nil: runc spec's default set; empty: all dropped
-	seccomp     *specs.LinuxSeccomp
-	noNewPrivs  bool
-	hostNet     bool
-	readonly    bool
-	env         []string
-	mounts      []specs.Mount
-	args        []string // default: sleep
-	userns      bool     // map container uid 0 to host uid 100000
-	cgroupns    bool     // a cgroup namespace of its own
-	apparmor    string
+// Config describes a container a test starts with runc.
+type Config struct {
+	CgroupsPath string
+	UID         uint32
+	Caps        []string // nil: runc spec's default set; empty: all dropped
+	Seccomp     *specs.LinuxSeccomp
+	NoNewPrivs  bool
+	HostNet     bool
+	Readonly    bool
+	Env         []string
+	Mounts      []specs.Mount
+	Args        []string // default: sleep
+	Userns      bool     // map container uid 0 to host uid 100000
+	Cgroupns    bool     // a cgroup namespace of its own
+	Apparmor    string
 }
 
-// runningCtr is a started container.
-type runningCtr struct {
-	id     string
-	pid    int
-	bundle string
+// Container is a started container.
+type Container struct {
+	ID     string
+	PID    int // the container's init process
+	Bundle string
 }
 
 var (
@@ -51,8 +55,8 @@ var (
 	runcErr  error
 )
 
-// needRunc skips the test unless runc can run containers here.
-func needRunc(t *testing.T) string {
+// Need skips the test unless runc can run containers here.
+func Need(t *testing.T) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("runc containers need root: run the tests as root (as .ci/run does)")
@@ -67,8 +71,8 @@ func needRunc(t *testing.T) string {
 	return runc
 }
 
-// randHex returns n random hex digits.
-func randHex(t *testing.T, n int) string {
+// RandHex returns n random hex digits.
+func RandHex(t *testing.T, n int) string {
 	b := make([]byte, (n+1)/2)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
@@ -76,9 +80,9 @@ func randHex(t *testing.T, n int) string {
 	return hex.EncodeToString(b)[:n]
 }
 
-// newPodUID returns a random UUID-shaped pod UID.
-func newPodUID(t *testing.T) string {
-	h := randHex(t, 32)
+// NewPodUID returns a random UUID-shaped pod UID.
+func NewPodUID(t *testing.T) string {
+	h := RandHex(t, 32)
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
@@ -104,18 +108,18 @@ func makeRootfs(t *testing.T, dir string) {
 	}
 }
 
-// startCtr runs c with runc and returns its init process. The container and
+// Start runs c with runc and returns its init process. The container and
 // the cgroup directories runc made are removed in t.Cleanup, also when the
 // test fails.
-func startCtr(t *testing.T, c ctr) runningCtr {
+func Start(t *testing.T, c Config) Container {
 	t.Helper()
-	return startCtrWith(t, c, nil)
+	return StartWith(t, c, nil)
 }
 
-// startCtrWith is startCtr with a hook that adds to the rootfs.
-func startCtrWith(t *testing.T, c ctr, prepare func(rootfs string)) runningCtr {
+// StartWith is Start with a hook that adds to the rootfs.
+func StartWith(t *testing.T, c Config, prepare func(rootfs string)) Container {
 	t.Helper()
-	runc := needRunc(t)
+	runc := Need(t)
 	base := t.TempDir()
 	// A mapped root must be able to reach the rootfs.
 	for d := base; d != "/" && d != "."; d = filepath.Dir(d) {
@@ -129,7 +133,7 @@ func startCtrWith(t *testing.T, c ctr, prepare func(rootfs string)) runningCtr {
 	if prepare != nil {
 		prepare(rootfs)
 	}
-	if c.userns {
+	if c.Userns {
 		filepath.WalkDir(rootfs, func(p string, _ os.DirEntry, err error) error {
 			if err == nil {
 				os.Lchown(p, 100000, 100000)
@@ -138,26 +142,26 @@ func startCtrWith(t *testing.T, c ctr, prepare func(rootfs string)) runningCtr {
 		})
 	}
 	state := filepath.Join(base, "state")
-	id := "procscope-test-" + randHex(t, 12)
+	id := "procscope-test-" + RandHex(t, 12)
 
 	spec := defaultSpec()
-	spec.Root = &specs.Root{Path: "rootfs", Readonly: c.readonly}
-	spec.Process.User = specs.User{UID: c.uid, GID: c.uid}
-	spec.Process.Args = c.args
+	spec.Root = &specs.Root{Path: "rootfs", Readonly: c.Readonly}
+	spec.Process.User = specs.User{UID: c.UID, GID: c.UID}
+	spec.Process.Args = c.Args
 	if spec.Process.Args == nil {
 		spec.Process.Args = []string{"/bin/sleep", "600"}
 	}
-	spec.Process.Env = append([]string{"PATH=/bin"}, c.env...)
-	spec.Process.NoNewPrivileges = c.noNewPrivs
-	spec.Process.ApparmorProfile = c.apparmor
-	if c.caps != nil {
+	spec.Process.Env = append([]string{"PATH=/bin"}, c.Env...)
+	spec.Process.NoNewPrivileges = c.NoNewPrivs
+	spec.Process.ApparmorProfile = c.Apparmor
+	if c.Caps != nil {
 		spec.Process.Capabilities = &specs.LinuxCapabilities{
-			Bounding: c.caps, Effective: c.caps, Permitted: c.caps,
+			Bounding: c.Caps, Effective: c.Caps, Permitted: c.Caps,
 		}
 	}
-	spec.Linux.CgroupsPath = c.cgroupsPath
-	spec.Linux.Seccomp = c.seccomp
-	if c.hostNet {
+	spec.Linux.CgroupsPath = c.CgroupsPath
+	spec.Linux.Seccomp = c.Seccomp
+	if c.HostNet {
 		var ns []specs.LinuxNamespace
 		for _, n := range spec.Linux.Namespaces {
 			if n.Type != specs.NetworkNamespace {
@@ -166,7 +170,7 @@ func startCtrWith(t *testing.T, c ctr, prepare func(rootfs string)) runningCtr {
 		}
 		spec.Linux.Namespaces = ns
 	}
-	if c.userns {
+	if c.Userns {
 		spec.Linux.Namespaces = append(spec.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
 		spec.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
 		spec.Linux.GIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
@@ -177,10 +181,10 @@ func startCtrWith(t *testing.T, c ctr, prepare func(rootfs string)) runningCtr {
 			}
 		}
 	}
-	if c.cgroupns {
+	if c.Cgroupns {
 		spec.Linux.Namespaces = append(spec.Linux.Namespaces, specs.LinuxNamespace{Type: specs.CgroupNamespace})
 	}
-	spec.Mounts = append(spec.Mounts, c.mounts...)
+	spec.Mounts = append(spec.Mounts, c.Mounts...)
 	b, err := json.MarshalIndent(spec, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +193,7 @@ func startCtrWith(t *testing.T, c ctr, prepare func(rootfs string)) runningCtr {
 		t.Fatal(err)
 	}
 
-	t.Cleanup(func() { removeCtr(t, runc, state, id, c.cgroupsPath) })
+	t.Cleanup(func() { removeCtr(t, runc, state, id, c.CgroupsPath) })
 	errf, err := os.Create(filepath.Join(base, "runc.err"))
 	if err != nil {
 		t.Fatal(err)
@@ -215,7 +219,7 @@ func startCtrWith(t *testing.T, c ctr, prepare func(rootfs string)) runningCtr {
 		msg, _ := os.ReadFile(errf.Name())
 		t.Fatalf("container %s is %s (pid %d); its output: %s", id, st.Status, st.Pid, bytes.TrimSpace(msg))
 	}
-	return runningCtr{id: id, pid: st.Pid, bundle: bundle}
+	return Container{ID: id, PID: st.Pid, Bundle: bundle}
 }
 
 // removeCtr deletes the container and the cgroup directories made for it.
@@ -308,9 +312,9 @@ func defaultSpec() *specs.Spec {
 	}
 }
 
-// allCaps returns every capability this process may grant: its own
+// AllCaps returns every capability this process may grant: its own
 // bounding set (a sandbox may have taken some away from everyone).
-func allCaps(t *testing.T) []string {
+func AllCaps(t *testing.T) []string {
 	st, err := proc.Default().Process(os.Getpid()).Status()
 	if err != nil {
 		t.Fatal(err)
@@ -318,16 +322,16 @@ func allCaps(t *testing.T) []string {
 	return st.CapBnd.Names()
 }
 
-// blockSeccomp is a filter that allows everything but one system call.
-func blockSeccomp() *specs.LinuxSeccomp {
+// BlockSeccomp is a filter that allows everything but one system call.
+func BlockSeccomp() *specs.LinuxSeccomp {
 	return &specs.LinuxSeccomp{
 		DefaultAction: specs.ActAllow,
 		Syscalls:      []specs.LinuxSyscall{{Names: []string{"ptrace"}, Action: specs.ActErrno}},
 	}
 }
 
-// waitFor polls cond for up to 10 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// WaitFor polls cond for up to 10 s.
+func WaitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if cond() {
@@ -337,4 +341,3 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-var _ = fmt.Sprint
