@@ -10,12 +10,14 @@ package runctest
 import (
 	"bytes"
 	"crypto/rand"
+	"debug/elf"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -67,6 +69,13 @@ func Need(t *testing.T) string {
 	}
 	if _, err := os.Stat("/usr/bin/busybox"); err != nil {
 		t.Skip("busybox not installed (Debian package busybox-static): skipping the real-container tests")
+	}
+	if f, err := elf.Open("/usr/bin/busybox"); err == nil {
+		dynamic := slices.ContainsFunc(f.Progs, func(p *elf.Prog) bool { return p.Type == elf.PT_INTERP })
+		f.Close()
+		if dynamic {
+			t.Skip("/usr/bin/busybox is dynamically linked: install busybox-static to run the real-container tests")
+		}
 	}
 	return runc
 }
