@@ -339,10 +339,10 @@ func BlockSeccomp() *specs.LinuxSeccomp {
 	}
 }
 
-// WaitFor polls cond for up to 10 s.
+// WaitFor polls cond for up to 30 s (the machine may be busy).
 func WaitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if cond() {
 			return
 		}
