@@ -176,15 +176,6 @@ func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", ";
 
 func (c *checker) run() {
 	p := c.p
-	id, err := Read(p, c.ref)
-	if err != nil {
-		if c.fail(err) {
-			return
-		}
-		id = Identity{Runtime: Unknown, Reason: oneLine(err)}
-	}
-	c.out.Identity = id
-
 	c.ns = map[string]uint64{}
 	for _, k := range NamespaceKinds {
 		ino, err := readNS(p, k)
@@ -196,6 +187,14 @@ func (c *checker) run() {
 		}
 		c.ns[k] = ino
 	}
+	id, err := readIdentity(p, c.ref, c.ns["cgroup"])
+	if err != nil {
+		if c.fail(err) {
+			return
+		}
+		id = Identity{Runtime: Unknown, Reason: oneLine(err)}
+	}
+	c.out.Identity = id
 	c.namespaces()
 
 	st, err := p.Status()

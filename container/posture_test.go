@@ -183,3 +183,28 @@ func TestPosturePartialTree(t *testing.T) {
 		}
 	}
 }
+
+// TestHiddenByCgroupNamespace: a root path seen from a process in a cgroup
+// namespace of its own is not "host": the real path is hidden.
+func TestHiddenByCgroupNamespace(t *testing.T) {
+	dir := t.TempDir()
+	fakeProc(t, dir, "42", map[string]string{"cgroup": "0::/\n"}, map[string]string{"ns/cgroup": "cgroup:[5005]"})
+	fakeProc(t, dir, "43", map[string]string{"cgroup": "0::/\n"}, map[string]string{"ns/cgroup": "cgroup:[4005]"})
+	fsys := proc.New(os.DirFS(dir))
+	ref := &Reference{PID: 1, Namespaces: map[string]uint64{"cgroup": 4005}}
+	id, err := Read(fsys.Process(42), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Identity{Runtime: Unknown, Version: V2, Path: "/", Reason: "cgroup path hidden by a cgroup namespace (cgroup:[5005], host cgroup:[4005])"}
+	if id != want {
+		t.Errorf("in its own cgroup namespace: %+v, want %+v", id, want)
+	}
+	id, err = Read(fsys.Process(43), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Runtime != Host {
+		t.Errorf("in the host's cgroup namespace: %+v, want host", id)
+	}
+}

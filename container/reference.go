@@ -106,6 +106,11 @@ func unifiedMounted(mounts []proc.Mount) bool {
 // namespace's root). May return an error wrapping [fs.ErrNotExist] (the
 // process is gone) or [fs.ErrPermission].
 func Read(p proc.Process, ref *Reference) (Identity, error) {
+	return readIdentity(p, ref, 0)
+}
+
+// readIdentity is Read with the cgroup namespace already read (0: not yet).
+func readIdentity(p proc.Process, ref *Reference, cgroupNS uint64) (Identity, error) {
 	lines, err := p.Cgroup()
 	if err != nil {
 		return Identity{}, err
@@ -124,12 +129,15 @@ func Read(p proc.Process, ref *Reference) (Identity, error) {
 	if !ok {
 		return id, nil
 	}
-	own, err := readNS(p, "cgroup")
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return id, err
+	own := cgroupNS
+	if own == 0 {
+		own, err = readNS(p, "cgroup")
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return id, err
+			}
+			return id, nil // the path is what it is; the namespace is unknown
 		}
-		return id, nil // the path is what it is; the namespace is unknown
 	}
 	if own != host {
 		id.Runtime = Unknown
