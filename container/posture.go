@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
@@ -83,6 +84,17 @@ type Options struct {
 	// Sockets shares the network tables between processes, so that each
 	// network namespace's tables are read once. Nil means a fresh cache.
 	Sockets *fd.SocketCache
+
+	// mounts shares mountinfo between the processes of a scan that are in
+	// the same mount namespace with the same root (set by Scan).
+	mounts *mountCache
+}
+
+// mountCache holds the mount table of each (mount namespace, root): the
+// kernel writes the same mountinfo for every process that shares both.
+type mountCache struct {
+	mu sync.Mutex
+	m  map[string][]proc.Mount
 }
 
 // baselineCaps are the capabilities the baseline level allows a container
@@ -245,6 +257,12 @@ func (c *checker) namespaces() {
 // lsm reads the LSM label: confined reports whether an AppArmor profile or
 // SELinux type confines the process; known is false without an LSM.
 func (c *checker) lsm() (confined, known bool) {
+	if c.ref.LSM == proc.LSMNone {
+		reason := "no LSM label: the kernel runs neither AppArmor nor SELinux (pid " + strconv.Itoa(c.ref.PID) + "'s attr/current: EINVAL)"
+		c.unobserved(AppArmor, reason)
+		c.unobserved(SELinux, reason)
+		return false, false
+	}
 	a, err := c.p.Attr()
 	if err != nil {
 		c.fail(err, AppArmor, SELinux)
@@ -342,7 +360,7 @@ func mapID(b []byte, id uint32) (uint32, bool) {
 // mounts checks the root mount and the host paths visible in p's mount
 // namespace.
 func (c *checker) mounts() {
-	mounts, err := c.p.MountInfo()
+	mounts, err := c.mountInfo()
 	if err != nil {
 		c.fail(err, HostPathVolumes, ReadOnlyRootFilesystem)
 		return
@@ -376,6 +394,34 @@ func (c *checker) mounts() {
 			}
 		}
 	}
+}
+
+// mountInfo reads p's mountinfo, or takes it from the scan's cache when a
+// process with the same mount namespace and root was read before.
+func (c *checker) mountInfo() ([]proc.Mount, error) {
+	cache := c.opts.mounts
+	mnt, ok := c.ns["mnt"]
+	if cache == nil || !ok {
+		return c.p.MountInfo()
+	}
+	root, err := c.p.Root()
+	if err != nil {
+		return c.p.MountInfo()
+	}
+	key := strconv.FormatUint(mnt, 10) + " " + root
+	cache.mu.Lock()
+	m, ok := cache.m[key]
+	cache.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	m, err = c.p.MountInfo()
+	if err == nil {
+		cache.mu.Lock()
+		cache.m[key] = m
+		cache.mu.Unlock()
+	}
+	return m, err
 }
 
 // hostPath returns where on the host (in the reference's mounts) the mount

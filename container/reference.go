@@ -22,6 +22,10 @@ type Reference struct {
 	Namespaces map[string]uint64 // namespace kind -> inode, for the kinds that could be read
 	Mounts     []proc.Mount      // its mountinfo; nil when unreadable
 	CapBnd     proc.CapSet       // its bounding set: "every capability" for the privileged control
+	// LSM is the security module labelling its processes. LSMNone (no
+	// module is active) is a property of the kernel: [Check] then reads no
+	// process's label. "" when unknown.
+	LSM proc.LSM
 	// Note says why the reference is not pid 1 (pid 1 unreadable, as in some
 	// sandboxes), or what of it could not be read.
 	Note string
@@ -78,6 +82,9 @@ func ReferenceOf(p proc.Process) (*Reference, error) {
 		notes = append(notes, err.Error())
 	} else {
 		ref.CapBnd = st.CapBnd
+	}
+	if a, err := p.Attr(); err == nil {
+		ref.LSM = a.LSM
 	}
 	ref.Note = strings.ReplaceAll(strings.Join(notes, "; "), "\n", "; ")
 	return ref, nil

@@ -58,7 +58,8 @@ type Snapshot struct {
 }
 
 // Scan checks every process of fsys against ref (nil: [HostReference]),
-// reading each file once and each network namespace's tables once. It stops
+// reading each file once, each network namespace's tables once, and the
+// mount table once per mount namespace and root directory. It stops
 // early, returning what it has and ctx's error, when ctx is cancelled.
 func Scan(ctx context.Context, fsys *proc.FS, ref *Reference, opts *Options) (*Snapshot, error) {
 	if ref == nil {
@@ -75,6 +76,7 @@ func Scan(ctx context.Context, fsys *proc.FS, ref *Reference, opts *Options) (*S
 	if o.Sockets == nil {
 		o.Sockets = fd.NewSocketCache()
 	}
+	o.mounts = &mountCache{m: map[string][]proc.Mount{}}
 	snap := &Snapshot{Reference: ref, Pods: map[string][]string{}}
 	for p, err := range fsys.All() {
 		if cerr := ctx.Err(); cerr != nil {

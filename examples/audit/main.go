@@ -34,6 +34,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -231,10 +232,14 @@ func short(s []string, n int) string {
 }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // controlsAt returns the distinct controls of the findings at level l.
@@ -252,7 +257,8 @@ func controlsAt(fs []container.Finding, l container.Level) string {
 }
 
 func table(w io.Writer, rows []row) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUNTIME\tCONTAINER\tPOD\tQOS\tPIDS\tBASELINE\tRESTRICTED\tCGROUP")
 	for _, r := range rows {
 		id := r.ContainerID
@@ -273,7 +279,10 @@ func table(w io.Writer, rows []row) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Runtime, dash(escape(id)), dash(r.PodUID), dash(string(r.QoS)),
 			short(pids, 8), controlsAt(r.Findings, container.Baseline), controlsAt(r.Findings, container.Restricted), cg)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func dash(s string) string {
