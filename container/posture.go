@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
 	"github.com/procscope/procscope/proc"
 )
@@ -479,29 +478,6 @@ func (c *checker) exe() {
 		c.find(DeletedExecutable, Baseline, "exe", "%q (a memfd: the program exists only in memory)", e.Path)
 	case e.Deleted:
 		c.find(DeletedExecutable, Baseline, "exe", "%q (deleted)", e.Path)
-	}
-}
-
-func (c *checker) secrets() {
-	env, err := environ.Read(c.p)
-	if err != nil {
-		c.fail(err, Secrets)
-	} else {
-		for _, s := range env.Secrets() {
-			c.find(Secrets, Baseline, "environ", "%s", environ.Redact(env.Entries[s.Index]))
-		}
-	}
-	args, err := c.p.Cmdline()
-	if err != nil {
-		c.fail(err, Secrets)
-		return
-	}
-	for _, s := range environ.ClassifyArgs(args) {
-		name := s.Name
-		if name == "" {
-			name = "a value"
-		}
-		c.find(Secrets, Baseline, "cmdline", "argument %d (%s) %s", s.Index, name, environ.Marker(s.Reason))
 	}
 }
 

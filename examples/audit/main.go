@@ -4,8 +4,8 @@
 // controls of the Kubernetes Pod Security Standards the kernel does not
 // enforce on it, read from /proc alone.
 //
-//	audit [-root DIR] [-json] [-level baseline|restricted] [-host]        one row per container
-//	audit [-root DIR] [-json] [-level baseline|restricted] PID            one process explained
+//	audit [-root DIR] [-json] [-level baseline|restricted] [-ref PID] [-host]   one row per container
+//	audit [-root DIR] [-json] [-level baseline|restricted] [-ref PID] PID       one process explained
 //
 // The table has the columns RUNTIME, CONTAINER (the id's first 12
 // characters), POD (the pod UID), QOS, PIDS (the process ids), BASELINE and
@@ -28,9 +28,9 @@
 //
 // Run as an unprivileged user, audit reports what it can read and says on
 // standard error how many processes it could not read in full. With -root
-// it reads a capture made by examples/capture; pid 1 of the capture (or
-// the capturing process) is the host reference, and without one the
-// namespace controls are reported as unobserved.
+// it reads a capture made by examples/capture. Processes are compared with
+// pid 1 (the host), or with -ref PID; where the reference cannot be read,
+// the namespace controls are reported as unobserved.
 package main
 
 import (
@@ -111,6 +111,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	asJSON := fl.Bool("json", false, "print JSON")
 	levelFlag := fl.String("level", "restricted", "what counts: baseline or restricted (every finding)")
 	host := fl.Bool("host", false, "audit the processes outside any container too")
+	refPID := fl.Int("ref", 0, "compare with this process's namespaces and mounts (default: pid 1, or audit's own where pid 1 is unreadable)")
 	if err := fl.Parse(args); err != nil {
 		return 1, err
 	}
@@ -119,7 +120,13 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		return 1, fmt.Errorf("-level %q: want baseline or restricted", *levelFlag)
 	}
 	fsys := proc.NewDir(*root)
-	ref, err := container.HostReference(fsys)
+	var ref *container.Reference
+	var err error
+	if *refPID > 0 {
+		ref, err = container.ReferenceOf(fsys.Process(*refPID))
+	} else {
+		ref, err = container.HostReference(fsys)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "audit: no host reference, the namespace controls go unobserved: %s\n", oneLine(err))
 		ref = &container.Reference{Note: oneLine(err)}
@@ -136,7 +143,7 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		return one(fsys, ref, pid, level, *asJSON, stdout, stderr)
 	}
-	return 1, errors.New("usage: audit [-root DIR] [-json] [-level baseline|restricted] [-host] [PID]")
+	return 1, errors.New("usage: audit [-root DIR] [-json] [-level baseline|restricted] [-ref PID] [-host] [PID]")
 }
 
 func one(fsys *proc.FS, ref *container.Reference, pid int, level container.Level, asJSON bool, stdout, stderr io.Writer) (int, error) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/runctest"
+	"github.com/procscope/procscope/proc"
 )
 
 const ctrID = "3e74d3fd9db4c9dd921ae05c2502fb984d0cde1b36e581b13f79c639da4518a1"
@@ -244,5 +245,44 @@ func TestNonRoot(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "could not be read in full (permission denied") {
 		t.Errorf("stderr does not say what could not be read: %s", errb.String())
+	}
+}
+
+// TestCaptureMatchesLive captures a real container's process (and this
+// test's own, the reference) and audits the capture: identity, findings
+// and unobserved controls are those of the live process.
+func TestCaptureMatchesLive(t *testing.T) {
+	runctest.Need(t)
+	uid := runctest.NewPodUID(t)
+	id := runctest.RandHex(t, 64)
+	c := runctest.Start(t, runctest.Config{
+		CgroupsPath: "/kubepods/besteffort/pod" + uid + "/" + id,
+		Env:         []string{"DB_PASSWORD=river-frost-ember"},
+	})
+	pid, self := strconv.Itoa(c.PID), strconv.Itoa(os.Getpid())
+	code, live, errs := runAudit(t, "-json", "-ref", self, pid)
+	if code != 2 {
+		t.Fatalf("live: exit %d: %s", code, errs)
+	}
+	dir := filepath.Join(t.TempDir(), "capture")
+	if _, err := proc.Capture(dir, proc.Default(), []int{os.Getpid(), c.PID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	code, captured, errs := runAudit(t, "-root", dir, "-json", "-ref", self, pid)
+	if code != 2 {
+		t.Fatalf("capture: exit %d: %s", code, errs)
+	}
+	var lr, cr map[string]any
+	if err := json.Unmarshal([]byte(live), &lr); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(captured), &cr); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(lr, cr); diff != "" {
+		t.Errorf("audit of the capture differs from the live process (-live +capture):\n%s", diff)
+	}
+	if strings.Contains(captured, "river-frost-ember") {
+		t.Error("the capture's audit prints the secret")
 	}
 }
