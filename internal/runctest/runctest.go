@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -51,11 +50,6 @@ type Container struct {
 	PID    int // the container's init process
 	Bundle string
 }
-
-var (
-	runcOnce sync.Once
-	runcErr  error
-)
 
 // Need skips the test unless runc can run containers here.
 func Need(t *testing.T) string {
