@@ -80,7 +80,8 @@ type Identity struct {
 	// Path is the raw cgroup path the identity was read from.
 	Path string `json:"cgroup_path"`
 	// Reason says why Runtime is Unknown (or why the pod is known but the
-	// container is not).
+	// container is not); for a path hidden by a cgroup namespace, it also
+	// says when the container id or pod UID came from the bind mounts.
 	Reason string `json:"reason,omitempty"`
 }
 

@@ -364,6 +364,9 @@ func (c *checker) mounts() {
 		c.fail(err, HostPathVolumes, ReadOnlyRootFilesystem)
 		return
 	}
+	if c.out.Identity.Runtime == Unknown && strings.HasPrefix(c.out.Identity.Reason, "cgroup path hidden") {
+		identityFromMounts(&c.out.Identity, mounts)
+	}
 	// The visible root is the last mount on "/".
 	for i := len(mounts) - 1; i >= 0; i-- {
 		if mounts[i].MountPoint == "/" {

@@ -208,3 +208,38 @@ func TestHiddenByCgroupNamespace(t *testing.T) {
 		t.Errorf("in the host's cgroup namespace: %+v, want host", id)
 	}
 }
+
+// TestIdentityFromMounts: with the cgroup path hidden by a cgroup
+// namespace, Check takes the container id and pod UID from the bind mounts
+// the runtimes make (the Datadog agent reads /proc/self/mountinfo for
+// ".../<id>/hostname" the same way, pkg/util/cgroups cIDRegexpStr).
+func TestIdentityFromMounts(t *testing.T) {
+	const pod = "3d274242-8ee0-11e9-a8a6-1e68d864ef1a"
+	for _, tt := range []struct {
+		name, mountinfo string
+		rt              Runtime
+		cid, pod        string
+	}{
+		{"docker",
+			"500 400 0:99 / / ro - overlay overlay rw\n" +
+				"501 500 254:0 /var/lib/docker/containers/" + ddDocker + "/hostname /etc/hostname rw - ext4 /dev/vda rw\n",
+			Docker, ddDocker, ""},
+		{"cri-o in a pod",
+			"500 400 0:99 / / ro - overlay overlay rw\n" +
+				"501 500 0:30 /containers/storage/overlay-containers/" + falcoCRIO + "/userdata/hostname /etc/hostname rw - tmpfs tmpfs rw\n" +
+				"502 500 254:0 /var/lib/kubelet/pods/" + pod + "/etc-hosts /etc/hosts rw - ext4 /dev/vda rw\n",
+			Unknown, falcoCRIO, pod},
+		{"nothing to tell", "500 400 0:99 / / ro - overlay overlay rw\n", Unknown, "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			fakeProc(t, dir, "42", map[string]string{"cgroup": "0::/\n", "mountinfo": tt.mountinfo}, fakeNS(5000))
+			ref := &Reference{PID: 1, Namespaces: map[string]uint64{"cgroup": 4005}}
+			p, _ := Check(proc.New(os.DirFS(dir)).Process(42), ref, nil)
+			id := p.Identity
+			if id.Runtime != tt.rt || id.ContainerID != tt.cid || id.PodUID != tt.pod || !strings.HasPrefix(id.Reason, "cgroup path hidden") {
+				t.Errorf("identity %+v, want %s %q pod %q", id, tt.rt, tt.cid, tt.pod)
+			}
+		})
+	}
+}
