@@ -74,7 +74,9 @@ func TestPostureRunc(t *testing.T) {
 	port := freePort(t)
 
 	// The bad one: root, every capability, no seccomp, NoNewPrivs off, the
-	// host's network, a writable root, the host's / and /proc mounted, a
+	// host's network, pid, ipc, uts, cgroup and user namespaces (the mount
+	// namespace runc always makes: TestHostNamespacesEach covers it), a
+	// writable root, the host's / and /proc mounted, a
 	// secret in its environment and command line, a deleted executable, a
 	// socket listening on all addresses.
 	bad := runctest.Config{
@@ -82,6 +84,7 @@ func TestPostureRunc(t *testing.T) {
 		UID:         0,
 		Caps:        runctest.AllCaps(t),
 		HostNet:     true,
+		HostNS:      []specs.LinuxNamespaceType{specs.PIDNamespace, specs.IPCNamespace, specs.UTSNamespace},
 		Env:         []string{"DB_PASSWORD=river-frost-ember"},
 		Mounts: []specs.Mount{
 			{Destination: "/host", Type: "none", Source: "/", Options: []string{"rbind", "ro"}},
@@ -157,7 +160,7 @@ func TestPostureRunc(t *testing.T) {
 		t.Logf("bad: %s: %s", k, strings.Join(evs, " | "))
 	}
 	mustEvidence := map[string][]string{
-		"host-namespaces/baseline":        {"/ns/net:", "/ns/cgroup:"},
+		"host-namespaces/baseline":        {"/ns/net:", "/ns/pid:", "/ns/ipc:", "/ns/uts:", "/ns/cgroup:"},
 		"hostpath-volumes/baseline":       {"/mountinfo: /host is the host's /", "/mountinfo: /hostproc is the host's /proc"},
 		"secrets/baseline":                {"/environ: DB_PASSWORD=<redacted:password>", "/cmdline: argument 4 (PGPASSWORD) <redacted:password>"},
 		"host-network-listener/baseline":  {fmt.Sprintf(":%d LISTEN", port)},

@@ -67,6 +67,9 @@ func fakeContainer(t *testing.T, label, uid, uidMap, caps, seccomp string) (*pro
 	}
 	files["uid_map"] = uidMap
 	fakeProc(t, dir, "42", files, fakeNS(5000))
+	if err := os.Mkdir(filepath.Join(dir, "42", "fd"), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	ref := &Reference{PID: 1, Namespaces: map[string]uint64{}, CapBnd: 0x1ffffffffff,
 		Mounts: []proc.Mount{{ID: 1, Major: 254, Root: "/", MountPoint: "/"}}}
 	for i, k := range NamespaceKinds {
@@ -239,6 +242,37 @@ func TestIdentityFromMounts(t *testing.T) {
 			id := p.Identity
 			if id.Runtime != tt.rt || id.ContainerID != tt.cid || id.PodUID != tt.pod || !strings.HasPrefix(id.Reason, "cgroup path hidden") {
 				t.Errorf("identity %+v, want %s %q pod %q", id, tt.rt, tt.cid, tt.pod)
+			}
+		})
+	}
+}
+
+// TestHostNamespacesEach: each namespace shared with the host is one
+// finding, with the link as evidence; the mount namespace (which runc
+// always unshares) included.
+func TestHostNamespacesEach(t *testing.T) {
+	for i, k := range NamespaceKinds {
+		t.Run(k, func(t *testing.T) {
+			fsys, ref := fakeContainer(t, "docker-default (enforce)\n", "1000", "", "0000000000000000", "2")
+			// Share one namespace with the reference.
+			ref.Namespaces[k] = uint64(5000 + i)
+			p, err := Check(fsys.Process(42), ref, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctl, lvl := "host-namespaces", "baseline"
+			if k == "user" {
+				ctl, lvl = "host-user-namespace", "restricted"
+			}
+			want := []string{ctl + "/" + lvl + ": /proc/42/ns/" + k + ": " + k + ":[" + itoa(5000+i) + "] is the host's (pid 1)"}
+			// (In the host's user namespace uid 1000 is itself: not root.)
+			got := controls(p)
+			if k == "mnt" {
+				// Sharing the host's mounts: host paths are not reported twice.
+				got = slices.DeleteFunc(got, func(s string) bool { return strings.HasPrefix(s, "hostpath") })
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("findings\n got %q\nwant %q", got, want)
 			}
 		})
 	}

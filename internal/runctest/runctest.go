@@ -34,7 +34,8 @@ type Config struct {
 	Caps        []string // nil: runc spec's default set; empty: all dropped
 	Seccomp     *specs.LinuxSeccomp
 	NoNewPrivs  bool
-	HostNet     bool
+	HostNet     bool                       // share the host's network namespace
+	HostNS      []specs.LinuxNamespaceType // share these host namespaces too (pid, ipc, uts)
 	Readonly    bool
 	Env         []string
 	Mounts      []specs.Mount
@@ -164,14 +165,19 @@ func StartWith(t *testing.T, c Config, prepare func(rootfs string)) Container {
 	}
 	spec.Linux.CgroupsPath = c.CgroupsPath
 	spec.Linux.Seccomp = c.Seccomp
+	shared := slices.Clone(c.HostNS)
 	if c.HostNet {
-		var ns []specs.LinuxNamespace
-		for _, n := range spec.Linux.Namespaces {
-			if n.Type != specs.NetworkNamespace {
-				ns = append(ns, n)
-			}
+		shared = append(shared, specs.NetworkNamespace)
+	}
+	var ns []specs.LinuxNamespace
+	for _, n := range spec.Linux.Namespaces {
+		if !slices.Contains(shared, n.Type) {
+			ns = append(ns, n)
 		}
-		spec.Linux.Namespaces = ns
+	}
+	spec.Linux.Namespaces = ns
+	if slices.Contains(shared, specs.UTSNamespace) {
+		spec.Hostname = "" // only a private UTS namespace takes a hostname
 	}
 	if c.Userns {
 		spec.Linux.Namespaces = append(spec.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
