@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -228,6 +229,13 @@ func StartWith(t *testing.T, c Config, prepare func(rootfs string)) Container {
 		msg, _ := os.ReadFile(errf.Name())
 		t.Fatalf("container %s is %s (pid %d); its output: %s", id, st.Status, st.Pid, bytes.TrimSpace(msg))
 	}
+	// runc returns once the container's init was told to start; the exec of
+	// the configured program may not have happened yet.
+	want := strings.Join(spec.Process.Args, "\x00") + "\x00"
+	WaitFor(t, "the container's process to exec "+spec.Process.Args[0], func() bool {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(st.Pid) + "/cmdline")
+		return err == nil && string(b) == want
+	})
 	return Container{ID: id, PID: st.Pid, Bundle: bundle}
 }
 
