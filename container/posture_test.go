@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/procscope/procscope/proc"
 )
 
@@ -277,3 +279,48 @@ func TestHostNamespacesEach(t *testing.T) {
 		})
 	}
 }
+
+// TestScanGroups: processes of one container group together, a monitor
+// (conmon) apart from the container it watches, and the pod lists its
+// containers.
+func TestScanGroups(t *testing.T) {
+	const pod = "3d274242-8ee0-11e9-a8a6-1e68d864ef1a"
+	slice := "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + strings.ReplaceAll(pod, "-", "_") + ".slice/"
+	dir := t.TempDir()
+	for pid, path := range map[string]string{
+		"42": slice + "crio-" + falcoCRIO + ".scope",
+		"44": slice + "crio-" + falcoCRIO + ".scope",
+		"43": slice + "crio-conmon-" + falcoCRIO + ".scope",
+		"45": slice + "crio-" + falcoCRIOSysd + ".scope",
+		"46": "/system.slice/ssh.service",
+	} {
+		fakeProc(t, dir, pid, map[string]string{"cgroup": "0::" + path + "\n"}, nil)
+	}
+	snap, err := Scan(t.Context(), proc.New(os.DirFS(dir)), &Reference{PID: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]int{}
+	for _, g := range snap.Groups {
+		got[g.Key()] = g.PIDs
+	}
+	want := map[string][]int{
+		"cri-o:" + falcoCRIO:         {42, 44},
+		"cri-o:" + falcoCRIOSysd:     {45},
+		"cri-o:monitor:" + falcoCRIO: {43},
+		"host":                       {46},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string][]string{pod: {falcoCRIOSysd, falcoCRIO}}, snap.Pods); diff != "" {
+		t.Errorf("pods (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string][]int{falcoCRIO: {42, 44}, falcoCRIOSysd: {45}}, snap.Containers()); diff != "" {
+		t.Errorf("containers (-want +got):\n%s", diff)
+	}
+	if len(snap.Errors) != 5 {
+		t.Errorf("%d processes reported read in part, want 5 (the tree has only cgroup files)", len(snap.Errors))
+	}
+}
+
