@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
 	"github.com/procscope/procscope/proc"
 )
 
@@ -323,4 +322,3 @@ func TestScanGroups(t *testing.T) {
 		t.Errorf("%d processes reported read in part, want 5 (the tree has only cgroup files)", len(snap.Errors))
 	}
 }
-
