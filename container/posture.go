@@ -143,7 +143,7 @@ func Check(p proc.Process, ref *Reference, opts *Options) (Posture, error) {
 	}
 	c := checker{p: p, ref: ref, opts: opts, out: Posture{PID: p.PID, Findings: []Finding{}}}
 	c.run()
-	return c.out, errors.Join(c.errs...)
+	return c.out, joinErrors(c.errs)
 }
 
 type checker struct {

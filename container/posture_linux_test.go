@@ -4,9 +4,12 @@ package container
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -192,5 +195,30 @@ func TestPostureRunc(t *testing.T) {
 	}
 	if gg.Identity.PodUID != podUID || g.Identity.PodUID != podUID {
 		t.Errorf("pod UIDs %q %q, want %q", gg.Identity.PodUID, g.Identity.PodUID, podUID)
+	}
+}
+
+// TestCheckGone: a process that exited gives an error matching
+// fs.ErrNotExist, in one line, and no identity.
+func TestCheckGone(t *testing.T) {
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	cmd.Process.Kill()
+	cmd.Wait()
+	p, err := Check(proc.Default().Process(pid), &Reference{PID: 1}, nil)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Check of exited pid %d: %v, want an error matching fs.ErrNotExist", pid, err)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("error is not one line: %q", err)
+	}
+	if p.Identity.Path != "" || len(p.Findings) != 0 {
+		t.Errorf("posture of a gone process: %+v", p)
+	}
+	if _, err := Read(proc.Default().Process(pid), nil); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Read: %v", err)
 	}
 }

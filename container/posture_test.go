@@ -1,6 +1,8 @@
 package container
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -320,5 +322,19 @@ func TestScanGroups(t *testing.T) {
 	}
 	if len(snap.Errors) != 5 {
 		t.Errorf("%d processes reported read in part, want 5 (the tree has only cgroup files)", len(snap.Errors))
+	}
+}
+
+// TestCheckErrorOneLine: the failures of a partial tree come back joined
+// on one line, each still testable with errors.Is.
+func TestCheckErrorOneLine(t *testing.T) {
+	dir := t.TempDir()
+	fakeProc(t, dir, "42", map[string]string{"cgroup": "0::/docker/" + ddDocker + "\n"}, nil)
+	_, err := Check(proc.New(os.DirFS(dir)).Process(42), &Reference{PID: 1}, nil)
+	if err == nil || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error %q: want one line", err)
+	}
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "42/status") {
+		t.Errorf("error %q does not carry the missing files", err)
 	}
 }

@@ -67,11 +67,11 @@ func ReferenceOf(p proc.Process) (*Reference, error) {
 		ref.Namespaces[k] = ino
 	}
 	if len(ref.Namespaces) == 0 {
-		return nil, errors.Join(errs...)
+		return nil, joinErrors(errs)
 	}
 	var notes []string
 	if len(errs) > 0 {
-		notes = append(notes, errors.Join(errs...).Error())
+		notes = append(notes, joinErrors(errs).Error())
 	}
 	if m, err := p.MountInfo(); err != nil {
 		notes = append(notes, err.Error())
