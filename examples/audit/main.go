@@ -113,6 +113,9 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 	host := fl.Bool("host", false, "audit the processes outside any container too")
 	refPID := fl.Int("ref", 0, "compare with this process's namespaces and mounts (default: pid 1, or audit's own where pid 1 is unreadable)")
 	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, nil // the usage is printed
+		}
 		return 1, err
 	}
 	level := container.Level(*levelFlag)

@@ -105,6 +105,8 @@ func TestLevelAndExit(t *testing.T) {
 		{[]string{"-root", clean, "43"}, 1},
 		{[]string{"-root", clean, "-level", "strict"}, 1},
 		{[]string{"-root", clean, "x"}, 1},
+		{[]string{"-h"}, 0},
+		{[]string{"-nosuchflag"}, 1},
 	} {
 		code, out, errs := runAudit(t, tt.args...)
 		if code != tt.code {
