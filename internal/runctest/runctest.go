@@ -249,52 +249,51 @@ func removeCtr(t *testing.T, runc, state, id, cgroupsPath string) {
 		return
 	}
 	// runc removes the leaf; the parents (kubepods/..., pod<uid>) are ours.
-	hier, _ := filepath.Glob("/sys/fs/cgroup/*")
-	for _, h := range hier {
-		bases := []string{h}
-		if !strings.HasPrefix(cgroupsPath, "/") {
-			// A relative path is joined to runc's own cgroup in that hierarchy.
-			if own := ownCgroup(filepath.Base(h)); own != "" {
-				bases = append(bases, filepath.Join(h, own))
+	for _, b := range cgroupBases(!strings.HasPrefix(cgroupsPath, "/")) {
+		p := filepath.Join(b, cgroupsPath)
+		for p != b && strings.HasPrefix(p, b) {
+			err := syscall.Rmdir(p)
+			if err != nil && !errors.Is(err, syscall.ENOENT) && !errors.Is(err, syscall.EBUSY) && !errors.Is(err, syscall.ENOTEMPTY) {
+				t.Errorf("remove cgroup %s: %v", p, err)
 			}
-		}
-		for _, b := range bases {
-			p := filepath.Join(b, cgroupsPath)
-			for p != b && strings.HasPrefix(p, b) {
-				err := syscall.Rmdir(p)
-				if err != nil && !errors.Is(err, syscall.ENOENT) && !errors.Is(err, syscall.EBUSY) && !errors.Is(err, syscall.ENOTEMPTY) {
-					t.Errorf("remove cgroup %s: %v", p, err)
-				}
-				p = filepath.Dir(p)
-			}
+			p = filepath.Dir(p)
 		}
 	}
 }
 
-// ownCgroup returns this process's cgroup path in the v1 hierarchy named
-// by its mount directory ("memory", "systemd", "unified").
-func ownCgroup(hier string) string {
-	b, err := os.ReadFile("/proc/self/cgroup")
+// cgroupBases returns the directories a cgroupsPath is made under: the
+// mount point of every cgroup hierarchy (v1 and v2, from this process's
+// mountinfo), and, for a relative path, this process's own cgroup in each,
+// which runc joins a relative path to.
+func cgroupBases(relative bool) []string {
+	mounts, err := proc.Default().Process(os.Getpid()).MountInfo()
 	if err != nil {
-		return ""
+		return nil
 	}
-	lines, err := proc.ParseCgroup(b)
-	if err != nil {
-		return ""
+	var own []proc.Cgroup
+	if b, err := os.ReadFile("/proc/self/cgroup"); err == nil {
+		own, _ = proc.ParseCgroup(b)
 	}
-	for _, l := range lines {
-		switch {
-		case hier == "unified" && l.V2(),
-			hier == "systemd" && l.Name() == "systemd":
-			return l.Path
+	var out []string
+	for _, m := range mounts {
+		if m.FSType != "cgroup" && m.FSType != "cgroup2" {
+			continue
 		}
-		for _, c := range l.Controllers {
-			if c == hier {
-				return l.Path
+		out = append(out, m.MountPoint)
+		if !relative {
+			continue
+		}
+		for _, l := range own {
+			match := m.FSType == "cgroup2" && l.V2()
+			for _, c := range l.Controllers {
+				match = match || m.FSType == "cgroup" && slices.Contains(m.SuperOptions, c)
+			}
+			if match && l.Path != "/" {
+				out = append(out, filepath.Join(m.MountPoint, l.Path))
 			}
 		}
 	}
-	return ""
+	return out
 }
 
 // defaultSpec is the configuration `runc spec` writes, as runtime-spec types.
