@@ -90,7 +90,7 @@ func (t *Tracer) launch() error {
 	}
 	pid := cmd.Process.Pid
 	t.pid = pid
-	if e := ptraceRaw(unix.PTRACE_SEIZE, pid, 0, t.ptraceOptions()); e != 0 {
+	if e := ptraceVal(unix.PTRACE_SEIZE, pid, 0, t.ptraceOptions()); e != 0 {
 		return seizeError(pid, e)
 	}
 	th := t.addThread(pid, pid)
@@ -99,7 +99,7 @@ func (t *Tracer) launch() error {
 	// (see releaseTrampoline): the loop resumes the thread with syscall
 	// tracing first. The loop also handles the Go runtime threads the
 	// trampoline starts meanwhile (auto-attached with Follow).
-	if e := ptraceRaw(unix.PTRACE_INTERRUPT, pid, 0, 0); e != 0 {
+	if e := ptraceVal(unix.PTRACE_INTERRUPT, pid, 0, 0); e != 0 {
 		return ptraceErr(pid, "PTRACE_INTERRUPT", e)
 	}
 	t.syncW, w = w, nil
@@ -148,12 +148,22 @@ func (t *Tracer) attach() error {
 				continue
 			}
 			seen[tid] = true
-			if e := ptraceRaw(unix.PTRACE_SEIZE, tid, 0, opts); e != 0 {
+			if e := ptraceVal(unix.PTRACE_SEIZE, tid, 0, opts); e != 0 {
 				if e == syscall.ESRCH && tid != pid {
 					continue // the thread ended meanwhile
 				}
 				if e == syscall.ESRCH {
 					return notExist(pid, e)
+				}
+				if e == syscall.EPERM && tid != pid && tracerPID(tid) == unix.Gettid() {
+					// Already ours: a seized thread created it
+					// before its interrupt stop, and
+					// PTRACE_O_TRACECLONE attached it to this
+					// thread. Its first stop is on its way. (Not
+					// counted as added: what it creates is ours
+					// too, so it needs no new listing.)
+					t.addThread(tid, tgid)
+					continue
 				}
 				return seizeError(tid, e)
 			}
@@ -162,7 +172,7 @@ func (t *Tracer) attach() error {
 			// Make it stop so that it can be resumed with
 			// PTRACE_SYSCALL; a stopped process reports a group-stop
 			// and is left stopped (see handle).
-			if e := ptraceRaw(unix.PTRACE_INTERRUPT, tid, 0, 0); e != 0 && e != syscall.ESRCH {
+			if e := ptraceVal(unix.PTRACE_INTERRUPT, tid, 0, 0); e != 0 && e != syscall.ESRCH {
 				return ptraceErr(tid, "PTRACE_INTERRUPT", e)
 			}
 		}
@@ -234,13 +244,17 @@ func (t *Tracer) cancel(sig syscall.Signal) {
 	if t.detaching {
 		return
 	}
-	if t.launched {
+	if t.launched && !t.reaped {
 		// As strace does for the command it started: wake it if stopped,
-		// then send the signal.
-		syscall.Kill(t.pid, syscall.SIGCONT)
-		syscall.Kill(t.pid, sig)
-		if sig == syscall.SIGKILL {
-			return
+		// then send the signal. Through os.Process, which signals
+		// through a pidfd where the kernel has them, so a reaped
+		// command's pid, reused by another process meanwhile, is never
+		// signalled; without pidfds, reaped (set under mu before the
+		// loop handles anything else) guards it.
+		p := t.cmd.Process
+		p.Signal(syscall.SIGCONT)
+		if p.Signal(sig) == nil && sig == syscall.SIGKILL {
+			return // its death wakes the loop
 		}
 	}
 	last := t.lastTid.Load()
@@ -270,7 +284,7 @@ func (t *Tracer) isKick(th *thread) bool {
 	}
 	t.kickConsumed = true
 	var si siginfo
-	if e := ptraceRaw(unix.PTRACE_GETSIGINFO, th.tid, 0, uintptr(unsafe.Pointer(&si))); e != 0 {
+	if e := ptraceRaw(unix.PTRACE_GETSIGINFO, th.tid, 0, unsafe.Pointer(&si)); e != 0 {
 		return false
 	}
 	return si.Code == siQueue && int(si.Pid) == os.Getpid() && si.Value == val
@@ -296,12 +310,12 @@ func (t *Tracer) detachThreads() {
 		if th.listening && !t.kickPending(th) {
 			// Parked in a group-stop: detach at once; the kernel puts it
 			// back into the group-stop, so it stays stopped.
-			ptraceRaw(unix.PTRACE_DETACH, th.tid, 0, 0)
+			ptraceVal(unix.PTRACE_DETACH, th.tid, 0, 0)
 			t.removeThread(th)
 			continue
 		}
 		// A stop comes soon; detachStop detaches it there.
-		ptraceRaw(unix.PTRACE_INTERRUPT, th.tid, 0, 0)
+		ptraceVal(unix.PTRACE_INTERRUPT, th.tid, 0, 0)
 	}
 }
 
@@ -333,7 +347,7 @@ func (t *Tracer) detachAll() {
 func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
 	if t.killing && th.tgid == t.pid {
 		// Dying of SIGKILL; let it go on to its end.
-		ptraceRaw(unix.PTRACE_CONT, th.tid, 0, 0)
+		ptraceVal(unix.PTRACE_CONT, th.tid, 0, 0)
 		return
 	}
 	sig := int(st>>8) & 0xff
@@ -357,13 +371,13 @@ func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
 			if !signalStop {
 				sig = 0
 			}
-			ptraceRaw(unix.PTRACE_CONT, th.tid, 0, uintptr(sig))
+			ptraceVal(unix.PTRACE_CONT, th.tid, 0, uintptr(sig))
 			return
 		}
 	} else if !signalStop {
 		sig = 0
 	}
-	ptraceRaw(unix.PTRACE_DETACH, th.tid, 0, uintptr(sig))
+	ptraceVal(unix.PTRACE_DETACH, th.tid, 0, uintptr(sig))
 	t.removeThread(th)
 }
 

@@ -64,7 +64,11 @@ type Tracer struct {
 	kickVal      uint64         // cookie in the kick's si_value
 	kickConsumed bool           // the kick's SIGSTOP has been seen (loop only)
 	killing      bool           // the launched command was sent SIGKILL: its threads are not detached
-	lastTid      atomic.Int64   // tgid<<32 | tid of the last resumed thread
+	reaped       bool           // the launched command was reaped (under mu)
+	// lastTid is tgid<<32 | tid of the last resumed thread that is still
+	// traced and not parked in a group-stop, or 0: the thread the kick
+	// goes to. The loop moves it when that thread ends or parks.
+	lastTid atomic.Int64
 
 	fatal error // a ptrace request failed unexpectedly; the trace ends
 
@@ -276,7 +280,7 @@ func (t *Tracer) resumeWith(th *thread, req, sig int) {
 	// ESRCH: the tracee was killed (SIGKILL) meanwhile; its end will be
 	// reported by wait4. Anything else leaves it stopped for good: end the
 	// trace (detaching) and report it.
-	if e := ptraceRaw(req, th.tid, 0, uintptr(sig)); e != 0 && e != syscall.ESRCH && t.fatal == nil {
+	if e := ptraceVal(req, th.tid, 0, uintptr(sig)); e != 0 && e != syscall.ESRCH && t.fatal == nil {
 		name := "PTRACE_SYSCALL"
 		if req == unix.PTRACE_CONT {
 			name = "PTRACE_CONT"
@@ -288,10 +292,28 @@ func (t *Tracer) resumeWith(th *thread, req, sig int) {
 }
 
 func (t *Tracer) listen(th *thread) {
-	if e := ptraceRaw(unix.PTRACE_LISTEN, th.tid, 0, 0); e == 0 && !th.listening {
+	if e := ptraceVal(unix.PTRACE_LISTEN, th.tid, 0, 0); e == 0 && !th.listening {
 		th.listening = true
 		t.running--
+		t.moveKickTarget(th)
 	}
+}
+
+// moveKickTarget makes sure the kick target is not th, which ends or parks
+// in a group-stop: a kick sent there would wake nothing, and cancel would
+// wait until some other tracee happened to stop.
+func (t *Tracer) moveKickTarget(th *thread) {
+	if int(t.lastTid.Load()&0xffffffff) != th.tid {
+		return
+	}
+	var next int64
+	for _, o := range t.threads {
+		if o != th && !o.listening {
+			next = int64(o.tgid)<<32 | int64(o.tid)
+			break
+		}
+	}
+	t.lastTid.Store(next)
 }
 
 func (t *Tracer) addThread(tid, tgid int) *thread {
@@ -315,6 +337,7 @@ func (t *Tracer) addThread(tid, tgid int) *thread {
 
 func (t *Tracer) removeThread(th *thread) {
 	delete(t.threads, th.tid)
+	t.moveKickTarget(th)
 	if !th.listening {
 		t.running--
 	}
@@ -405,6 +428,14 @@ func (t *Tracer) loop() error {
 		if tid == 0 {
 			continue
 		}
+		if t.cancelled.Load() && !t.detaching {
+			// A stop after the cancellation (the kick's, or a call
+			// the kick interrupted): nothing more is counted, so a
+			// call in flight at the cancellation (a sleep, a
+			// restart_syscall) is not counted as an error, as strace
+			// -c does not count it.
+			t.beginDetach()
+		}
 		t.handle(tid, t.status)
 	}
 	if t.launched && !t.exit.Exited && (!t.detaching || t.killing) {
@@ -412,6 +443,7 @@ func (t *Tracer) loop() error {
 		// parent (us) if it died before its threads.
 		var st unix.WaitStatus
 		if r, _ := unix.Wait4(t.pid, &st, unix.WALL|unix.WNOHANG, nil); r == t.pid {
+			t.setReaped()
 			t.setExit(st)
 		}
 	}
@@ -426,6 +458,14 @@ func (t *Tracer) loop() error {
 		}
 	}
 	return t.fatal
+}
+
+// setReaped records that the launched command was reaped: cancel must not
+// signal its pid any more.
+func (t *Tracer) setReaped() {
+	t.mu.Lock()
+	t.reaped = true
+	t.mu.Unlock()
 }
 
 func (t *Tracer) setExit(st unix.WaitStatus) {
@@ -445,6 +485,10 @@ func (t *Tracer) handle(tid int, st unix.WaitStatus) {
 			// The last thread of the command to end carries the
 			// status of the thread group (exit_group sets it for all).
 			t.setExit(st)
+		}
+		if t.launched && tid == t.pid {
+			// wait4 reaped the command: its pid is free for reuse.
+			t.setReaped()
 		}
 		if th != nil {
 			if th.preExec && tid == t.pid && !t.started {
@@ -540,7 +584,7 @@ func (t *Tracer) abiOf(arch uint32) ABI {
 }
 
 func (t *Tracer) syscallStop(th *thread) {
-	e := ptraceRaw(unix.PTRACE_GET_SYSCALL_INFO, th.tid, syscallInfoSize, uintptr(unsafe.Pointer(&t.info)))
+	e := ptraceRaw(unix.PTRACE_GET_SYSCALL_INFO, th.tid, syscallInfoSize, unsafe.Pointer(&t.info))
 	if e != 0 {
 		return
 	}

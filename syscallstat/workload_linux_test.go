@@ -5,6 +5,7 @@ package syscallstat_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -170,6 +171,60 @@ func runWorkload(w string, n int) int {
 			done <- 1
 		}()
 		<-done
+		return 1
+	case "spawner":
+		// Threads are created (and end) in a loop, from two threads at
+		// once: a thread seized while attaching may create one before
+		// it stops.
+		sem := make(chan struct{}, 32)
+		for range 2 {
+			go func() {
+				for {
+					sem <- struct{}{}
+					go func() {
+						// Locked and returning: a new thread
+						// each time, living 5ms.
+						runtime.LockOSThread()
+						time.Sleep(5 * time.Millisecond)
+						<-sem
+					}()
+				}
+			}()
+		}
+		fmt.Println("ready")
+		select {}
+	case "orphan":
+		// Starts the spin workload as a child, prints its pid and, with
+		// n == 0, exits at once leaving it running; with n == 1 waits
+		// for it.
+		exe, _ := os.Executable()
+		c := exec.Command(exe)
+		c.Env = append(os.Environ(), envWorkload+"=spin")
+		c.Stdout = io.Discard
+		if err := c.Start(); err != nil {
+			return 1
+		}
+		fmt.Println(c.Process.Pid)
+		if n == 1 {
+			c.Wait()
+		}
+	case "execthreadblocked":
+		// The leader is blocked in a read of stdin (never answered)
+		// while another thread runs execve of /bin/true: the read never
+		// returns and is not counted.
+		go func() {
+			runtime.LockOSThread()
+			for syscall.Gettid() == os.Getpid() {
+				runtime.UnlockOSThread()
+				runtime.Gosched()
+				runtime.LockOSThread()
+			}
+			time.Sleep(50 * time.Millisecond)
+			syscall.Exec("/bin/true", []string{"true"}, os.Environ())
+		}()
+		runtime.LockOSThread() // main stays on the leader
+		var b [1]byte
+		syscall.Read(0, b[:])
 		return 1
 	default:
 		fmt.Fprintf(os.Stderr, "unknown workload %q\n", w)
