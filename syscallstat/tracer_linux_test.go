@@ -670,3 +670,59 @@ func TestCancelSleeperCountsNothing(t *testing.T) {
 
 // sysRead is read's number, as /proc/PID/syscall shows it.
 var sysRead, _ = syscallstat.SyscallNumber(syscallstat.Native, "read")
+
+// TestCancelNeverSignalsReusedPID: with Follow the trace goes on after the
+// launched command was reaped; its pid, given to another process meanwhile
+// (forced with ns_last_pid), must not get the cancel signal.
+func TestCancelNeverSignalsReusedPID(t *testing.T) {
+	const lastPID = "/proc/sys/kernel/ns_last_pid"
+	if f, err := os.OpenFile(lastPID, os.O_WRONLY, 0); err != nil {
+		t.Skipf("cannot choose the next pid: %v", err)
+	} else {
+		f.Close()
+	}
+	cmd := workloadCmd(t, "orphan", 0)
+	stdout, _ := cmd.StdoutPipe()
+	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
+	mustTrace(t, err)
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	child, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatalf("orphan printed %q", line)
+	}
+	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	pid := tr.PID()
+	for range 1000 {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var stranger *exec.Cmd
+	for range 200 {
+		os.WriteFile(lastPID, []byte(strconv.Itoa(pid-1)), 0)
+		c := exec.Command("sleep", "60")
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if c.Process.Pid == pid {
+			stranger = c
+			break
+		}
+		c.Process.Kill()
+		c.Wait()
+	}
+	if stranger == nil {
+		t.Skipf("could not start a process with pid %d (others took it)", pid)
+	}
+	t.Cleanup(func() { stranger.Process.Kill() })
+	exited := make(chan error, 1)
+	go func() { exited <- stranger.Wait() }()
+	tr.Cancel(0) // SIGKILL to the command, were it still there
+	waitBounded(t, tr, 20*time.Second)
+	select {
+	case err := <-exited:
+		t.Errorf("the process that reused the command's pid %d ended (%v): the cancel signalled it", pid, err)
+	case <-time.After(time.Second):
+	}
+}
