@@ -10,7 +10,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"sync"
 	"syscall"
 	"unsafe"
 
@@ -219,7 +218,9 @@ const siQueue = -1 // SI_QUEUE
 // signal-delivery-stop always comes; the loop recognises the cookie and
 // suppresses the signal, so the tracee never sees it. (A real SIGSTOP that
 // is already pending absorbs the kick; then that SIGSTOP is delivered as
-// usual.) If every tracee is parked in a group-stop the loop polls instead.
+// usual.) A tracee parked in a group-stop (PTRACE_LISTEN) cannot be woken
+// without side effects, so while every tracee is parked the loop blocks with
+// a waker child (see armWaker), which cancel ends.
 func (t *Tracer) cancel(sig syscall.Signal) {
 	select {
 	case <-t.done:
@@ -241,6 +242,12 @@ func (t *Tracer) cancel(sig syscall.Signal) {
 	}
 	t.cancelSig = sig
 	t.cancelled.Store(true)
+	if t.wakerW != nil {
+		// The loop may be blocked with every tracee in a group-stop,
+		// where no kick can reach it: ending the waker wakes it.
+		t.wakerW.Close()
+		t.wakerW = nil
+	}
 	if t.detaching {
 		return
 	}
@@ -381,53 +388,94 @@ func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
 	t.removeThread(th)
 }
 
-// Quieting SIGCHLD. The kernel sends the tracer process a SIGCHLD for every
-// ptrace stop, and the Go runtime's handler runs for each, waking a thread
-// for nothing: with four busy tracee threads that cost more than the tracing
-// itself. SA_NOCLDSTOP on the handler makes the kernel skip SIGCHLD for
-// stops (wait4 is still woken); exits still send it. The side effect, while
-// any trace runs: a program that watches SIGCHLD (os/signal) gets no SIGCHLD
-// when one of its children stops or continues. Options.KeepSIGCHLD opts out.
-var sigchld struct {
-	sync.Mutex
-	users int
-	set   bool // we set SA_NOCLDSTOP (it was not set before)
+// The waker. While every tracee is parked in a group-stop, nothing the
+// cancel goroutine can do to a tracee wakes the loop's wait4 without
+// changing the tracee (only the tracer thread may PTRACE_INTERRUPT it, and
+// SIGCONT would continue it). So before blocking then, the loop starts a
+// child of its own thread (this binary again, see init), which waits for
+// EOF on a pipe: cancel closes the pipe, the child exits, and wait4 returns
+// its end. One waker serves a whole trace; it costs nothing while the
+// tracees run.
+const envWake = "PROCSCOPE_SYSCALLSTAT_WAKER"
+
+// armWaker makes sure a waker runs, and reports false if the trace was
+// cancelled meanwhile (the loop must not block then).
+func (t *Tracer) armWaker() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.cancelled.Load() {
+		return false
+	}
+	if t.waker != nil {
+		return true
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.fatal = fmt.Errorf("syscallstat: waker: %w", err)
+		t.cancelled.Store(true)
+		return false
+	}
+	defer r.Close()
+	p, err := os.StartProcess("/proc/self/exe", []string{"syscallstat-waker"}, &os.ProcAttr{
+		Env:   []string{envWake + "=1"},
+		Files: []*os.File{r},
+	})
+	if err != nil {
+		w.Close()
+		t.fatal = fmt.Errorf("syscallstat: waker: %w", err)
+		t.cancelled.Store(true)
+		return false
+	}
+	t.waker, t.wakerW = p, w
+	return true
 }
 
-// kernelSigaction is the kernel's struct sigaction on amd64 and arm64.
-type kernelSigaction struct {
-	Handler  uintptr
-	Flags    uint64
-	Restorer uintptr
-	Mask     uint64
-}
-
-func quietSIGCHLD(on bool) {
-	sigchld.Lock()
-	defer sigchld.Unlock()
-	var sa kernelSigaction
-	get := func() bool {
-		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD), 0,
-			uintptr(unsafe.Pointer(&sa)), 8, 0, 0)
-		return e == 0
+// isWaker reports whether pid is the waker, and forgets it if it ended.
+func (t *Tracer) isWaker(pid int, st unix.WaitStatus) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.waker == nil || pid != t.waker.Pid {
+		return false
 	}
-	set := func() {
-		unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD),
-			uintptr(unsafe.Pointer(&sa)), 0, 8, 0, 0)
-	}
-	if on {
-		sigchld.users++
-		if sigchld.users == 1 && get() && sa.Flags&saNOCLDSTOP == 0 {
-			sa.Flags |= saNOCLDSTOP
-			set()
-			sigchld.set = true
+	if st.Exited() || st.Signaled() {
+		t.waker.Release()
+		t.waker = nil
+		if t.wakerW != nil {
+			t.wakerW.Close()
+			t.wakerW = nil
 		}
-		return
 	}
-	sigchld.users--
-	if sigchld.users == 0 && sigchld.set && get() {
-		sa.Flags &^= saNOCLDSTOP
-		set()
-		sigchld.set = false
+	return true
+}
+
+// stopWaker ends and reaps the waker at the end of the trace.
+func (t *Tracer) stopWaker() {
+	t.mu.Lock()
+	p := t.waker
+	if t.wakerW != nil {
+		t.wakerW.Close()
+		t.wakerW = nil
+	}
+	t.waker = nil
+	t.mu.Unlock()
+	if p != nil {
+		var st unix.WaitStatus
+		for {
+			if _, err := unix.Wait4(p.Pid, &st, unix.WALL, nil); err != syscall.EINTR {
+				break
+			}
+		}
+		p.Release()
+	}
+}
+
+// waker is the waker child's side: it waits for EOF on fd 0 and exits.
+func waker() {
+	var b [1]byte
+	for {
+		n, err := unix.Read(0, b[:])
+		if n <= 0 && err != syscall.EINTR {
+			os.Exit(0)
+		}
 	}
 }

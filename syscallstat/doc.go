@@ -74,11 +74,9 @@
 //
 // # Speed
 //
-// The kernel sends the tracer a SIGCHLD for every ptrace stop and the Go
-// runtime's handler would wake for each; unless [Options.KeepSIGCHLD] is
-// set the tracer sets SA_NOCLDSTOP on the handler while any trace runs, so
-// the program gets no SIGCHLD for its children's stops and continues then
-// (exits are still signalled). ptrace requests are raw system calls, and
+// The tracer leaves the program's signal handlers alone: the kernel sends the
+// program a SIGCHLD for every ptrace stop, which a program that watches
+// SIGCHLD with os/signal sees too. ptrace requests are raw system calls, and
 // the tracer polls wait4 and yields the CPU a bounded number of times before
 // it blocks in a wait4 the Go runtime knows about, so a long wait never
 // blocks the garbage collector. Counting allocates nothing per call.
@@ -88,10 +86,28 @@
 // Errors wrap the errno: errors.Is(err, fs.ErrPermission) holds when ptrace
 // is denied (the message names what is missing: Yama's ptrace_scope,
 // another user's process, CAP_SYS_PTRACE), errors.Is(err, fs.ErrNotExist)
-// and errors.Is(err, [ErrGone]) when the process does not exist, and
+// and errors.Is(err, [github.com/procscope/procscope/proc.ErrGone]) when the process does not exist (or is
+// a zombie), and
 // errors.Is(err, [ErrAlreadyTraced]) when a debugger or strace holds it.
 // A command that cannot be started returns the exec error (for example
-// fs.ErrNotExist for a missing file).
+// fs.ErrNotExist for a missing file). Attaching to this process, to a kernel
+// thread or to a zombie fails with an error that says so. Every error is
+// one line.
+//
+// # Cancellation
+//
+// [Tracer.Wait]'s context, [Tracer.Cancel] and [Tracer.Close] end a trace
+// from another goroutine. The tracer thread may be blocked in wait4, which
+// only a tracee's event wakes: cancel queues a SIGSTOP with a random cookie
+// (the "kick") to a thread that is traced and not parked in a group-stop,
+// which the tracer recognises and suppresses. While every tracee is parked
+// in a group-stop the tracer thread blocks with a "waker" child of its own
+// (this binary again, started like the launch trampoline and waiting for
+// EOF on a pipe) that cancel ends. A launched command is signalled through
+// os.Process (a pidfd where the kernel has them) and never after it was
+// reaped. Calls are counted only up to the cancellation: a call in flight
+// then (a sleep the detach interrupts) is not counted, as strace -c does not
+// count it.
 //
 // # Races
 //

@@ -36,10 +36,6 @@ type Options struct {
 	// children are detached. With any other signal every tracee is
 	// detached, and the command is reaped in the background if it ends.
 	CancelSignal syscall.Signal
-	// KeepSIGCHLD leaves the runtime's SIGCHLD handler alone. By default
-	// SA_NOCLDSTOP is set on it while a trace runs (see the package
-	// documentation for why and for the side effect).
-	KeepSIGCHLD bool
 }
 
 // ProfileOptions configure [Profile]. The zero value (or nil) gives an

@@ -19,10 +19,7 @@ import (
 // at once, so skipping the runtime's entersyscall/exitsyscall bookkeeping is
 // safe and saves it on every stop.
 
-const (
-	_WNOTHREAD  = 0x20000000 // __WNOTHREAD: only the calling thread's children and tracees
-	saNOCLDSTOP = 0x1        // SA_NOCLDSTOP
-)
+const _WNOTHREAD = 0x20000000 // __WNOTHREAD: only the calling thread's children and tracees
 
 // ptraceRaw makes a request whose data is the address of a buffer the
 // kernel reads or writes. data is an unsafe.Pointer, not a uintptr, so that

@@ -65,6 +65,8 @@ type Tracer struct {
 	kickConsumed bool           // the kick's SIGSTOP has been seen (loop only)
 	killing      bool           // the launched command was sent SIGKILL: its threads are not detached
 	reaped       bool           // the launched command was reaped (under mu)
+	waker        *os.Process    // see armWaker (under mu)
+	wakerW       *os.File       // the waker's pipe; closing it ends the waker (under mu)
 	// lastTid is tgid<<32 | tid of the last resumed thread that is still
 	// traced and not parked in a group-stop, or 0: the thread the kick
 	// goes to. The loop moves it when that thread ends or parks.
@@ -236,10 +238,7 @@ func (t *Tracer) run(setup func() error) {
 	// The thread stays locked until it exits: it is a tracer of possibly
 	// still attached tasks if something went wrong, and must not be reused
 	// for other goroutines. Returning while locked makes the runtime end it.
-	if !t.opts.KeepSIGCHLD {
-		quietSIGCHLD(true)
-		defer quietSIGCHLD(false)
-	}
+	defer t.stopWaker()
 	if err := setup(); err != nil {
 		t.startDone <- err
 		t.detachAll()
@@ -376,14 +375,14 @@ func (t *Tracer) wait() (int, syscall.Errno) {
 			}
 			unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
 		}
-		if t.running == 0 || t.cancelled.Load() && !t.detaching {
+		if t.cancelled.Load() && !t.detaching {
+			return 0, 0
+		}
+		if t.running == 0 && !t.armWaker() {
 			// Every tracee is parked in a group-stop: only a SIGCONT
-			// will wake one, and the cancel kick cannot. Poll.
-			if t.cancelled.Load() && !t.detaching {
-				return 0, 0
-			}
-			time.Sleep(5 * time.Millisecond)
-			continue
+			// or SIGKILL will wake one, and the cancel kick cannot;
+			// the waker can (and armWaker said we were cancelled).
+			return 0, 0
 		}
 		r, _, e := unix.Syscall6(unix.SYS_WAIT4, ^uintptr(0), uintptr(unsafe.Pointer(&t.status)),
 			flags, uintptr(unsafe.Pointer(ru)), 0, 0)
@@ -425,7 +424,7 @@ func (t *Tracer) loop() error {
 		if e != 0 {
 			return &Error{PID: t.pid, Op: "wait4", Err: os.NewSyscallError("wait4", e)}
 		}
-		if tid == 0 {
+		if tid == 0 || t.isWaker(tid, t.status) {
 			continue
 		}
 		if t.cancelled.Load() && !t.detaching {

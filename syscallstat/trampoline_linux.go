@@ -31,6 +31,9 @@ import (
 // are not counted; its execve is, as strace counts the execve it starts the
 // command with. The other runtime threads are untraced and vanish at exec.
 func init() {
+	if _, ok := os.LookupEnv(envWake); ok {
+		waker()
+	}
 	path, ok := os.LookupEnv(envExec)
 	if !ok {
 		return
