@@ -42,6 +42,16 @@
 // not counted; the execve that starts the command is, as in strace. Any
 // program that imports this package can serve as its own trampoline.
 //
+// What runs in the child before the command's exec: the Go runtime's
+// start-up and the initialisation of every package Go initialises before
+// this one, that is this package's dependencies and any package of the
+// program whose import path sorts before
+// "github.com/procscope/procscope/syscallstat" once its own imports are
+// initialised (Go 1.21 and later initialise in that order); main's init
+// and main never run. In secure-execution mode (AT_SECURE: a setuid,
+// setgid or file-capability program) the trampoline refuses to act (exit
+// status 127) instead of exec'ing a path taken from the environment.
+//
 // # Seccomp fast path
 //
 // With [Options.SeccompBPF] the trampoline installs a seccomp-bpf filter

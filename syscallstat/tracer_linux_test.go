@@ -726,3 +726,43 @@ func TestCancelNeverSignalsReusedPID(t *testing.T) {
 	case <-time.After(time.Second):
 	}
 }
+
+// TestTrampolineRefusesSecureExec: a setuid program that imports this
+// package must not exec a path its caller put in the environment. A copy of
+// the test binary, setuid to uid 65534, is run by root with the launcher's
+// variable set: it runs in secure-execution mode (AT_SECURE, since its
+// effective uid differs from the real one) and must refuse.
+func TestTrampolineRefusesSecureExec(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to make a setuid copy of the test binary")
+	}
+	exe, _ := os.Executable()
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "setuid")
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(bin, 65534, 65534); err != nil {
+		t.Skipf("chown: %v", err)
+	}
+	if err := os.Chmod(bin, 0o4755|os.ModeSetuid); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "hijacked")
+	cmd.Env = append(os.Environ(), "PROCSCOPE_SYSCALLSTAT_EXEC=/bin/echo")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Run()
+	if st, _ := os.Stat(bin); st.Mode()&os.ModeSetuid == 0 {
+		t.Fatal("the copy is not setuid")
+	}
+	if cmd.ProcessState.ExitCode() != 127 || strings.Contains(stdout.String(), "hijacked") ||
+		!strings.Contains(stderr.String(), "secure-execution") {
+		t.Errorf("setuid program with the launcher's variable: exit %d, stdout %q, stderr %q; want a refusal (127) and no exec",
+			cmd.ProcessState.ExitCode(), stdout.String(), stderr.String())
+	}
+}
