@@ -304,14 +304,33 @@ func (t *Tracer) beginDetach() {
 	// and be reported; everything else (its children) is detached, as
 	// strace does.
 	t.killing = t.launched && t.cancelSig == syscall.SIGKILL
+	// With the seccomp fast path every tracee carries the filter, and
+	// without a tracer each call it sends to the tracer fails with
+	// ENOSYS: nothing can be left running. Kill them all, as strace
+	// --seccomp-bpf (which implies --kill-on-exit) does.
+	t.killAll = t.launched && t.opts.SeccompBPF
+	t.killing = t.killing || t.killAll
 	t.detaching = true
 	t.mu.Unlock()
 	t.detachThreads()
 }
 
+// dying reports whether th is left to die instead of being detached, and
+// with killAll kills it. A tracee's pid is not reused before the tracer has
+// seen its end, so the signal cannot reach another process.
+func (t *Tracer) dying(th *thread) bool {
+	if !t.killing || !t.killAll && th.tgid != t.pid {
+		return false
+	}
+	if t.killAll {
+		unix.RawSyscall(unix.SYS_TKILL, uintptr(th.tid), uintptr(syscall.SIGKILL), 0)
+	}
+	return true
+}
+
 func (t *Tracer) detachThreads() {
 	for _, th := range t.threads {
-		if t.killing && th.tgid == t.pid {
+		if t.dying(th) {
 			continue // dying of SIGKILL
 		}
 		if th.listening && !t.kickPending(th) {
@@ -352,7 +371,7 @@ func (t *Tracer) detachAll() {
 // detachStop detaches th at its stop st, passing on a signal it was about to
 // get.
 func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
-	if t.killing && th.tgid == t.pid {
+	if t.dying(th) {
 		// Dying of SIGKILL; let it go on to its end.
 		ptraceVal(unix.PTRACE_CONT, th.tid, 0, 0)
 		return

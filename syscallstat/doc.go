@@ -65,6 +65,13 @@
 // ([Options.Syscalls]) the BPF program covers the native ABI only, so compat
 // calls are not seen; without one every call of every ABI stops.
 //
+// A traced program with the filter cannot run untraced (each call the filter
+// sends to a tracer that is gone fails with ENOSYS), so a fast-path trace is
+// never detached: when it is cancelled, every tracee is killed with SIGKILL
+// (after [Options.CancelSignal] to the command), and if the tracing program
+// dies the kernel kills them (PTRACE_O_EXITKILL), as strace --seccomp-bpf
+// (which implies --kill-on-exit) does.
+//
 // # Seccomp profiles
 //
 // [Profile] turns the observed calls into an OCI (Docker, runc) profile with

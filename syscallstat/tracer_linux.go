@@ -64,6 +64,7 @@ type Tracer struct {
 	kickVal      uint64         // cookie in the kick's si_value
 	kickConsumed bool           // the kick's SIGSTOP has been seen (loop only)
 	killing      bool           // the launched command was sent SIGKILL: its threads are not detached
+	killAll      bool           // SeccompBPF: every tracee is killed on cancel, none detached
 	reaped       bool           // the launched command was reaped (under mu)
 	waker        *os.Process    // see armWaker (under mu)
 	wakerW       *os.File       // the waker's pipe; closing it ends the waker (under mu)

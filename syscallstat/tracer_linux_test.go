@@ -766,3 +766,34 @@ func TestTrampolineRefusesSecureExec(t *testing.T) {
 			cmd.ProcessState.ExitCode(), stdout.String(), stderr.String())
 	}
 }
+
+// TestCancelSeccompKillsAll: a cancelled fast-path trace leaves nothing
+// running with the tracing filter and no tracer (every traced call of such a
+// process fails with ENOSYS): the command's child is killed too.
+func TestCancelSeccompKillsAll(t *testing.T) {
+	cmd := workloadCmd(t, "orphan", 1) // starts a spinning child and waits
+	stdout, _ := cmd.StdoutPipe()
+	// Only getppid goes to the tracer: the detached child would run on,
+	// its getppid failing (with all calls traced it would crash).
+	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true, SeccompBPF: true, Syscalls: []string{"getppid"}})
+	mustTrace(t, err)
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	child, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatalf("orphan printed %q", line)
+	}
+	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	time.Sleep(100 * time.Millisecond)
+	tr.Cancel(syscall.SIGTERM)
+	waitBounded(t, tr, 20*time.Second)
+	for range 500 {
+		st, err := proc.Default().Process(child).Status()
+		if err != nil || st.State == proc.Zombie {
+			return // killed
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	st, _ := proc.Default().Process(child).Status()
+	t.Errorf("the command's child %d still runs after the cancellation (state %v, TracerPid %d, seccomp mode %d): its calls fail with ENOSYS",
+		child, st.State, st.TracerPid, st.Seccomp)
+}
