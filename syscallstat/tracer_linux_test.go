@@ -226,6 +226,32 @@ func TestExecFromThread(t *testing.T) {
 	}
 }
 
+// TestExecFromThreadLeaderBlocked: a thread execs while the leader is
+// blocked in ppoll (a call the Go runtime never makes). The kernel gives the
+// execing thread the leader's TID; the event's message (its former TID) says
+// whose execve returns, so the leader's ppoll, which never returns, is not
+// counted, and the counts of both calls equal strace -c -f's.
+func TestExecFromThreadLeaderBlocked(t *testing.T) {
+	sum, _ := trace(t, "execthreadblocked", 0, &syscallstat.Options{Follow: true})
+	if sum.Exit != (syscallstat.Exit{Exited: true}) {
+		t.Errorf("Exit = %+v, want /bin/true's 0", sum.Exit)
+	}
+	want := map[string][2]uint64{"execve": {2, 0}, "ppoll": {0, 0}}
+	for name, w := range want {
+		if c, e := calls(sum, name); c != w[0] || e != w[1] {
+			t.Errorf("%s: calls %d errors %d, want %v", name, c, e, w)
+		}
+	}
+	st := straceCounts(t, "execthreadblocked", 0)
+	for name := range want {
+		c, e := calls(sum, name)
+		r, _ := st.Lookup(syscallstat.Native, name)
+		if c != r.Calls || e != r.Errors {
+			t.Errorf("%s: ours calls %d errors %d, strace -c -f calls %d errors %d", name, c, e, r.Calls, r.Errors)
+		}
+	}
+}
+
 // procState returns the state letter and TracerPid of task pid, or 0, -1.
 func procState(pid int) (state byte, tracer int) {
 	st, err := proc.Default().Process(pid).Status()
