@@ -81,6 +81,17 @@
 // fallbacks, another kernel or libc can need calls no run made. Merge runs
 // with [MergeProfiles] and use [ProfileOptions.Log] for a trial period.
 //
+// A Go program also makes calls that depend on timing and load, not on its
+// code path: a run on an idle machine may not show rt_sigreturn (the return
+// from the asynchronous preemption signal the runtime sends to a goroutine
+// that runs 10ms without yielding; without it the program dies at the first
+// preemption), getpid and tgkill (sending that signal), sched_yield,
+// nanosleep and futex (spinning, sysmon, contention), clone and a new
+// thread's sigaltstack, rt_sigprocmask and gettid, munmap and madvise (the
+// scavenger), or the network poller's epoll_create1, epoll_ctl, eventfd2
+// and pipe2. [BaseSyscalls], added unless [ProfileOptions.NoBase] is set,
+// allows them.
+//
 // # Time
 //
 // By default the time of a call is the system CPU time the thread group

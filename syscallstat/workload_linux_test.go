@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -217,6 +218,26 @@ func runWorkload(w string, n int) int {
 		if n == 1 {
 			c.Wait()
 		}
+	case "preempt":
+		// Forces an asynchronous preemption: with one P, a goroutine
+		// spins in a loop without calls until the main goroutine, whose
+		// timer needs that P, has run; sysmon preempts the spinner
+		// with a signal (SIGURG), whose handler returns through
+		// rt_sigreturn.
+		runtime.GOMAXPROCS(1)
+		for range 5 {
+			var stop atomic.Bool
+			done := make(chan struct{})
+			go func() {
+				for !stop.Load() {
+				}
+				close(done)
+			}()
+			time.Sleep(time.Millisecond)
+			stop.Store(true)
+			<-done
+		}
+		fmt.Println("ok")
 	case "execthreadblocked":
 		// The leader (locked to main by init) is blocked in ppoll, a
 		// call the Go runtime never makes, while another thread runs
