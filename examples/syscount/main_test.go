@@ -431,3 +431,31 @@ func TestAttachTermAfterThreadExit(t *testing.T) {
 		t.Errorf("no summary: %v\n%s", err, stderr.String())
 	}
 }
+
+// TestAttachWhatItIs: -p on this process, on a zombie or on a kernel thread
+// says what the pid is instead of blaming permissions.
+func TestAttachWhatItIs(t *testing.T) {
+	zombie := exec.Command("/bin/true")
+	if err := zombie.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer zombie.Wait()
+	for range 500 {
+		if st, err := proc.Default().Process(zombie.Process.Pid).Status(); err == nil && st.State == proc.Zombie {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cases := map[int]string{os.Getpid(): "is this process", zombie.Process.Pid: "is a zombie"}
+	if st, err := proc.Default().Process(2).Stat(); err == nil && st.IsKernelThread() {
+		cases[2] = "is a kernel thread"
+	}
+	for pid, want := range cases {
+		var stderr bytes.Buffer
+		_, _, err := run([]string{"-p", itoa(pid)}, strings.NewReader(""), &stderr, &stderr)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "CAP_SYS_PTRACE") ||
+			strings.Contains(err.Error(), "uid") {
+			t.Errorf("syscount -p %d: %v; want it to say the pid %s", pid, err, want)
+		}
+	}
+}
