@@ -425,7 +425,7 @@ func (t *Tracer) armWaker() bool {
 	if t.cancelled.Load() {
 		return false
 	}
-	if t.waker != nil {
+	if t.waker != nil || t.wakerFailed {
 		return true
 	}
 	r, w, err := os.Pipe()
@@ -460,8 +460,12 @@ func (t *Tracer) isWaker(pid int, st unix.WaitStatus) bool {
 		t.waker.Release()
 		t.waker = nil
 		if t.wakerW != nil {
+			// It ended by itself (say, it refused to run in
+			// secure-execution mode): do not start one after
+			// another; the loop polls instead.
 			t.wakerW.Close()
 			t.wakerW = nil
+			t.wakerFailed = true
 		}
 	}
 	return true

@@ -68,6 +68,7 @@ type Tracer struct {
 	reaped       bool           // the launched command was reaped (under mu)
 	waker        *os.Process    // see armWaker (under mu)
 	wakerW       *os.File       // the waker's pipe; closing it ends the waker (under mu)
+	wakerFailed  bool           // the waker ended by itself: poll instead (under mu)
 	// lastTid is tgid<<32 | tid of the last resumed thread that is still
 	// traced and not parked in a group-stop, or 0: the thread the kick
 	// goes to. The loop moves it when that thread ends or parks.
@@ -379,11 +380,18 @@ func (t *Tracer) wait() (int, syscall.Errno) {
 		if t.cancelled.Load() && !t.detaching {
 			return 0, 0
 		}
-		if t.running == 0 && !t.armWaker() {
+		if t.running == 0 {
 			// Every tracee is parked in a group-stop: only a SIGCONT
 			// or SIGKILL will wake one, and the cancel kick cannot;
 			// the waker can (and armWaker said we were cancelled).
-			return 0, 0
+			if !t.armWaker() {
+				return 0, 0
+			}
+			if t.wakerFailedNow() {
+				// No waker could run: poll, as a last resort.
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
 		}
 		r, _, e := unix.Syscall6(unix.SYS_WAIT4, ^uintptr(0), uintptr(unsafe.Pointer(&t.status)),
 			flags, uintptr(unsafe.Pointer(ru)), 0, 0)
@@ -458,6 +466,12 @@ func (t *Tracer) loop() error {
 		}
 	}
 	return t.fatal
+}
+
+func (t *Tracer) wakerFailedNow() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.wakerFailed
 }
 
 // setReaped records that the launched command was reaped: cancel must not
