@@ -131,9 +131,10 @@
 // which the tracer recognises and suppresses. While every tracee is parked
 // in a group-stop the tracer thread blocks with a "waker" child of its own
 // (this binary again, started like the launch trampoline and waiting for
-// EOF on a pipe) that cancel ends. A launched command is signalled through
-// os.Process (a pidfd where the kernel has them) and never after it was
-// reaped. Calls are counted only up to the cancellation: a call in flight
+// EOF on a pipe) that cancel ends (if the waker cannot run, say in a setuid
+// program, the tracer polls every 5ms instead). A launched command is
+// signalled through os.Process (a pidfd where the kernel has them) and never
+// after it was reaped. Calls are counted only up to the cancellation: a call in flight
 // then (a sleep the detach interrupts) is not counted, as strace -c does not
 // count it.
 //
