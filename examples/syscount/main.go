@@ -144,7 +144,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 	switch {
 	case *pid == 0 && fs.NArg() == 0:
 		fs.Usage()
-		return 2, 0, errors.New("nothing to trace: give -p PID or -- CMD ARGS...")
+		return 2, 0, errors.New("nothing to trace: give -p PID, or -- and a command")
 	case *pid != 0 && fs.NArg() > 0:
 		return 2, 0, errors.New("give -p PID or -- CMD ARGS..., not both")
 	case *pid < 0:
