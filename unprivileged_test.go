@@ -18,6 +18,7 @@ import (
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/syscallstat"
 	"github.com/procscope/procscope/tree"
 )
@@ -213,7 +214,7 @@ func TestHidepidInside(t *testing.T) {
 	if root == "" || os.Geteuid() == 0 {
 		t.Skip("run by TestHidepid as an unprivileged user")
 	}
-	f := proc.NewDir(root)
+	f := proctest.Capture(t, root)
 	pids, err := f.PIDs()
 	if err != nil {
 		t.Fatal(err)

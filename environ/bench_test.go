@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/prometheus/procfs"
 )
 
@@ -49,7 +50,7 @@ func TestProcfsDropsPastOneMiB(t *testing.T) {
 	if len(got) != 1024 {
 		t.Errorf("procfs v0.23.0 Environ returned %d entries; expected its 1 MiB cap to drop the last one (did procfs change? then update this test and doc)", len(got))
 	}
-	env, err := Read(proc.NewDir(dir).Process(1))
+	env, err := Read(proctest.Capture(t, dir).Process(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func BenchmarkProcfsSplit1MiB(b *testing.B) {
 
 // BenchmarkRead1MiB reads and parses DIR/1/environ through proc.
 func BenchmarkRead1MiB(b *testing.B) {
-	p := proc.NewDir(tree1MiB(b)).Process(1)
+	p := proctest.Capture(b, tree1MiB(b)).Process(1)
 	b.SetBytes(1048595)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -118,18 +119,6 @@ func BenchmarkProcfsEnviron1MiB(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// BenchmarkClassify classifies every entry of the labelled set once per op.
-func BenchmarkClassify(b *testing.B) {
-	set := readLabelled(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, l := range set {
-			Classify(l.Name, l.Value)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(set)), "ns/entry")
 }
 
 // BenchmarkScanLive scans the whole live machine.

@@ -99,8 +99,8 @@ func TestReadMapFS(t *testing.T) {
 			got, err := Read(proc.New(tt.files).Process(10))
 			switch {
 			case tt.gone:
-				if !errors.Is(err, ErrGone) || !errors.Is(err, fs.ErrNotExist) {
-					t.Fatalf("Read = %v, %v; want an error matching ErrGone and fs.ErrNotExist", got, err)
+				if !errors.Is(err, proc.ErrGone) || !errors.Is(err, fs.ErrNotExist) {
+					t.Fatalf("Read = %v, %v; want an error matching proc.ErrGone and fs.ErrNotExist", got, err)
 				}
 			case tt.wantErr != nil:
 				if !errors.Is(err, tt.wantErr) {

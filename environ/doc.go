@@ -21,19 +21,20 @@
 //
 // # Secrets and redaction
 //
-// [Classify] says whether NAME=VALUE holds a secret and gives a [Reason]
-// such as "aws-access-key-id", "url-password" or "password". [ClassifyArgs]
-// does the same for command lines. Values are redacted by default everywhere
-// they are printed: [Entry.String], [Redact], [Env.Records] and [RedactArgs]
-// replace a secret value with "<redacted:REASON>"; revealing is explicit
-// ([Entry.Raw], [Env.Bytes], [RecordOptions.ShowSecrets]).
+// Package [secret] decides what is a secret: [Entry.Classify] applies
+// [secret.Classify] to an entry, and [Scan] applies it and
+// [secret.ClassifyArgs] to every process. Values are redacted by default
+// everywhere they are printed: [Entry.String], [Redact] and [Env.Records]
+// replace a secret value with [secret.Marker]'s "<redacted:REASON>";
+// revealing is explicit ([Entry.Raw], [Env.Bytes],
+// [RecordOptions.ShowSecrets]).
 //
 // # Errors
 //
 // Errors from reading match [fs.ErrNotExist] when the process does not
 // exist, [fs.ErrPermission] when the caller may not read it (environ needs
 // ptrace access to the process: same user without restrictions, or
-// CAP_SYS_PTRACE), and [ErrGone] (which also matches fs.ErrNotExist) when
+// CAP_SYS_PTRACE), and [proc.ErrGone] (which also matches [fs.ErrNotExist]) when
 // the process exited. Parsing never fails.
 //
 // # Races

@@ -26,24 +26,6 @@ func ExampleParse() {
 	// "HOME=/root\x00A=b=c\x00NOEQUALS\x00A=dup\x00"
 }
 
-func ExampleClassify() {
-	for _, kv := range [][2]string{
-		{"DB_PASSWORD", "hunter22"},
-		{"PASSWORD_MIN_LENGTH", "12"},
-		{"DATABASE_URL", "postgres://app:s3cr3t@db/app"},
-		{"TOKEN_URL", "https://auth.example.com/token"},
-		{"X", "AKIA" + "Q7R2M4T6W3Y5Z7B2"},
-	} {
-		fmt.Printf("%s: %q\n", kv[0], environ.Classify(kv[0], kv[1]))
-	}
-	// Output:
-	// DB_PASSWORD: "password"
-	// PASSWORD_MIN_LENGTH: ""
-	// DATABASE_URL: "url-password"
-	// TOKEN_URL: ""
-	// X: "aws-access-key-id"
-}
-
 func ExampleRedact() {
 	env := environ.Parse([]byte("HOME=/root\x00DB_PASSWORD=hunter22\x00"))
 	for _, e := range env.Entries {
@@ -62,15 +44,13 @@ func ExampleEnv_Records() {
 	// [{"name":"DB_PASSWORD","value":"\u003credacted:password\u003e","secret":true,"reason":"password"},{"name":"BARE","value":null,"secret":false,"reason":""},{"name":"N\ufffd","value":"v","secret":false,"reason":"","name_base64":"Tv8="}]
 }
 
-func ExampleRedactArgs() {
-	fmt.Println(environ.RedactArgs([]string{"mysql", "-uroot", "-phunter22", "--host=db"}))
-	// Output:
-	// [mysql -uroot -p<redacted:password> --host=db]
-}
-
 func ExampleRead() {
 	// A capture of a shell (internal/fixtures/testdata/shell).
-	fsys := proc.NewDir("../internal/fixtures/testdata/shell")
+	fsys, err := proc.NewDir("../internal/fixtures/testdata/shell")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	env, err := environ.Read(fsys.Process(7967))
 	if err != nil {
 		fmt.Println(err)

@@ -9,10 +9,6 @@ import (
 	"github.com/procscope/procscope/proc"
 )
 
-// ErrGone is proc.ErrGone: the process exited. Errors matching it also
-// match [fs.ErrNotExist].
-var ErrGone = proc.ErrGone
-
 // Read reads /proc/PID/environ of p and parses it with [Parse].
 //
 // The kernel shows the environment as it was at exec: later setenv calls
@@ -24,7 +20,7 @@ var ErrGone = proc.ErrGone
 // from a real empty environment (env -i, kernel threads): after an empty or
 // unterminated read, or ESRCH, it looks at the process's stat, and when the
 // process is a zombie, dead, has lost its address space, or no longer
-// exists, it returns an error matching both [ErrGone] and [fs.ErrNotExist].
+// exists, it returns an error matching both [proc.ErrGone] and [fs.ErrNotExist].
 // A zombie group leader whose other threads still run is read through one of
 // those threads instead.
 //
@@ -86,7 +82,7 @@ func goneErr(p proc.Process, readErr error, why string) error {
 		op, what = "open", "refused (no such process)"
 	}
 	return &fs.PathError{Op: op, Path: p.Path("environ"),
-		Err: fmt.Errorf("%s: %s: %w: %w", what, why, proc.ErrGone, fs.ErrNotExist)}
+		Err: fmt.Errorf("%s: %s: %w", what, why, proc.ErrGone)}
 }
 
 // readViaThread reads the environment through a live thread of p.

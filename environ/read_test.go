@@ -18,6 +18,7 @@ import (
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/proctest"
+	"github.com/procscope/procscope/secret"
 )
 
 // child is a re-executed test binary waiting for its stdin to close.
@@ -132,7 +133,7 @@ func TestReadLive(t *testing.T) {
 		t.Errorf("entries = %v", env.Entries)
 	}
 	got := env.Secrets()
-	wantSecrets := []Secret{{1, "DB_PASSWORD", ReasonPassword}, {2, "GITHUB_TOKEN", "github-token"}}
+	wantSecrets := []Secret{{1, "DB_PASSWORD", secret.ReasonPassword}, {2, "GITHUB_TOKEN", "github-token"}}
 	if diff := cmp.Diff(wantSecrets, got); diff != "" {
 		t.Errorf("Secrets() mismatch (-want +got):\n%s", diff)
 	}
@@ -152,8 +153,8 @@ func TestReadZombie(t *testing.T) {
 	c := startChild(t, liveEnv)
 	c.exitZombie(t)
 	env, err := Read(proc.Default().Process(c.p.Pid))
-	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrGone) {
-		t.Fatalf("Read(zombie) = %v, %v; want an error matching fs.ErrNotExist and ErrGone", env, err)
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
+		t.Fatalf("Read(zombie) = %v, %v; want an error matching fs.ErrNotExist and proc.ErrGone", env, err)
 	}
 	if len(env.Entries) != 0 {
 		t.Errorf("Read(zombie) returned entries with its error: %v", env.Entries)
@@ -184,7 +185,7 @@ func TestReadReapedWhileOpen(t *testing.T) {
 		t.Fatalf("read after reap returned %d bytes; the kernel used to return 0", n)
 	}
 	env, err := check(proc.Default().Process(pid), buf[:0], nil)
-	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrGone) {
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
 		t.Fatalf("check(reaped, empty) = %v, %v; want gone", env, err)
 	}
 	if _, err := Read(proc.Default().Process(pid)); !errors.Is(err, fs.ErrNotExist) {
@@ -207,7 +208,7 @@ func TestReadFixtures(t *testing.T) {
 			}
 		}},
 		{"zombie", 8004, func(t *testing.T, env Env, err error) {
-			if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrGone) {
+			if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
 				t.Errorf("zombie: err = %v; want gone", err)
 			}
 		}},

@@ -3,23 +3,21 @@ package environ
 import (
 	"encoding/base64"
 	"unicode/utf8"
+
+	"github.com/procscope/procscope/secret"
 )
 
-// Marker returns the text that stands for a redacted value:
-// "<redacted:REASON>".
-func Marker(r Reason) string { return "<redacted:" + string(r) + ">" }
-
-// Classify classifies the entry with [Classify]. An entry without '=' has
-// no value and is never a secret.
-func (e Entry) Classify() Reason {
+// Classify classifies the entry with [secret.Classify]. An entry without
+// '=' has no value and is never a secret.
+func (e Entry) Classify() secret.Reason {
 	if e.NoEquals {
 		return ""
 	}
-	return Classify(e.Name, e.Value)
+	return secret.Classify(e.Name, e.Value)
 }
 
 // Redact returns the entry as "NAME=VALUE", with the value of a secret
-// replaced by [Marker] (for example "AWS_SECRET_ACCESS_KEY=<redacted:aws-secret-access-key>"),
+// replaced by [secret.Marker] (for example "AWS_SECRET_ACCESS_KEY=<redacted:aws-secret-access-key>"),
 // or just NAME for an entry without '='. This is how entries print by
 // default; [Entry.Raw] reveals.
 func Redact(e Entry) string {
@@ -27,7 +25,7 @@ func Redact(e Entry) string {
 		return e.Name
 	}
 	if r := e.Classify(); r != "" {
-		return e.Name + "=" + Marker(r)
+		return e.Name + "=" + secret.Marker(r)
 	}
 	return e.Name + "=" + e.Value
 }
@@ -39,12 +37,12 @@ func Redact(e Entry) string {
 // nil (JSON null) for an entry without '='. A secret's Value is its marker
 // unless revealed, and then ValueBase64 is never set for it either.
 type Record struct {
-	Name        string  `json:"name"`
-	Value       *string `json:"value"`
-	Secret      bool    `json:"secret"`
-	Reason      Reason  `json:"reason"`
-	NameBase64  string  `json:"name_base64,omitempty"`
-	ValueBase64 string  `json:"value_base64,omitempty"`
+	Name        string        `json:"name"`
+	Value       *string       `json:"value"`
+	Secret      bool          `json:"secret"`
+	Reason      secret.Reason `json:"reason"`
+	NameBase64  string        `json:"name_base64,omitempty"`
+	ValueBase64 string        `json:"value_base64,omitempty"`
 }
 
 // RecordOptions controls [Env.Records]. The zero value redacts.
@@ -69,7 +67,7 @@ func (e Env) Records(opts *RecordOptions) []Record {
 			r.Secret = r.Reason != ""
 			v := en.Value
 			if r.Secret && !show {
-				v = Marker(r.Reason)
+				v = secret.Marker(r.Reason)
 			} else if !utf8.ValidString(v) {
 				r.ValueBase64 = base64.StdEncoding.EncodeToString([]byte(v))
 			}
@@ -110,7 +108,7 @@ func (r Record) Bytes() ([]byte, error) {
 type Secret struct {
 	Index  int // position in Env.Entries
 	Name   string
-	Reason Reason
+	Reason secret.Reason
 }
 
 // Secrets returns the secret entries of e in file order.

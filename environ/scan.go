@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/secret"
 )
 
 // Source says where a [Finding] was found.
@@ -28,8 +29,8 @@ type Finding struct {
 	Index int `json:"index"`
 	// Name is the variable name; for a command line, the flag or variable
 	// naming the value, or "argv[N]" when the value's shape gave it away.
-	Name   string `json:"name"`
-	Reason Reason `json:"reason"`
+	Name   string        `json:"name"`
+	Reason secret.Reason `json:"reason"`
 }
 
 // ScanOptions controls [Scan]. The zero value scans every process's
@@ -110,7 +111,7 @@ func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 		if err != nil {
 			continue
 		}
-		for _, s := range ClassifyArgs(args) {
+		for _, s := range secret.ClassifyArgs(args) {
 			name := s.Name
 			if name == "" {
 				name = "argv[" + strconv.Itoa(s.Index) + "]"

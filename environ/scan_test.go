@@ -10,6 +10,7 @@ import (
 
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/secret"
 )
 
 func TestScanLive(t *testing.T) {
@@ -30,10 +31,10 @@ func TestScanLive(t *testing.T) {
 		}
 	}
 	want := []Finding{
-		{PID: c.p.Pid, Source: SourceEnviron, Index: 1, Name: "DB_PASSWORD", Reason: ReasonPassword},
+		{PID: c.p.Pid, Source: SourceEnviron, Index: 1, Name: "DB_PASSWORD", Reason: secret.ReasonPassword},
 		{PID: c.p.Pid, Source: SourceEnviron, Index: 2, Name: "GITHUB_TOKEN", Reason: "github-token"},
-		{PID: c.p.Pid, Source: SourceCmdline, Index: 2, Name: "--db-password", Reason: ReasonPassword},
-		{PID: c.p.Pid, Source: SourceCmdline, Index: 3, Name: "argv[3]", Reason: ReasonURLPassword},
+		{PID: c.p.Pid, Source: SourceCmdline, Index: 2, Name: "--db-password", Reason: secret.ReasonPassword},
+		{PID: c.p.Pid, Source: SourceCmdline, Index: 3, Name: "argv[3]", Reason: secret.ReasonURLPassword},
 	}
 	for i := range mine {
 		if mine[i].Comm == "" {

@@ -73,7 +73,10 @@ func ExampleHolders() {
 // read, and print its sockets and whether they are non-blocking: the tables come from the capture's own
 // net/ directory, the process's network namespace.
 func ExampleList_capture() {
-	fsys := proc.NewDir("../internal/fixtures/testdata/fd-kinds")
+	fsys, err := proc.NewDir("../internal/fixtures/testdata/fd-kinds")
+	if err != nil {
+		panic(err)
+	}
 	pids, err := fsys.PIDs()
 	if err != nil {
 		panic(err)
@@ -101,7 +104,10 @@ func ExampleList_capture() {
 // read-write (F) and mapped (m) by one process. A capture records the
 // device and inode behind each link, so the file can be named by them.
 func ExampleHoldersOf() {
-	fsys := proc.NewDir("../internal/fixtures/testdata/fd-kinds")
+	fsys, err := proc.NewDir("../internal/fixtures/testdata/fd-kinds")
+	if err != nil {
+		panic(err)
+	}
 	pids, err := fsys.PIDs()
 	if err != nil {
 		panic(err)

@@ -26,6 +26,14 @@ type FD struct {
 	Info   *Info        // fdinfo, when Options.Info is set and it could be read
 	File   *proc.FileID // the file behind the link, when Options.Stat is set and it could be stat'ed
 	Socket *SocketInfo  // the socket's entry in the process's own network namespace (shared, read-only); nil if not a socket or not found
+
+	// Protocol names the protocol of a socket found in none of its
+	// namespace's tables (an unbound netlink socket, which the kernel lists
+	// in /proc/net/netlink only once bound, or a family without a table such
+	// as vsock), as the kernel gives it in the socket's
+	// system.sockprotoname attribute, which lsof reads too: "NETLINK".
+	// It is read on the live /proc only; "" otherwise.
+	Protocol string
 }
 
 // Options selects what [List] reads beyond the link targets. The zero value
@@ -379,9 +387,13 @@ func (c *SocketCache) resolve(p proc.Process, fds []FD) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.readUntilFound(p, inodes)
+	dir := rawDir(p.FS())
 	for i := range fds {
 		if fds[i].Type == Socket {
 			fds[i].Socket = t.tab[fds[i].Inode] // nil when not found
+			if fds[i].Socket == nil && dir != "" {
+				fds[i].Protocol = sockProtoName(dir+"/"+p.Path("fd", strconv.Itoa(fds[i].FD)), fds[i].Inode)
+			}
 		}
 	}
 	return errors.Join(t.errs...)

@@ -17,7 +17,7 @@ import (
 // every kind, the pid in its own network namespace, and their reports.
 func kindsFixture(t *testing.T) (fsys *proc.FS, kinds, netns int, rk, rn map[string]int) {
 	dir := fixtures.Dir(t, "fd-kinds")
-	fsys = proc.NewDir(dir)
+	fsys = fixtures.FS(t, "fd-kinds")
 	pids, err := fsys.PIDs()
 	if err != nil || len(pids) != 2 {
 		t.Fatalf("PIDs = %v, %v; want 2", pids, err)

@@ -47,7 +47,8 @@ type HolderScan struct {
 	// are counted here, never fatal.
 	Unreadable []int
 	// Errors joins the other per-process failures (malformed files, I/O
-	// errors); processes that exited during the scan are skipped silently.
+	// errors, a capture lacking a process's fdinfo: see [proc.ErrDamaged]);
+	// processes that exited during the scan are skipped silently.
 	Errors error
 }
 
@@ -182,7 +183,8 @@ func (s *holderScan) matchFD(p proc.Process, f FD) (bool, AccessMode, error) {
 	}
 	b, err := p.FS().ReadFile(name)
 	if err != nil {
-		return false, 0, err
+		// fd/N was listed: a capture without its fdinfo is damaged.
+		return false, 0, p.FS().Damaged(name, err)
 	}
 	in, err := ParseInfo(b)
 	if err != nil {

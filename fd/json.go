@@ -1,6 +1,7 @@
 package fd
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/procscope/procscope/proc"
@@ -12,8 +13,10 @@ import (
 //
 // Fields that come from fdinfo (flags, pos, mnt_id) are null when fdinfo
 // was not read or could not be read. Socket is present only for sockets;
-// for a socket not found in its namespace's tables (a family without a
-// table, such as vsock or AF_ALG) it is present with empty fields.
+// for a socket not found in its namespace's tables (an unbound netlink
+// socket, a family without a table such as vsock or AF_ALG) it is present
+// with empty fields, except proto, which is [FD.Protocol] in lower case
+// ("netlink") when that is known.
 // encoding/json replaces bytes that are not UTF-8; when Target is not valid
 // UTF-8, TargetBytes carries the exact bytes (base64 in JSON).
 type Entry struct {
@@ -60,6 +63,8 @@ func NewEntry(f FD) Entry {
 		e.Socket = &SocketEntry{}
 		if s := f.Socket; s != nil {
 			*e.Socket = SocketEntry{Proto: s.Proto, Local: s.LocalAddr(), Remote: s.RemoteAddr(), State: s.StateName()}
+		} else {
+			e.Socket.Proto = strings.ToLower(f.Protocol)
 		}
 	}
 	return e

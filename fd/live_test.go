@@ -46,12 +46,13 @@ func init() {
 func TestMain(m *testing.M) { proctest.Main(m) }
 
 var helpers = map[string]func() error{
-	"kinds":  helperKinds,
-	"netns":  helperNetns,
-	"listfd": helperListFD,
-	"many":   helperMany,
-	"bind":   helperBind,
-	"churn":  helperChurn,
+	"kinds":   helperKinds,
+	"netns":   helperNetns,
+	"listfd":  helperListFD,
+	"many":    helperMany,
+	"bind":    helperBind,
+	"churn":   helperChurn,
+	"netlink": helperNetlink,
 	"holders": func() error {
 		res, err := Holders(proc.Default(), "/")
 		fmt.Println(len(res.Holders) > 0, len(res.Unreadable) > 0, err)
@@ -990,5 +991,60 @@ func TestListOPath(t *testing.T) {
 		if opts != nil && !f.Info.Flags.Has(O_PATH) {
 			t.Errorf("flags %v lack O_PATH", f.Info.Flags)
 		}
+	}
+}
+
+// helperNetlink holds a netlink socket that is not bound, which the kernel
+// does not list in /proc/net/netlink, and one that is, which it lists.
+func helperNetlink() error {
+	unbound, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW, unix.NETLINK_ROUTE)
+	if err != nil {
+		return err
+	}
+	bound, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW, unix.NETLINK_ROUTE)
+	if err != nil {
+		return err
+	}
+	if err := unix.Bind(bound, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return err
+	}
+	return waitStdin(report{"unbound": unbound, "bound": bound})
+}
+
+// TestUnboundNetlinkLive: an unbound netlink socket, in no net table, is
+// named by its protocol as lsof names it ("protocol: NETLINK"), not
+// socket:[N]; a bound one still resolves through /proc/net/netlink.
+func TestUnboundNetlinkLive(t *testing.T) {
+	pid, r := startHelper(t, "netlink", nil, nil)
+	fds, err := List(proc.Default().Process(pid), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := byFD(fds)
+	u, b := m[r["unbound"]], m[r["bound"]]
+	if u.Socket != nil || u.Protocol != "NETLINK" || u.Name() != "protocol: NETLINK" {
+		t.Errorf("unbound netlink fd %d: Socket %v, Protocol %q, Name %q; want no table entry, NETLINK, \"protocol: NETLINK\"", u.FD, u.Socket, u.Protocol, u.Name())
+	}
+	if e := NewEntry(u); e.Socket == nil || e.Socket.Proto != "netlink" {
+		t.Errorf("unbound netlink fd %d: JSON socket %+v; want proto netlink", u.FD, e.Socket)
+	}
+	if b.Socket == nil || b.Socket.Proto != "netlink" || b.Protocol != "" {
+		t.Errorf("bound netlink fd %d: Socket %+v, Protocol %q; want the netlink table's entry", b.FD, b.Socket, b.Protocol)
+	}
+	if _, err := exec.LookPath("lsof"); err != nil {
+		t.Skip("lsof not installed; it is the reference for the name")
+	}
+	out, err := exec.Command("lsof", "-n", "-P", "-p", strconv.Itoa(pid), "-a", "-d", strconv.Itoa(u.FD), "-F", "tn").Output()
+	if err != nil {
+		t.Fatalf("lsof: %v\n%s", err, out)
+	}
+	var name string
+	for line := range strings.Lines(string(out)) {
+		if strings.HasPrefix(line, "n") {
+			name = strings.TrimSpace(line[1:])
+		}
+	}
+	if name != u.Name() {
+		t.Errorf("fd %d: lsof name %q, Name %q", u.FD, name, u.Name())
 	}
 }

@@ -10,9 +10,14 @@ import (
 // and addresses in the style of lsof, such as
 // "TCP 127.0.0.1:8080->127.0.0.1:51234 (ESTABLISHED)",
 // "UDP [::1]:53", "UNIX /run/x.sock type=STREAM (LISTEN)". A socket not found
-// in its namespace's tables prints its raw target, socket:[N].
+// in its namespace's tables prints its protocol as lsof does,
+// "protocol: NETLINK" (see [FD.Protocol]), or else its raw target,
+// socket:[N].
 func (f FD) Name() string {
 	s := f.Socket
+	if f.Type == Socket && s == nil && f.Protocol != "" {
+		return "protocol: " + f.Protocol
+	}
 	if f.Type != Socket || s == nil {
 		return f.Target
 	}

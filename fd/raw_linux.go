@@ -21,27 +21,12 @@ import (
 // The raw path lists a live /proc with getdents64, readlinkat and fstatat
 // on one directory fd, reusing buffers: one readlink and one lstat per fd,
 // which is what ls -l does minus its extra getxattr calls (measured in
-// BenchmarkList). It is used only when the FS directory is a mounted proc
-// file system, never on a capture, whose link modes live in capture.json.
-
-var procDirs sync.Map // dir string -> bool: is it a procfs mount
+// BenchmarkList). It is used only on the live /proc ([proc.FS.Live]), never
+// on a capture, whose link modes live in capture.json.
 
 func rawDir(f *proc.FS) string {
-	dir := f.Dir()
-	if dir == "" {
-		return ""
-	}
-	if v, ok := procDirs.Load(dir); ok {
-		if v.(bool) {
-			return dir
-		}
-		return ""
-	}
-	var st unix.Statfs_t
-	isProc := unix.Statfs(dir, &st) == nil && st.Type == unix.PROC_SUPER_MAGIC
-	procDirs.Store(dir, isProc)
-	if isProc {
-		return dir
+	if f.Live() {
+		return f.Dir()
 	}
 	return ""
 }
@@ -330,4 +315,25 @@ func statPath(path string) (dev, ino uint64, isDir bool, err error) {
 		return 0, 0, false, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
 	return st.Dev, st.Ino, st.Mode&unix.S_IFMT == unix.S_IFDIR, nil
+}
+
+// sockProtoName returns the protocol name of the socket behind the fd link
+// path (the system.sockprotoname attribute of sockfs, such as "NETLINK"),
+// or "" when it cannot be read or the fd no longer holds the socket inode
+// (it was closed and the number reused meanwhile).
+func sockProtoName(path string, inode uint64) string {
+	var buf [64]byte
+	n, err := unix.Getxattr(path, "system.sockprotoname", buf[:])
+	if err != nil || n <= 0 {
+		return ""
+	}
+	var st unix.Stat_t
+	if unix.Stat(path, &st) != nil || st.Ino != inode {
+		return ""
+	}
+	name := buf[:n]
+	if i := bytes.IndexByte(name, 0); i >= 0 {
+		name = name[:i]
+	}
+	return string(name)
 }

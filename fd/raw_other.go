@@ -23,3 +23,5 @@ func statPath(path string) (uint64, uint64, bool, error) {
 }
 
 const parallelMin = 4096
+
+func sockProtoName(string, uint64) string { return "" }

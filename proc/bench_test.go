@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
 	"github.com/prometheus/procfs"
 )
@@ -107,6 +108,41 @@ func BenchmarkComm(b *testing.B) {
 	for b.Loop() {
 		if _, err := p.Comm(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadCapture reads what inspect shows of every process of a
+// fixture capture: stat, status, cmdline, the exe link and every fd link.
+func BenchmarkReadCapture(b *testing.B) {
+	f := fixtures.FS(b, "shell")
+	b.ReportAllocs()
+	for b.Loop() {
+		for p, err := range f.All() {
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.Stat(); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.Status(); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.Cmdline(); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.Exe(); err != nil {
+				b.Fatal(err)
+			}
+			ents, err := f.ReadDir(p.Path("fd"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, e := range ents {
+				if _, err := f.ReadLink(p.Path("fd", e.Name())); err != nil {
+					b.Fatal(err)
+				}
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package proc
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -86,6 +87,17 @@ func ParseCgroup(b []byte) ([]Cgroup, error) {
 
 // lineField names a field of a line-oriented file in a [ParseError].
 func lineField(n int, field string) string { return "line " + strconv.Itoa(n) + ": " + field }
+
+// atLine prefixes the field of a [ParseError] in err with the line number
+// n, so that a parser names fields plainly and pays for the number only on
+// failure.
+func atLine(err error, n int) error {
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		pe.Field = lineField(n, pe.Field)
+	}
+	return err
+}
 
 func readCgroup(f *FS, name string) (cgs []Cgroup, err error) {
 	err = f.parseFile(name, func(b []byte) error {

@@ -13,7 +13,21 @@
 //	/proc/PID/cwd       Process.Cwd
 //	/proc/PID/root      Process.Root
 //	/proc/PID/task/     Process.Tasks    (each Task has Stat, Status, Comm)
+//	/proc/PID/cgroup        Process.Cgroup       (ParseCgroup; v1, v2 and hybrid)
+//	/proc/PID/ns/           Process.Namespaces, Process.Namespace (ParseNamespace; links read, never followed)
+//	/proc/PID/mountinfo     Process.MountInfo    (ParseMountInfo; escapes decoded)
+//	/proc/PID/attr/         Process.Attr         (ParseAttr; AppArmor, SELinux, Smack, or LSMNone)
+//	/proc/PID/limits        Process.Limits       (ParseLimits; "unlimited" is Unlimited)
+//	/proc/PID/statm         Process.Statm        (ParseStatm)
+//	/proc/PID/smaps_rollup  Process.SmapsRollup  (ParseSmapsRollup)
+//	/proc/PID/maps          Process.Maps         (ParseMaps)
+//	/proc/PID/io            Process.IO           (ParseIO)
+//	/proc/PID/oom_score_adj Process.OOMScoreAdj  (ParseOOMScoreAdj)
+//	/proc/PID/loginuid      Process.LoginUID     (ParseAuditID; AuditUnset when unset)
+//	/proc/PID/sessionid     Process.SessionID    (ParseAuditID)
 //	/proc/              FS.PIDs, FS.All
+//
+// [Process.Info] reads all of them at once, with a per-part error map.
 //
 // Results are plain values that hold no handle, so they compare with ==
 // or go-cmp. Parsers are pure functions of the file's bytes.
@@ -30,6 +44,11 @@
 //     one unreadable file never fails a whole scan.
 //   - A malformed or truncated file is a [*ParseError], matching [ErrParse],
 //     that names the file, the field and the raw value.
+//   - A kernel thread or a zombie has no memory: its smaps_rollup, which
+//     the kernel refuses with ESRCH as for a gone process, returns an error
+//     matching [ErrNoAddressSpace] instead while the process exists.
+//   - No security module labels processes: [Process.Attr] returns an [Attr]
+//     with LSM [LSMNone], not an error.
 //
 // No reader caps the size it reads.
 //
@@ -49,5 +68,15 @@
 // mode of each link, the device, inode and link count of the file behind it,
 // files that were unreadable (reading them from the capture returns the same
 // kind of error) and directories that were empty. [NewDir] reads a capture
-// exactly as it reads the live /proc.
+// as it reads the live /proc, with two differences. A capture holds
+// secrets and is private: [Capture] writes directories 0700, each file with
+// its source's mode masked to the owner (environ 0400) and capture.json
+// 0600. And a capture is a file someone sent you, untrusted input: NewDir
+// opens every name beneath the capture's root without following any
+// symbolic link ([ErrLink]), refuses absolute names and ".." ([fs.ErrInvalid]),
+// reads the recorded links as data only, and answers [FS.StatLink] from
+// capture.json. A file a capture should hold but lacks is reported as damage
+// ([ErrDamaged]), not as a process that exited. Whether a tree is the live
+// /proc, whose links are the kernel's and are followed, is decided once, by
+// [NewDir], from the file system's magic number ([FS.Live]).
 package proc

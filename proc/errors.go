@@ -11,13 +11,21 @@ import (
 // Errors a caller can test for with [errors.Is].
 var (
 	// ErrGone means the process (or thread) exited while it was being read.
-	// An error that matches ErrGone also matches [fs.ErrNotExist].
-	ErrGone = errors.New("process gone")
+	// ErrGone itself matches [fs.ErrNotExist], so every error that wraps it
+	// matches both, whichever package wraps it.
+	ErrGone error = gone{}
 
 	// ErrParse means a /proc file did not have the format the parser expects.
 	// Errors that match it are [*ParseError] values naming the file.
 	ErrParse = errors.New("malformed /proc file")
 )
+
+// gone is the type of [ErrGone]: a sentinel that also is [fs.ErrNotExist].
+type gone struct{}
+
+func (gone) Error() string { return "process gone" }
+
+func (gone) Is(target error) bool { return target == fs.ErrNotExist }
 
 // goneError is the error for a process that exited mid-read. It matches both
 // [ErrGone] and [fs.ErrNotExist] and unwraps to the errno the kernel gave.

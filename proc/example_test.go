@@ -12,7 +12,10 @@ func fixtureDir(name string) string { return "../internal/fixtures/testdata/" + 
 
 // Read a process's stat, here from a capture of a comm holding ')'.
 func ExampleProcess_Stat() {
-	f := proc.NewDir(fixtureDir("comm-paren"))
+	f, err := proc.NewDir(fixtureDir("comm-paren"))
+	if err != nil {
+		log.Fatal(err)
+	}
 	st, err := f.Process(8026).Stat()
 	if err != nil {
 		log.Fatal(err)
@@ -23,7 +26,10 @@ func ExampleProcess_Stat() {
 
 // Tell a deleted binary from one that is really named "... (deleted)".
 func ExampleProcess_Exe() {
-	f := proc.NewDir(fixtureDir("deleted-exe"))
+	f, err := proc.NewDir(fixtureDir("deleted-exe"))
+	if err != nil {
+		log.Fatal(err)
+	}
 	for _, pid := range []int{8038, 8039} {
 		exe, err := f.Process(pid).Exe()
 		if err != nil {
@@ -57,4 +63,44 @@ func ExampleProcess_Info() {
 		log.Fatal(err) // the process does not exist
 	}
 	fmt.Println(info.Comm, info.Exe.Path, len(info.Tasks), len(info.Errors))
+}
+
+// Read the cgroups, namespaces, security label, limits and audit ids of a
+// process, here from a capture of a process in its own cgroups and
+// namespaces on a hybrid (v1 and v2) host without an LSM.
+func ExampleProcess_Cgroup() {
+	f, err := proc.NewDir(fixtureDir("readers"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	p := f.Process(1588)
+	cgs, err := p.Cgroup()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range cgs {
+		if c.V2() || c.Path != "/" {
+			fmt.Println(c.HierarchyID, c.Controllers, c.Path, c.V2())
+		}
+	}
+	net, err := p.Namespace("net")
+	if err != nil {
+		log.Fatal(err)
+	}
+	attr, err := p.Attr()
+	if err != nil {
+		log.Fatal(err)
+	}
+	limits, err := p.Limits()
+	if err != nil {
+		log.Fatal(err)
+	}
+	core := limits[proc.RLimitCore]
+	login, _ := p.LoginUID()
+	fmt.Println(net.Type, net.Inode, attr.LSM, core.Soft, core.Hard == proc.Unlimited, login)
+	// Output:
+	// 8 [pids] /procscope-fixture false
+	// 4 [memory] /process_api/634f3df205fcefa0ce04165498c0dbf8 false
+	// 0 [] /procscope-fixture true
+	// net 4026532180 none 0 true 1000
 }

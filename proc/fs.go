@@ -27,7 +27,9 @@ import (
 // An FS is safe for concurrent use.
 type FS struct {
 	fsys fs.FS
-	dir  string // set by NewDir: enables direct system calls
+	dir  string      // set by NewDir
+	live bool        // dir is a mounted proc file system: direct system calls
+	tree *beneathDir // any other directory: read beneath its root
 
 	once    sync.Once
 	capture *CaptureInfo // nil for a live tree
@@ -35,20 +37,75 @@ type FS struct {
 }
 
 // New returns an FS reading fsys. Reads go through [fs.ReadFile] and friends,
-// so fsys may be an [os.DirFS], a [testing/fstest.MapFS] or a capture.
-func New(fsys fs.FS) *FS { return &FS{fsys: fsys} }
+// so fsys may be an [os.DirFS], a [testing/fstest.MapFS] or a capture. A nil
+// fsys gives an FS whose every read fails with an error matching
+// [fs.ErrInvalid] that says so.
+func New(fsys fs.FS) *FS {
+	if fsys == nil {
+		fsys = nilFS{}
+	}
+	return &FS{fsys: fsys}
+}
 
 // NewDir returns an FS rooted at the directory dir, which is either a mounted
-// proc file system or a capture. Reads use direct system calls on dir.
-func NewDir(dir string) *FS { return &FS{fsys: os.DirFS(dir), dir: dir} }
+// proc file system or a capture written by [Capture].
+//
+// Whether dir is the live /proc is decided here, once, by the magic number
+// of its file system (PROC_SUPER_MAGIC); [FS.Live] reports it. The live
+// /proc is read with direct system calls on paths below dir, its links
+// followed by the kernel. Any other directory, a capture in particular, is
+// untrusted input: every name is opened beneath dir without following a
+// symbolic link in any of its components (a link there is an error matching
+// [ErrLink]), a name that is absolute or holds ".." is an error matching
+// [fs.ErrInvalid], and the recorded links (exe, cwd, root, fd/N, ns/*) are
+// data for [FS.ReadLink], never followed: [FS.StatLink] answers from what
+// [CaptureFile] recorded.
+//
+// NewDir fails, with an error naming dir, when dir does not exist, is not a
+// directory, or holds a [CaptureFile] that cannot be read or parsed.
+func NewDir(dir string) (*FS, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: dir, Err: underlying(err)}
+	}
+	if !fi.IsDir() {
+		return nil, &fs.PathError{Op: "open", Path: dir, Err: syscall.ENOTDIR}
+	}
+	if isProcMount(dir) {
+		return &FS{fsys: os.DirFS(dir), dir: dir, live: true}, nil
+	}
+	t, err := openBeneath(dir)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: dir, Err: underlying(err)}
+	}
+	f := &FS{fsys: dirFS{t}, dir: dir, tree: t}
+	if _, err := f.Capture(); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	return f, nil
+}
+
+// defaultFS is the live system's FS, made once.
+var defaultFS = sync.OnceValue(func() *FS {
+	if f, err := NewDir("/proc"); err == nil {
+		return f
+	}
+	// No /proc at all: every read fails with the error of its path.
+	return &FS{fsys: os.DirFS("/proc"), dir: "/proc", live: true}
+})
 
 // Default returns the FS of the live system, NewDir("/proc").
-func Default() *FS { return NewDir("/proc") }
+func Default() *FS { return defaultFS() }
 
 // Dir returns the directory the FS was created with by [NewDir], or "" for an
-// FS created by [New]. Packages that need raw system calls on the live tree
-// for speed use it, and fall back to the fs.FS methods when it is "".
+// FS created by [New].
 func (f *FS) Dir() string { return f.dir }
+
+// Live reports whether the FS is a mounted proc file system (see [NewDir]).
+// Packages that make raw system calls on paths below [FS.Dir] for speed do
+// so only when it is true, and otherwise use the FS methods, which read a
+// capture beneath its root.
+func (f *FS) Live() bool { return f.live }
 
 // FS returns the underlying file system.
 func (f *FS) FS() fs.FS { return f.fsys }
@@ -131,7 +188,7 @@ func (f *FS) withFile(name string, use func([]byte) error) error {
 	if err := f.recorded("open", name); err != nil {
 		return err
 	}
-	if f.dir == "" {
+	if !f.live && f.tree == nil {
 		b, err := fs.ReadFile(f.fsys, name)
 		if err != nil {
 			return normalize(err)
@@ -140,7 +197,14 @@ func (f *FS) withFile(name string, use func([]byte) error) error {
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer putBuf(bp)
-	b, op, err := readInto(f.osPath(name), (*bp)[:0])
+	var b []byte
+	var op string
+	var err error
+	if f.live {
+		b, op, err = readInto(f.osPath(name), (*bp)[:0])
+	} else {
+		b, op, err = f.tree.readFile(name, (*bp)[:0])
+	}
 	*bp = b[:0]
 	if err != nil {
 		return normalize(&fs.PathError{Op: op, Path: name, Err: err})
@@ -170,7 +234,7 @@ func (f *FS) ReadLink(name string) (string, error) {
 	if err := f.recorded("readlink", name); err != nil {
 		return "", err
 	}
-	if f.dir != "" {
+	if f.live {
 		s, err := os.Readlink(f.osPath(name))
 		if err != nil {
 			return "", normalize(&fs.PathError{Op: "readlink", Path: name, Err: errors.Unwrap(err)})
@@ -289,12 +353,17 @@ func (f *FS) StatLink(name string) (FileID, error) {
 		}
 		return FileID{Dev: l.Dev, Ino: l.Ino, Nlink: l.Nlink, Mode: ModeFromStat(l.Mode)}, nil
 	}
-	if f.dir != "" {
+	if f.live {
 		id, err := statLive(f.osPath(name))
 		if err != nil {
 			return FileID{}, PathError("stat", name, err)
 		}
 		return id, nil
+	}
+	if f.tree != nil {
+		// A directory that is neither /proc nor a capture: its links are
+		// never followed.
+		return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
 	}
 	fi, err := fs.Stat(f.fsys, name)
 	if err != nil {

@@ -25,9 +25,21 @@ type Info struct {
 	Namespaces []Namespace
 	Mounts     []Mount // mountinfo
 	Attr       *Attr   // the LSM label; LSM "none" when no module labels processes
+	Limits     []Limit
+	Statm      *Statm
+	// SmapsRollup is nil for a kernel thread or a zombie (the error in
+	// Errors then matches [ErrNoAddressSpace]).
+	SmapsRollup *SmapsRollup
+	Maps        []Map
+	IO          *IO
+	OOMScoreAdj *int
+	LoginUID    *AuditID
+	SessionID   *AuditID
 	// Errors maps the name of each part that could not be read ("stat",
 	// "status", "comm", "cmdline", "exe", "cwd", "root", "tasks", "cgroup",
-	// "ns", "mountinfo", "attr") to its error.
+	// "ns", "ns NAME" for one link, "mountinfo", "attr", "limits",
+	// "statm", "smaps_rollup", "maps", "io", "oom_score_adj", "loginuid",
+	// "sessionid") to its error.
 	Errors map[string]error
 }
 
@@ -109,6 +121,30 @@ func (p Process) Info() (Info, error) {
 	}
 	if a, err := p.Attr(); note("attr", err) {
 		in.Attr = &a
+	}
+	if ls, err := p.Limits(); note("limits", err) {
+		in.Limits = ls
+	}
+	if s, err := p.Statm(); note("statm", err) {
+		in.Statm = &s
+	}
+	if r, err := p.SmapsRollup(); note("smaps_rollup", err) {
+		in.SmapsRollup = &r
+	}
+	if ms, err := p.Maps(); note("maps", err) {
+		in.Maps = ms
+	}
+	if v, err := p.IO(); note("io", err) {
+		in.IO = &v
+	}
+	if n, err := p.OOMScoreAdj(); note("oom_score_adj", err) {
+		in.OOMScoreAdj = &n
+	}
+	if a, err := p.LoginUID(); note("loginuid", err) {
+		in.LoginUID = &a
+	}
+	if a, err := p.SessionID(); note("sessionid", err) {
+		in.SessionID = &a
 	}
 	// A process that exited while it was being read is gone, not partial.
 	if err := p.fs.withFile(p.Path("stat"), func([]byte) error { return nil }); errors.Is(err, fs.ErrNotExist) {

@@ -3,7 +3,6 @@ package proc
 import (
 	"bytes"
 	"strconv"
-	"strings"
 )
 
 // procfs's ProcLimits turns "unlimited" into -1 in an int64, so a real
@@ -94,37 +93,59 @@ func ParseLimits(b []byte) ([]Limit, error) {
 			return nil, parseErr(lineField(n, "line"), string(line), errTruncated)
 		}
 		b = rest
-		// The name is printed "%-25s ": it holds blanks, the values do not.
-		if len(line) < 26 || line[25] != ' ' {
-			return nil, parseErr(lineField(n, "name"), string(line), errSyntax)
+		l, err := parseLimitLine(line)
+		if err != nil {
+			return nil, atLine(err, n)
 		}
-		l := Limit{Resource: ResourceUnknown, Name: strings.TrimRight(string(line[:25]), " ")}
-		for i, r := range resources {
-			if r.kernel == l.Name {
-				l.Resource = Resource(i)
-			}
-		}
-		f := fieldScanner{rest: line[26:]}
-		soft := f.token(lineField(n, "soft limit"))
-		hard := f.token(lineField(n, "hard limit"))
-		unit := f.next()
-		if f.err != nil {
-			return nil, f.err
-		}
-		if extra := f.next(); len(extra) > 0 {
-			return nil, parseErr(lineField(n, "units"), string(extra), errSyntax)
-		}
-		var err error
-		if l.Soft, err = limitValue(soft, lineField(n, "soft limit")); err != nil {
-			return nil, err
-		}
-		if l.Hard, err = limitValue(hard, lineField(n, "hard limit")); err != nil {
-			return nil, err
-		}
-		l.Unit = string(unit)
 		ls = append(ls, l)
 	}
 	return ls, nil
+}
+
+func parseLimitLine(line []byte) (Limit, error) {
+	// The name is printed "%-25s ": it holds blanks, the values do not.
+	if len(line) < 26 || line[25] != ' ' {
+		return Limit{}, parseErr("name", string(line), errSyntax)
+	}
+	name := bytes.TrimRight(line[:25], " ")
+	l := Limit{Resource: ResourceUnknown}
+	for i, r := range resources {
+		if r.kernel == string(name) { // no allocation: the table's strings are kept
+			l.Resource, l.Name = Resource(i), r.kernel
+		}
+	}
+	if l.Resource == ResourceUnknown {
+		l.Name = string(name)
+	}
+	f := fieldScanner{rest: line[26:]}
+	soft := f.token("soft limit")
+	hard := f.token("hard limit")
+	unit := f.next()
+	if f.err != nil {
+		return Limit{}, f.err
+	}
+	if extra := f.next(); len(extra) > 0 {
+		return Limit{}, parseErr("units", string(extra), errSyntax)
+	}
+	var err error
+	if l.Soft, err = limitValue(soft, "soft limit"); err != nil {
+		return Limit{}, err
+	}
+	if l.Hard, err = limitValue(hard, "hard limit"); err != nil {
+		return Limit{}, err
+	}
+	l.Unit = limitUnit(unit)
+	return l, nil
+}
+
+// limitUnit returns the unit, without allocating for the kernel's own.
+func limitUnit(b []byte) string {
+	for _, u := range [...]string{"seconds", "bytes", "processes", "files", "locks", "signals", "us"} {
+		if string(b) == u {
+			return u
+		}
+	}
+	return string(b)
 }
 
 func limitValue(b []byte, field string) (uint64, error) {

@@ -2,7 +2,6 @@ package proc
 
 import (
 	"bytes"
-	"errors"
 )
 
 // procfs's ProcMaps parses through strings and a bufio.Scanner, and keeps
@@ -70,11 +69,7 @@ func ParseMaps(b []byte) ([]Map, error) {
 		b = rest
 		m, err := parseMapsLine(line)
 		if err != nil {
-			var pe *ParseError
-			if errors.As(err, &pe) {
-				pe.Field = lineField(n, pe.Field)
-			}
-			return nil, err
+			return nil, atLine(err, n)
 		}
 		ms = append(ms, m)
 	}

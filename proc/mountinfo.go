@@ -54,37 +54,37 @@ func ParseMountInfo(b []byte) ([]Mount, error) {
 			return nil, parseErr(lineField(n, "line"), string(line), errTruncated)
 		}
 		b = rest
-		m, err := parseMountLine(line, n)
+		m, err := parseMountLine(line)
 		if err != nil {
-			return nil, err
+			return nil, atLine(err, n)
 		}
 		ms = append(ms, m)
 	}
 	return ms, nil
 }
 
-func parseMountLine(line []byte, n int) (Mount, error) {
+func parseMountLine(line []byte) (Mount, error) {
 	var m Mount
 	f := fieldScanner{rest: line}
 	var id, parent int64
-	f.int64(&id, lineField(n, "mount ID"))
-	f.int64(&parent, lineField(n, "parent ID"))
-	dev := f.token(lineField(n, "major:minor"))
-	root := f.token(lineField(n, "root"))
-	mp := f.token(lineField(n, "mount point"))
-	opts := f.token(lineField(n, "mount options"))
+	f.int64(&id, "mount ID")
+	f.int64(&parent, "parent ID")
+	dev := f.token("major:minor")
+	root := f.token("root")
+	mp := f.token("mount point")
+	opts := f.token("mount options")
 	if f.err != nil {
 		return Mount{}, f.err
 	}
 	if id < 0 || id > 1<<31-1 || parent < 0 || parent > 1<<31-1 {
-		return Mount{}, parseErr(lineField(n, "mount ID"), string(line), errSyntax)
+		return Mount{}, parseErr("mount ID", string(line), errSyntax)
 	}
 	m.ID, m.ParentID = int(id), int(parent)
 	maj, min, ok := bytes.Cut(dev, []byte{':'})
 	x, ok1 := atou(maj)
 	y, ok2 := atou(min)
 	if !ok || !ok1 || !ok2 || x > 1<<32-1 || y > 1<<32-1 {
-		return Mount{}, parseErr(lineField(n, "major:minor"), string(dev), errSyntax)
+		return Mount{}, parseErr("major:minor", string(dev), errSyntax)
 	}
 	m.Major, m.Minor = uint32(x), uint32(y)
 	m.Root, m.MountPoint = unescapeOctal(root), unescapeOctal(mp)
@@ -92,16 +92,16 @@ func parseMountLine(line []byte, n int) (Mount, error) {
 	for {
 		v := f.next()
 		if len(v) == 0 {
-			return Mount{}, parseErr(lineField(n, "separator"), string(line), errTruncated)
+			return Mount{}, parseErr("separator", string(line), errTruncated)
 		}
 		if string(v) == "-" {
 			break
 		}
 		m.Optional = append(m.Optional, string(v))
 	}
-	fstype := f.token(lineField(n, "file system type"))
-	source := f.token(lineField(n, "source"))
-	super := f.token(lineField(n, "super options"))
+	fstype := f.token("file system type")
+	source := f.token("source")
+	super := f.token("super options")
 	if f.err != nil {
 		return Mount{}, f.err
 	}

@@ -393,7 +393,7 @@ func TestCaptureRoundTrip(t *testing.T) {
 	if _, err := proc.Capture(dir, proc.Default(), []int{pid}, nil); err != nil {
 		t.Fatal(err)
 	}
-	captured := proc.NewDir(dir).Process(pid)
+	captured := proctest.Capture(t, dir).Process(pid)
 	readAll := func(p proc.Process) []any {
 		st, err1 := p.Stat()
 		status, err2 := p.Status()
@@ -409,13 +409,25 @@ func TestCaptureRoundTrip(t *testing.T) {
 		nss, err8 := p.Namespaces()
 		mounts, err9 := p.MountInfo()
 		attr, err10 := p.Attr()
-		if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10); err != nil {
+		limits, err11 := p.Limits()
+		statm, err12 := p.Statm()
+		rollup, err13 := p.SmapsRollup()
+		maps, err14 := p.Maps()
+		io, err15 := p.IO()
+		oom, err16 := p.OOMScoreAdj()
+		login, err17 := p.LoginUID()
+		session, err18 := p.SessionID()
+		if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8, err9, err10,
+			err11, err12, err13, err14, err15, err16, err17, err18); err != nil {
 			t.Fatal(err)
 		}
-		if len(cgs) == 0 || len(nss) < 7 || len(mounts) == 0 || attr.LSM == "" {
-			t.Errorf("read %d cgroup lines, %d namespaces, %d mounts, LSM %q; want each", len(cgs), len(nss), len(mounts), attr.LSM)
+		if len(cgs) == 0 || len(nss) < 7 || len(mounts) == 0 || attr.LSM == "" || len(limits) != 16 || rollup.Rss == 0 || len(maps) == 0 {
+			t.Errorf("read %d cgroup lines, %d namespaces, %d mounts, LSM %q, %d limits, Rss %d, %d maps; want each",
+				len(cgs), len(nss), len(mounts), attr.LSM, len(limits), rollup.Rss, len(maps))
 		}
-		return []any{st, status, cmdline, exe, cwd, tids, cgs, nss, mounts, attr}
+		// Of smaps_rollup, only Rss holds still in a stopped process: the
+		// proportional and shared sums change as others map the same files.
+		return []any{st, status, cmdline, exe, cwd, tids, cgs, nss, mounts, attr, limits, statm, rollup.Rss, maps, io, oom, login, session}
 	}
 	// SigQ counts the signals queued for the whole user, not the process:
 	// it changes with anything else the user runs.
@@ -432,7 +444,7 @@ func TestPIDsNumericAndEmptyDirs(t *testing.T) {
 		os.MkdirAll(filepath.Join(dir, name), 0o755)
 	}
 	os.WriteFile(filepath.Join(dir, proc.CaptureFile), []byte(`{"pids":[9],"empty_dirs":["9/fd"],"errors":{"10/stat":"ESRCH"}}`), 0o644)
-	f := proc.NewDir(dir)
+	f := proctest.Capture(t, dir)
 	pids, err := f.PIDs()
 	if err != nil {
 		t.Fatal(err)
@@ -459,7 +471,7 @@ func TestMalformedFiles(t *testing.T) {
 	write("5/stat", "5 (x) S 1 5 5 0 -1 4194304 1 0 0 0 0 0 0")
 	write("5/status", "Name:\tx\nPid:\tfive\n")
 	write("5/comm", "x")
-	f := proc.NewDir(dir)
+	f := proctest.Capture(t, dir)
 	p := f.Process(5)
 	tests := []struct {
 		name  string

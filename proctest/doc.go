@@ -22,8 +22,8 @@
 // (the mode of each link and the file behind it, the files that could not be
 // read), so a deleted executable, a file that refuses to be read
 // ([Process.Refused]: errors match [io/fs.ErrPermission]) and a process that vanished between the listing and the
-// reading ([Process.Gone]: its files are absent, so errors match
-// [io/fs.ErrNotExist]) behave as they do on the live /proc. The zero
+// reading ([Process.Gone]: errors match [proc.ErrGone]
+// and [io/fs.ErrNotExist]) behave as they do on the live /proc. The zero
 // value of every field is a plausible default, and [Process.Files] writes
 // any file verbatim, a malformed one included.
 //

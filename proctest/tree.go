@@ -52,8 +52,9 @@ type Process struct {
 	// status, no command line, environment, executable, fds or memory.
 	Kernel bool
 	// Gone makes a process that exits between the listing of /proc and
-	// the reading of its files: its directory is listed, and every file in
-	// it is absent (errors match [fs.ErrNotExist]).
+	// the reading of its files: its directory is listed, and reading any
+	// file in it fails with ESRCH (errors match [proc.ErrGone] and
+	// [fs.ErrNotExist]).
 	Gone bool
 
 	Cmdline []string // argv, each argument written NUL-terminated; nil is an empty cmdline
@@ -424,6 +425,13 @@ func (p *proc_) ns(name string) uint64 {
 	return initNamespaces[name]
 }
 
+// goneFiles are the files and directories of a process that vanished.
+var goneFiles = []string{
+	"stat", "status", "comm", "cmdline", "environ", "statm", "maps", "io", "limits", "cgroup",
+	"mountinfo", "oom_score_adj", "loginuid", "sessionid", "wchan", "smaps_rollup", "attr",
+	"exe", "cwd", "root", "fd", "fdinfo", "ns", "net", "task",
+}
+
 // put writes a file of p, unless it is refused (recorded) or shadowed by
 // p.Files.
 func (bd *builder) put(p *proc_, name, data string) {
@@ -478,8 +486,13 @@ const (
 
 func (bd *builder) process(p *proc_) {
 	if p.Gone {
+		// The directory is listed; every file in it answers ESRCH, as
+		// the kernel does once the process was reaped, and as a capture
+		// records a process that exited while it was copied.
 		bd.b.dirs = append(bd.b.dirs, p.dir)
-		bd.b.info.EmptyDirs = append(bd.b.info.EmptyDirs, p.dir)
+		for _, name := range goneFiles {
+			bd.b.info.Errors[p.dir+"/"+name] = "ESRCH"
+		}
 		return
 	}
 	for name := range p.refused {

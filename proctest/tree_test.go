@@ -236,8 +236,11 @@ func TestSpecialProcesses(t *testing.T) {
 			}
 
 			g := fsys.Process(400)
-			if _, err := g.Stat(); !errors.Is(err, fs.ErrNotExist) {
-				t.Errorf("gone Stat() error %v, want fs.ErrNotExist", err)
+			if _, err := g.Stat(); !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
+				t.Errorf("gone Stat() error %v, want proc.ErrGone and fs.ErrNotExist", err)
+			}
+			if _, err := fd.List(g, nil); !errors.Is(err, proc.ErrGone) {
+				t.Errorf("gone fd.List error %v, want proc.ErrGone", err)
 			}
 			if _, err := environ.Read(g); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("gone environ.Read error %v, want fs.ErrNotExist", err)

@@ -5,6 +5,7 @@ package syscallstat_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,9 +13,12 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/procscope/procscope/syscallstat"
 )
@@ -24,6 +28,13 @@ import (
 // number of deliberate system calls (N from $SYSCALLSTAT_N).
 
 const envWorkload = "SYSCALLSTAT_WORKLOAD"
+
+func init() {
+	if os.Getenv(envWorkload) == "execthreadblocked" {
+		// Keep the main goroutine on the leader thread.
+		runtime.LockOSThread()
+	}
+}
 
 func TestMain(m *testing.M) {
 	if w := os.Getenv(envWorkload); w != "" {
@@ -170,6 +181,79 @@ func runWorkload(w string, n int) int {
 			done <- 1
 		}()
 		<-done
+		return 1
+	case "spawner":
+		// Threads are created (and end) in a loop, from two threads at
+		// once: a thread seized while attaching may create one before
+		// it stops.
+		sem := make(chan struct{}, 32)
+		for range 2 {
+			go func() {
+				for {
+					sem <- struct{}{}
+					go func() {
+						// Locked and returning: a new thread
+						// each time, living 5ms.
+						runtime.LockOSThread()
+						time.Sleep(5 * time.Millisecond)
+						<-sem
+					}()
+				}
+			}()
+		}
+		fmt.Println("ready")
+		select {}
+	case "orphan":
+		// Starts the spin workload as a child, prints its pid and, with
+		// n == 0, exits at once leaving it running; with n == 1 waits
+		// for it.
+		exe, _ := os.Executable()
+		c := exec.Command(exe)
+		c.Env = append(os.Environ(), envWorkload+"=spin")
+		c.Stdout = io.Discard
+		if err := c.Start(); err != nil {
+			return 1
+		}
+		fmt.Println(c.Process.Pid)
+		if n == 1 {
+			c.Wait()
+		}
+	case "preempt":
+		// Forces an asynchronous preemption: with one P, a goroutine
+		// spins in a loop without calls until the main goroutine, whose
+		// timer needs that P, has run; sysmon preempts the spinner
+		// with a signal (SIGURG), whose handler returns through
+		// rt_sigreturn.
+		runtime.GOMAXPROCS(1)
+		for range 5 {
+			var stop atomic.Bool
+			done := make(chan struct{})
+			go func() {
+				for !stop.Load() {
+				}
+				close(done)
+			}()
+			time.Sleep(time.Millisecond)
+			stop.Store(true)
+			<-done
+		}
+		fmt.Println("ok")
+	case "execthreadblocked":
+		// The leader (locked to main by init) is blocked in ppoll, a
+		// call the Go runtime never makes, while another thread runs
+		// execve of /bin/true: the ppoll never returns, so neither
+		// strace nor we count it.
+		go func() {
+			runtime.LockOSThread()
+			for syscall.Gettid() == os.Getpid() {
+				runtime.UnlockOSThread()
+				runtime.Gosched()
+				runtime.LockOSThread()
+			}
+			time.Sleep(20 * time.Millisecond)
+			syscall.Exec("/bin/true", []string{"true"}, os.Environ())
+		}()
+		unix.Ppoll(nil, nil, nil)
 		return 1
 	default:
 		fmt.Fprintf(os.Stderr, "unknown workload %q\n", w)

@@ -23,7 +23,8 @@
 // stat cannot be read or parsed is left out and its error, matching
 // [fs.ErrPermission] or [proc.ErrParse] (a [*proc.ParseError] naming the
 // file), is kept in [Snapshot.Errors]. [Snapshot.Render] returns an error
-// matching [fs.ErrNotExist] for a pid not in the snapshot.
+// matching [fs.ErrNotExist] for a pid that is neither in the snapshot nor
+// the missing parent of one (which it draws as "?(PID)", as pstree does).
 //
 // # Races
 //
@@ -31,7 +32,11 @@
 // read is simply absent (no error). A process whose parent is absent, or
 // whose parent started after it (the parent's pid was reused during the
 // scan), is marked [Node.Orphan] and hangs under the root, pid 1; Render
-// prints it under a "?(PPID)" line as pstree does. A process whose PPID is 0
+// prints it under a "?(PPID)" line as pstree does. Under a /proc mounted
+// with hidepid, other users' processes are missing parents of this kind,
+// and so is a process of the caller's own uid that changed its uid without
+// exec'ing since (it is not dumpable, and hidepid=2 hides it even from its
+// owner until its next exec). A process whose PPID is 0
 // (pid 1, kthreadd, a pid namespace's init) is a root. Kernel threads are
 // marked [Node.Kernel]. A pid is read once, so no process is listed twice.
 package tree

@@ -13,7 +13,11 @@ import (
 func ExampleSnapshot_Render() {
 	_, file, _, _ := runtime.Caller(0)
 	dir := filepath.Join(filepath.Dir(file), "..", "internal", "fixtures", "testdata", "tree-basic")
-	s, err := tree.Scan(proc.NewDir(dir), &tree.Options{Threads: true})
+	fsys, err := proc.NewDir(dir)
+	if err != nil {
+		return
+	}
+	s, err := tree.Scan(fsys, &tree.Options{Threads: true})
 	if err != nil {
 		return
 	}

@@ -2,6 +2,7 @@ package tree_test
 
 import (
 	"fmt"
+	"log"
 	"os"
 
 	"github.com/procscope/procscope/proc"
@@ -39,5 +40,24 @@ func ExampleReadAncestors() {
 	}
 	for _, p := range a {
 		fmt.Println(p.PID, p.Comm)
+	}
+}
+
+// The README's tree snippet (TestReadmeSnippet keeps the two the same):
+// render the tree like pstree -p -A 1, then list this process's ancestors.
+// Node returns nil for a pid that is not in the snapshot (it exited, or a
+// /proc mounted with hidepid hides it), so check before using it.
+func ExampleSnapshot_Node() {
+	snap, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	snap.Render(os.Stdout, 1, nil) // what pstree -p -A 1 prints
+	n := snap.Node(os.Getpid())
+	if n == nil {
+		log.Fatalf("process %d is not in the snapshot", os.Getpid())
+	}
+	for _, a := range n.Ancestors() {
+		fmt.Println(a.PID, a.Comm)
 	}
 }

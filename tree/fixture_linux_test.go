@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/tree"
 )
 
@@ -56,7 +57,7 @@ func TestFixtureGoldens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := tree.Scan(proc.NewDir(dir), &tree.Options{Threads: true})
+		s, err := tree.Scan(proctest.Capture(t, dir), &tree.Options{Threads: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/tree"
 )
 
@@ -70,7 +71,7 @@ func TestFastPathMatchesFSPath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		slow, err := tree.ScanFS(proc.NewDir(dir), o)
+		slow, err := tree.ScanFS(proctest.Capture(t, dir), o)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,10 @@ type RenderOptions struct {
 	// Compact prints no pids and merges identical sibling subtrees as
 	// N*[name], like plain pstree (pstree -p turns compaction off).
 	Compact bool
+	// NoMerge, with Compact, still prints no pids but does not merge
+	// identical siblings, like pstree -c (which disables compaction).
+	// Without Compact it changes nothing: the pid form never merges.
+	NoMerge bool
 	// Parents shows only the chain of ancestors above the process and then
 	// its whole subtree, like pstree -s PID.
 	Parents bool
@@ -49,10 +53,15 @@ type rnode struct {
 
 // Render writes the subtree of pid the way psmisc 23.6's pstree does (see
 // [RenderOptions]), byte for byte. Pid 0 renders the processes whose PPID is
-// 0 under a "?" line, as pstree does; when pid 1 is hidden (a /proc mounted
-// with hidepid), pid 1 renders the orphans under "?(1)", as pstree does. A snapshot taken without threads shows
-// none. It returns an error wrapping [fs.ErrNotExist] when pid is not in
-// the snapshot, or the writer's error.
+// 0 under a "?" line, as pstree does. A pid that is not in the snapshot but
+// is the parent of orphans (a process hidden by a /proc mounted with
+// hidepid, or one that exited during the scan) renders as pstree draws it:
+// a "?(PID)" line above those orphans; a hidden pid 1 has the orphans of
+// every missing parent below it. With [RenderOptions.Parents] the chain of
+// ancestors above pid goes up to pid 1 through such "?(PID)" lines. A
+// snapshot taken without threads shows none. It returns an error wrapping
+// [fs.ErrNotExist] when pid is neither in the snapshot nor the parent of an
+// orphan, or the writer's error.
 func (s *Snapshot) Render(w io.Writer, pid int, opts *RenderOptions) error {
 	var o RenderOptions
 	if opts != nil {
@@ -68,30 +77,40 @@ func (s *Snapshot) Render(w io.Writer, pid int, opts *RenderOptions) error {
 			}
 		}
 		sortR(top.children)
-	case pid == 1 && n == nil && !o.Parents:
+	case n == nil && pid == 1:
 		// Pid 1 is hidden (hidepid): pstree makes a "?(1)" root for the
-		// orphans.
+		// orphans, with or without -s.
+		if top = s.hiddenInit(&o); top == nil {
+			return fmt.Errorf("tree: render pid %d: %w", pid, fs.ErrNotExist)
+		}
+	case n == nil:
+		// A hidden (or vanished) parent of orphans: pstree draws it as
+		// "?(PID)" above them, and with -s below pid 1.
 		var orphans []*Node
-		for _, r := range s.roots {
-			if r.Orphan {
-				orphans = append(orphans, r)
+		for i := range s.nodes {
+			if c := &s.nodes[i]; c.Orphan && c.PPID == pid {
+				orphans = append(orphans, c)
 			}
 		}
 		if len(orphans) == 0 {
 			return fmt.Errorf("tree: render pid %d: %w", pid, fs.ErrNotExist)
 		}
-		top = &rnode{label: "?", pid: 1, children: s.standIns(orphans, &o)}
+		top = &rnode{label: "?", pid: pid}
+		for _, c := range orphans {
+			top.children = append(top.children, s.rtree(c, &o))
+		}
 		sortR(top.children)
-	case n == nil:
-		return fmt.Errorf("tree: render pid %d: %w", pid, fs.ErrNotExist)
+		if o.Parents {
+			top = s.aboveOrphan(top)
+		}
 	case o.Parents:
 		top = s.rtree(n, &o)
 		// pstree trims each ancestor's children down to the one on the path
 		// and then prints from pid 1; when the path does not reach pid 1 it
 		// prints pid 1's whole tree.
 		if n != s.root {
-			cur, reached := top, false
-			for p := n; p.parent != nil; p = p.parent {
+			cur, reached, p := top, false, n
+			for ; p.parent != nil; p = p.parent {
 				if p.Orphan {
 					cur = &rnode{label: "?", pid: p.PPID, children: []*rnode{cur}}
 				}
@@ -103,21 +122,32 @@ func (s *Snapshot) Render(w io.Writer, pid int, opts *RenderOptions) error {
 			switch {
 			case reached:
 				top = cur
+			case p.Orphan && s.root == nil:
+				// The chain ends at a process whose parent is hidden and
+				// pid 1 is hidden too: pstree goes on through "?(PPID)"
+				// to "?(1)".
+				if p.PPID != 1 {
+					cur = &rnode{label: "?", pid: p.PPID, children: []*rnode{cur}}
+				}
+				top = s.aboveOrphan(cur)
 			case s.root != nil:
 				top = s.rtree(s.root, &o)
 			default:
-				return nil
+				if top = s.hiddenInit(&o); top == nil {
+					return nil
+				}
 			}
 		}
 	default:
 		top = s.rtree(n, &o)
 	}
 	r := renderer{
-		sym:     &asciiSyms,
-		compact: o.Compact,
-		width:   o.Width,
-		trunc:   o.Width >= 0,
-		curX:    1,
+		sym:    &asciiSyms,
+		noPIDs: o.Compact,
+		merge:  o.Compact && !o.NoMerge,
+		width:  o.Width,
+		trunc:  o.Width >= 0,
+		curX:   1,
 	}
 	if o.Unicode {
 		r.sym = &unicodeSyms
@@ -128,6 +158,43 @@ func (s *Snapshot) Render(w io.Writer, pid int, opts *RenderOptions) error {
 	r.dump(top, 0, 1, true, true, 0)
 	_, err := w.Write(r.out)
 	return err
+}
+
+// hiddenInit is the "?(1)" pstree draws for a hidden pid 1, with the
+// orphans whose PPID is 1 below it and the others below "?(PPID)"
+// stand-ins; nil when there are no orphans.
+func (s *Snapshot) hiddenInit(o *RenderOptions) *rnode {
+	var direct, orphans []*Node
+	for _, r := range s.roots {
+		switch {
+		case !r.Orphan:
+		case r.PPID == 1:
+			direct = append(direct, r)
+		default:
+			orphans = append(orphans, r)
+		}
+	}
+	if len(direct)+len(orphans) == 0 {
+		return nil
+	}
+	top := &rnode{label: "?", pid: 1, children: s.standIns(orphans, o)}
+	for _, r := range direct {
+		top.children = append(top.children, s.rtree(r, o))
+	}
+	sortR(top.children)
+	return top
+}
+
+// aboveOrphan puts r, a "?(PPID)" stand-in, below pid 1 as pstree -s
+// prints it: below the root process, or below "?(1)" when pid 1 is hidden.
+func (s *Snapshot) aboveOrphan(r *rnode) *rnode {
+	switch {
+	case s.root != nil:
+		return &rnode{label: s.root.Comm, pid: s.root.PID, uid: s.root.uid, children: []*rnode{r}}
+	case r.pid == 1:
+		return r
+	}
+	return &rnode{label: "?", pid: 1, children: []*rnode{r}}
 }
 
 // rtree builds the render tree of n: its child processes and threads in
@@ -217,7 +284,8 @@ func cutLabel(s string) string {
 // the dump_tree layout.
 type renderer struct {
 	sym     *symbols
-	compact bool // no pids, identical siblings merged (pstree without -p)
+	noPIDs  bool // pstree without -p
+	merge   bool // identical siblings merged (pstree without -p or -c)
 	trunc   bool
 	width   int
 	curX    int
@@ -323,7 +391,7 @@ func (r *renderer) dump(n *rnode, level, rep int, leaf, last bool, closing int) 
 	}
 	nameLen := r.label(n.label)
 	offset := r.curX
-	if !r.compact {
+	if !r.noPIDs {
 		r.char('(')
 		r.num(n.pid)
 		r.char(')')
@@ -349,7 +417,7 @@ func (r *renderer) dump(n *rnode, level, rep int, leaf, last bool, closing int) 
 	kids := n.children
 	for i := 0; i < len(kids); i++ {
 		count := 0
-		if r.compact {
+		if r.merge {
 			rest := kids[:i+1]
 			for _, k := range kids[i+1:] {
 				if equalTree(kids[i], k) {

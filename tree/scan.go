@@ -26,12 +26,12 @@ type Options struct {
 // PID/stat for every process and, with [Options.Threads], PID/task for the
 // multi-threaded ones. Processes that exit during the scan are left out; a
 // process that cannot be read is left out and named in
-// [Snapshot.Errors]. Scan fails only when the process list itself cannot be
+// [Snapshot.Errors], as is one whose stat a capture lacks or holds empty
+// (see [proc.ErrDamaged]). Scan fails only when the process list itself cannot be
 // read.
 //
-// On a directory (fsys.Dir() != "", such as the live /proc) Scan reads with
-// a few raw system calls per process; on any other FS, or a capture, it
-// reads through fsys.
+// On the live /proc ([proc.FS.Live]) Scan reads with a few raw system calls
+// per process; on any other FS, or a capture, it reads through fsys.
 func Scan(fsys *proc.FS, opts *Options) (*Snapshot, error) {
 	var o Options
 	if opts != nil {
@@ -40,10 +40,8 @@ func Scan(fsys *proc.FS, opts *Options) (*Snapshot, error) {
 	if o.ThreadNames {
 		o.Threads = true
 	}
-	if fsys.Dir() != "" {
-		if c, err := fsys.Capture(); err == nil && c == nil {
-			return scanDir(fsys.Dir(), o)
-		}
+	if fsys.Live() {
+		return scanDir(fsys.Dir(), o)
 	}
 	return scanFS(fsys, o)
 }
@@ -116,11 +114,9 @@ func scanFS(fsys *proc.FS, o Options) (*Snapshot, error) {
 	for _, pid := range pids {
 		name := strconv.Itoa(pid) + "/stat"
 		data, err := fsys.ReadFile(name)
-		if err != nil {
-			b.fail(err)
-			continue
-		}
-		if len(data) == 0 { // the process exited after the open
+		if err != nil || len(data) == 0 {
+			// Gone, or exited after the open; in a capture, damaged.
+			b.fail(fsys.Damaged(name, err))
 			continue
 		}
 		st, err := parseStat(data)
@@ -169,7 +165,7 @@ func scanFS(fsys *proc.FS, o Options) (*Snapshot, error) {
 
 // fail records err unless it only says the process is gone.
 func (b *builder) fail(err error) {
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
+	if err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
 		return
 	}
 	b.errs = append(b.errs, err)

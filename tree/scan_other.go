@@ -2,9 +2,8 @@
 
 package tree
 
-import "github.com/procscope/procscope/proc"
+import "errors"
 
-// scanDir reads through the FS where there is no raw Linux fast path.
-func scanDir(dir string, o Options) (*Snapshot, error) {
-	return scanFS(proc.NewDir(dir), o)
-}
+// scanDir is never called outside Linux: there is no live proc mount
+// ([proc.FS.Live] is false), so Scan reads through the FS.
+func scanDir(string, Options) (*Snapshot, error) { return nil, errors.ErrUnsupported }

@@ -258,6 +258,69 @@ func TestRenderHiddenInit(t *testing.T) {
 	}
 }
 
+// TestRenderHidden: under hidepid, pstree draws a hidden parent of visible
+// processes as "?(PID)" when asked for it by pid, and -s goes up through
+// "?(PID)" lines to "?(1)"; orphans whose PPID is 1 hang right below "?(1)"
+// (not below a second "?(1)"). The expected output is what psmisc 23.6
+// printed for the same shape under a hidepid=2 /proc (see
+// TestHidepidMatchesPstree for the live comparison).
+func TestRenderHidden(t *testing.T) {
+	m := mapFS(
+		statLine(345, "bash", 18894, 0, 1, 10),
+		statLine(347, "sleep", 345, 0, 1, 11),
+		statLine(349, "pstree", 345, 0, 1, 12),
+		statLine(400, "sleep", 1, 0, 1, 13),
+		statLine(401, "sleep", 1, 0, 1, 14),
+	)
+	s, err := Scan(proc.New(m), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		pid  int
+		opts RenderOptions
+		want string
+	}{
+		{1, RenderOptions{}, "" +
+			"?(1)-+-?(18894)---bash(345)-+-pstree(349)\n" +
+			"     |                      `-sleep(347)\n" +
+			"     |-sleep(400)\n" +
+			"     `-sleep(401)\n"},
+		{1, RenderOptions{Compact: true}, "" +
+			"?-+-?---bash-+-pstree\n" +
+			"  |          `-sleep\n" +
+			"  `-2*[sleep]\n"},
+		{1, RenderOptions{Parents: true}, "" +
+			"?(1)-+-?(18894)---bash(345)-+-pstree(349)\n" +
+			"     |                      `-sleep(347)\n" +
+			"     |-sleep(400)\n" +
+			"     `-sleep(401)\n"},
+		{18894, RenderOptions{}, "" +
+			"?(18894)---bash(345)-+-pstree(349)\n" +
+			"                     `-sleep(347)\n"},
+		{18894, RenderOptions{Parents: true}, "" +
+			"?(1)---?(18894)---bash(345)-+-pstree(349)\n" +
+			"                            `-sleep(347)\n"},
+		{347, RenderOptions{Parents: true}, "?(1)---?(18894)---bash(345)---sleep(347)\n"},
+		{347, RenderOptions{Parents: true, Compact: true}, "?---?---bash---sleep\n"},
+		{345, RenderOptions{Parents: true}, "" +
+			"?(1)---?(18894)---bash(345)-+-pstree(349)\n" +
+			"                            `-sleep(347)\n"},
+		{400, RenderOptions{Parents: true}, "?(1)---sleep(400)\n"},
+	} {
+		if diff := cmp.Diff(tt.want, render(t, s, tt.pid, &tt.opts)); diff != "" {
+			t.Errorf("Render(%d, %+v) (-want +got):\n%s", tt.pid, tt.opts, diff)
+		}
+	}
+	for _, pid := range []int{2, 99999} {
+		for _, parents := range []bool{false, true} {
+			if err := s.Render(io.Discard, pid, &RenderOptions{Parents: parents}); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("Render(%d, Parents: %v) = %v, want fs.ErrNotExist (neither a process nor a parent of one)", pid, parents, err)
+			}
+		}
+	}
+}
+
 // TestScanParentCycle: pids reused within one clock tick could make two
 // processes each other's parent; the scan must still give a tree.
 func TestScanParentCycle(t *testing.T) {
@@ -277,5 +340,17 @@ func TestScanParentCycle(t *testing.T) {
 	}
 	if a := s.Node(12).Ancestors(); len(a) != 3 || a[2].PID != 1 {
 		t.Errorf("Ancestors(12) = %v, want 11, 10, 1", a)
+	}
+}
+
+// TestReadAncestorsGone: a stat that reads empty (the process exited after
+// the open) is reported as gone, matching proc.ErrGone and fs.ErrNotExist as
+// the package docs promise.
+func TestReadAncestorsGone(t *testing.T) {
+	m := mapFS(statLine(1, "init", 0, 0, 1, 1))
+	m["5/stat"] = &fstest.MapFile{}
+	_, err := ReadAncestors(proc.New(m), 5)
+	if !errors.Is(err, proc.ErrGone) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadAncestors(gone) = %v; want an error matching proc.ErrGone and fs.ErrNotExist", err)
 	}
 }

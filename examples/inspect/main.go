@@ -14,8 +14,19 @@
 // state, exe, exe_deleted, cmdline, cmdline_base64 (only when an argument
 // is not valid UTF-8: every argument's bytes in base64), cwd, root, uids,
 // gids, threads, tracer_pid, seccomp, no_new_privs, cap_eff, tasks, fds,
-// env, ancestors and errors (part name -> message for each part that could
-// not be read; that part is then absent).
+// env, ancestors, cgroup (hierarchy_id, controllers, path, deleted),
+// namespaces (name, type, inode), mounts (id, parent_id, dev, root,
+// mount_point, options, optional, fstype, source, super_options; escapes
+// decoded), lsm (lsm: none, apparmor, selinux, smack or unknown; label,
+// profile, mode, type), limits (resource as prlimit names it, soft, hard: a
+// number or "unlimited", unit), statm (size, resident, shared, text, data;
+// pages), smaps_rollup (rss, pss, pss_anon, pss_file, pss_shmem,
+// shared_clean, shared_dirty, private_clean, private_dirty, anonymous, swap,
+// swap_pss, locked; bytes), maps (address, perms, offset, dev, inode, path),
+// io (rchar, wchar, syscr, syscw, read_bytes, write_bytes,
+// cancelled_write_bytes), oom_score_adj, loginuid and sessionid (a number,
+// or "unset") and errors (part name -> message for each part that could not
+// be read; that part is then absent).
 //
 // Secrets are redacted in every output, text and JSON alike: an environment
 // value or a command-line argument that is a secret prints as
@@ -35,7 +46,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -54,22 +64,22 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "inspect:", cli.Escape(err.Error()))
-		os.Exit(1)
-	}
+	cli.Exit("inspect", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("inspect", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("inspect", stderr,
+		"inspect [-root DIR] [-json] [PID]")
 	root := fl.String("root", "/proc", "proc tree to read: the live /proc or a capture")
 	asJSON := fl.Bool("json", false, "print JSON")
 	sec := cli.SecretsFlag(fl)
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
-	fsys := proc.NewDir(*root)
+	fsys, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
+	}
 	switch fl.NArg() {
 	case 0:
 		return table(fsys, stdout, *asJSON, *sec)
@@ -214,7 +224,159 @@ type detail struct {
 	FDs        []fd.Entry        `json:"fds,omitzero"`
 	Env        cli.Env           `json:"env,omitzero"`
 	Ancestors  []tree.Ancestor   `json:"ancestors,omitzero"`
+	Cgroup     []cgroup          `json:"cgroup,omitzero"`
+	Namespaces []namespace       `json:"namespaces,omitzero"`
+	Mounts     []mount           `json:"mounts,omitzero"`
+	LSM        *lsm              `json:"lsm,omitempty"`
+	Limits     []limit           `json:"limits,omitzero"`
+	Statm      *statm            `json:"statm,omitempty"`
+	Rollup     *rollup           `json:"smaps_rollup,omitempty"`
+	Maps       []mapping         `json:"maps,omitzero"`
+	IO         *ioCounters       `json:"io,omitempty"`
+	OOMScore   *int              `json:"oom_score_adj,omitempty"`
+	LoginUID   *auditID          `json:"loginuid,omitempty"`
+	SessionID  *auditID          `json:"sessionid,omitempty"`
 	Errors     map[string]string `json:"errors"`
+}
+
+// limit is one line of /proc/PID/limits, named as prlimit names it.
+type limit struct {
+	Resource string     `json:"resource"`
+	Soft     limitValue `json:"soft"`
+	Hard     limitValue `json:"hard"`
+	Unit     string     `json:"unit,omitempty"`
+}
+
+// limitValue is a number, or the string "unlimited".
+type limitValue uint64
+
+func (v limitValue) String() string {
+	if uint64(v) == proc.Unlimited {
+		return "unlimited"
+	}
+	return strconv.FormatUint(uint64(v), 10)
+}
+
+func (v limitValue) MarshalJSON() ([]byte, error) {
+	if uint64(v) == proc.Unlimited {
+		return []byte(`"unlimited"`), nil
+	}
+	return []byte(v.String()), nil
+}
+
+func (v *limitValue) UnmarshalJSON(b []byte) error {
+	if string(b) == `"unlimited"` {
+		*v = limitValue(proc.Unlimited)
+		return nil
+	}
+	n, err := strconv.ParseUint(string(b), 10, 64)
+	*v = limitValue(n)
+	return err
+}
+
+// auditID is a number, or the string "unset".
+type auditID proc.AuditID
+
+func (a auditID) MarshalJSON() ([]byte, error) {
+	if !proc.AuditID(a).IsSet() {
+		return []byte(`"unset"`), nil
+	}
+	return []byte(proc.AuditID(a).String()), nil
+}
+
+func (a *auditID) UnmarshalJSON(b []byte) error {
+	if string(b) == `"unset"` {
+		*a = auditID(proc.AuditUnset)
+		return nil
+	}
+	n, err := strconv.ParseUint(string(b), 10, 32)
+	*a = auditID(n)
+	return err
+}
+
+// statm is /proc/PID/statm, in pages.
+type statm struct {
+	Size     uint64 `json:"size"`
+	Resident uint64 `json:"resident"`
+	Shared   uint64 `json:"shared"`
+	Text     uint64 `json:"text"`
+	Data     uint64 `json:"data"`
+}
+
+// rollup is the main sums of /proc/PID/smaps_rollup, in bytes.
+type rollup struct {
+	Rss          uint64 `json:"rss"`
+	Pss          uint64 `json:"pss"`
+	PssAnon      uint64 `json:"pss_anon"`
+	PssFile      uint64 `json:"pss_file"`
+	PssShmem     uint64 `json:"pss_shmem"`
+	SharedClean  uint64 `json:"shared_clean"`
+	SharedDirty  uint64 `json:"shared_dirty"`
+	PrivateClean uint64 `json:"private_clean"`
+	PrivateDirty uint64 `json:"private_dirty"`
+	Anonymous    uint64 `json:"anonymous"`
+	Swap         uint64 `json:"swap"`
+	SwapPss      uint64 `json:"swap_pss"`
+	Locked       uint64 `json:"locked"`
+}
+
+// mapping is one line of /proc/PID/maps.
+type mapping struct {
+	Address string `json:"address"` // "START-END" in hex, as maps shows it
+	Perms   string `json:"perms"`
+	Offset  uint64 `json:"offset"`
+	Dev     string `json:"dev"` // "MAJOR:MINOR"
+	Inode   uint64 `json:"inode"`
+	Path    string `json:"path,omitempty"`
+}
+
+// ioCounters is /proc/PID/io.
+type ioCounters struct {
+	RChar               uint64 `json:"rchar"`
+	WChar               uint64 `json:"wchar"`
+	SyscR               uint64 `json:"syscr"`
+	SyscW               uint64 `json:"syscw"`
+	ReadBytes           uint64 `json:"read_bytes"`
+	WriteBytes          uint64 `json:"write_bytes"`
+	CancelledWriteBytes uint64 `json:"cancelled_write_bytes"`
+}
+
+// cgroup is one line of /proc/PID/cgroup.
+type cgroup struct {
+	HierarchyID int      `json:"hierarchy_id"`
+	Controllers []string `json:"controllers"`
+	Path        string   `json:"path"`
+	Deleted     bool     `json:"deleted,omitempty"`
+}
+
+// namespace is one link of /proc/PID/ns.
+type namespace struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	Inode uint64 `json:"inode"`
+}
+
+// mount is one line of /proc/PID/mountinfo, escapes decoded.
+type mount struct {
+	ID           int      `json:"id"`
+	ParentID     int      `json:"parent_id"`
+	Dev          string   `json:"dev"` // "MAJOR:MINOR"
+	Root         string   `json:"root"`
+	MountPoint   string   `json:"mount_point"`
+	Options      []string `json:"options"`
+	Optional     []string `json:"optional,omitzero"`
+	FSType       string   `json:"fstype"`
+	Source       string   `json:"source"`
+	SuperOptions []string `json:"super_options"`
+}
+
+// lsm is the security label of /proc/PID/attr.
+type lsm struct {
+	LSM     string `json:"lsm"` // "none", "apparmor", "selinux", "smack", "unknown"
+	Label   string `json:"label,omitempty"`
+	Profile string `json:"profile,omitempty"` // AppArmor
+	Mode    string `json:"mode,omitempty"`    // AppArmor
+	Type    string `json:"type,omitempty"`    // SELinux
 }
 
 type task struct {
@@ -254,6 +416,67 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool, sec cli.Secrets) erro
 		if d.Threads == nil {
 			d.Threads = &s.Threads
 		}
+	}
+	if info.Cgroup != nil {
+		d.Cgroup = []cgroup{}
+		for _, c := range info.Cgroup {
+			d.Cgroup = append(d.Cgroup, cgroup{HierarchyID: c.HierarchyID, Controllers: nonNil(c.Controllers), Path: c.Path, Deleted: c.Deleted})
+		}
+	}
+	if info.Namespaces != nil {
+		d.Namespaces = []namespace{}
+		for _, n := range info.Namespaces {
+			d.Namespaces = append(d.Namespaces, namespace(n))
+		}
+	}
+	if info.Mounts != nil {
+		d.Mounts = []mount{}
+		for _, m := range info.Mounts {
+			d.Mounts = append(d.Mounts, mount{ID: m.ID, ParentID: m.ParentID, Dev: fmt.Sprintf("%d:%d", m.Major, m.Minor),
+				Root: m.Root, MountPoint: m.MountPoint, Options: m.Options, Optional: m.Optional, FSType: m.FSType,
+				Source: m.Source, SuperOptions: m.SuperOptions})
+		}
+	}
+	if a := info.Attr; a != nil {
+		d.LSM = &lsm{LSM: string(a.LSM), Label: a.Label, Profile: a.Profile, Mode: a.Mode, Type: a.Context.Type}
+	}
+	if info.Limits != nil {
+		d.Limits = []limit{}
+		for _, l := range info.Limits {
+			name := l.Resource.String()
+			if l.Resource == proc.ResourceUnknown {
+				name = l.Name
+			}
+			d.Limits = append(d.Limits, limit{Resource: name, Soft: limitValue(l.Soft), Hard: limitValue(l.Hard), Unit: l.Unit})
+		}
+	}
+	if m := info.Statm; m != nil {
+		d.Statm = &statm{Size: m.Size, Resident: m.Resident, Shared: m.Shared, Text: m.Text, Data: m.Data}
+	}
+	if r := info.SmapsRollup; r != nil {
+		d.Rollup = &rollup{Rss: r.Rss, Pss: r.Pss, PssAnon: r.PssAnon, PssFile: r.PssFile, PssShmem: r.PssShmem,
+			SharedClean: r.SharedClean, SharedDirty: r.SharedDirty, PrivateClean: r.PrivateClean, PrivateDirty: r.PrivateDirty,
+			Anonymous: r.Anonymous, Swap: r.Swap, SwapPss: r.SwapPss, Locked: r.Locked}
+	}
+	if info.Maps != nil {
+		d.Maps = []mapping{}
+		for _, m := range info.Maps {
+			d.Maps = append(d.Maps, mapping{Address: fmt.Sprintf("%x-%x", m.Start, m.End), Perms: m.Perms.String(),
+				Offset: m.Offset, Dev: fmt.Sprintf("%d:%d", m.Major, m.Minor), Inode: m.Inode, Path: m.Path})
+		}
+	}
+	if v := info.IO; v != nil {
+		io := ioCounters(*v)
+		d.IO = &io
+	}
+	d.OOMScore = info.OOMScoreAdj
+	if a := info.LoginUID; a != nil {
+		id := auditID(*a)
+		d.LoginUID = &id
+	}
+	if a := info.SessionID; a != nil {
+		id := auditID(*a)
+		d.SessionID = &id
 	}
 	if _, bad := info.Errors["tasks"]; !bad {
 		d.Tasks = []task{}
@@ -336,6 +559,48 @@ func writeText(w io.Writer, d detail) error {
 			e += "=(no '=')"
 		}
 		line("env", cli.Escape(e))
+	}
+	if d.LSM != nil {
+		v := d.LSM.LSM
+		if d.LSM.Label != "" {
+			v += " " + cli.Escape(d.LSM.Label)
+		}
+		line("lsm", v)
+	}
+	for _, c := range d.Cgroup {
+		line("cgroup", cli.Escape(fmt.Sprintf("%d:%s:%s", c.HierarchyID, strings.Join(c.Controllers, ","), c.Path)))
+	}
+	for _, n := range d.Namespaces {
+		line("ns "+n.Name, fmt.Sprintf("%s:[%d]", n.Type, n.Inode))
+	}
+	for _, m := range d.Mounts {
+		line("mount "+strconv.Itoa(m.ID), cli.Escape(fmt.Sprintf("%s on %s type %s (%s) root %s parent %d dev %s",
+			m.Source, m.MountPoint, m.FSType, strings.Join(m.Options, ","), m.Root, m.ParentID, m.Dev)))
+	}
+	for _, l := range d.Limits {
+		line("limit "+cli.Escape(l.Resource), strings.TrimSpace(fmt.Sprintf("%s %s %s", l.Soft, l.Hard, l.Unit)))
+	}
+	if m := d.Statm; m != nil {
+		line("statm", fmt.Sprintf("size %d resident %d shared %d text %d data %d (pages)", m.Size, m.Resident, m.Shared, m.Text, m.Data))
+	}
+	if r := d.Rollup; r != nil {
+		line("smaps_rollup", fmt.Sprintf("rss %d kB pss %d kB anonymous %d kB swap %d kB locked %d kB", r.Rss>>10, r.Pss>>10, r.Anonymous>>10, r.Swap>>10, r.Locked>>10))
+	}
+	for _, m := range d.Maps {
+		line("map", cli.Escape(strings.TrimSpace(fmt.Sprintf("%s %s %08x %s %d %s", m.Address, m.Perms, m.Offset, m.Dev, m.Inode, m.Path))))
+	}
+	if v := d.IO; v != nil {
+		line("io", fmt.Sprintf("rchar %d wchar %d syscr %d syscw %d read_bytes %d write_bytes %d cancelled_write_bytes %d",
+			v.RChar, v.WChar, v.SyscR, v.SyscW, v.ReadBytes, v.WriteBytes, v.CancelledWriteBytes))
+	}
+	if d.OOMScore != nil {
+		line("oom_score_adj", strconv.Itoa(*d.OOMScore))
+	}
+	if d.LoginUID != nil {
+		line("loginuid", proc.AuditID(*d.LoginUID).String())
+	}
+	if d.SessionID != nil {
+		line("sessionid", proc.AuditID(*d.SessionID).String())
 	}
 	for _, k := range slices.Sorted(maps.Keys(d.Errors)) {
 		line("error "+k, cli.Escape(d.Errors[k]))

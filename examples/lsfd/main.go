@@ -7,7 +7,9 @@
 //	lsfd [-root DIR] [-json] -holding PATH
 //
 // The table has the columns FD, TYPE, MODE and NAME, where NAME is the path
-// or the resolved socket (TCP 127.0.0.1:8080->127.0.0.1:51234 (ESTABLISHED)).
+// or the resolved socket (TCP 127.0.0.1:8080->127.0.0.1:51234 (ESTABLISHED)),
+// or for a socket in no net table (an unbound netlink socket) its protocol
+// as lsof prints it (protocol: NETLINK).
 // -json prints a list of {fd, type, subtype, target, path, deleted, inode,
 // mode, flags, pos, mnt_id, socket}, or for -holding a list of {pid, comm,
 // fd, access}, where fd is null for a holder through its cwd (c), executable
@@ -26,7 +28,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -40,26 +41,22 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "lsfd:", cli.Escape(err.Error()))
-		os.Exit(1)
-	}
+	cli.Exit("lsfd", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("lsfd", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("lsfd", stderr,
+		"lsfd [-root DIR] [-json] PID", "lsfd [-root DIR] [-json] -holding PATH")
 	root := fl.String("root", "/proc", "proc tree to read: /proc or a capture directory")
 	asJSON := fl.Bool("json", false, "print JSON")
 	holding := fl.String("holding", "", "list the processes holding `PATH` open instead")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lsfd [-root DIR] [-json] PID\n       lsfd [-root DIR] [-json] -holding PATH")
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
-	fsys := proc.NewDir(*root)
+	fsys, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
+	}
 	if *holding != "" {
 		if fl.NArg() != 0 {
 			fl.Usage()

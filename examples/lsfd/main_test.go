@@ -16,8 +16,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
 
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
 )
 
@@ -281,5 +283,72 @@ func TestMainExit(t *testing.T) {
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.HasPrefix(string(out), "lsfd: ") {
 		t.Errorf("lsfd 999999999: %v, %q; want exit 1 with lsfd: message", err, out)
+	}
+}
+
+// TestBadRoot: a -root that does not exist, is a regular file or holds a
+// garbage capture.json is a one-line error naming it (main exits 1).
+func TestBadRoot(t *testing.T) {
+	for what, dir := range clitest.BadRoots(t) {
+		for _, args := range [][]string{{"-root", dir, "1"}, {"-root", dir, "-holding", "/"}} {
+			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				clitest.CheckRootError(t, run(args, &out, &errOut), dir)
+			})
+		}
+	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "PID", "-holding PATH")
+}
+
+// TestUnboundNetlink: lsfd names an unbound netlink socket (in no net
+// table) by its protocol as lsof does, "protocol: NETLINK", in the table
+// and as socket proto "netlink" in the JSON; it printed socket:[N].
+func TestUnboundNetlink(t *testing.T) {
+	nl, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+	if err != nil {
+		t.Skipf("netlink socket: %v", err)
+	}
+	t.Cleanup(func() { unix.Close(nl) })
+	pid, n := strconv.Itoa(os.Getpid()), strconv.Itoa(nl)
+	var stdout, stderr bytes.Buffer
+	if err := run([]string{pid}, &stdout, &stderr); err != nil {
+		t.Fatalf("lsfd %s: %v (stderr %q)", pid, err, stderr.String())
+	}
+	var line string
+	for l := range strings.Lines(stdout.String()) {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == n {
+			line = strings.TrimSpace(l)
+		}
+	}
+	if !strings.HasSuffix(line, " protocol: NETLINK") {
+		t.Errorf("lsfd line of fd %s = %q, want the name \"protocol: NETLINK\"", n, line)
+	}
+	stdout.Reset()
+	if err := run([]string{"-json", pid}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	var entries []fd.Entry
+	if err := json.Unmarshal(stdout.Bytes(), &entries); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.FD == nl && (e.Socket == nil || e.Socket.Proto != "netlink") {
+			t.Errorf("lsfd -json fd %d: socket %+v, want proto netlink", nl, e.Socket)
+		}
+	}
+	if _, err := exec.LookPath("lsof"); err != nil {
+		t.Skip("lsof not installed; it is the reference for the name")
+	}
+	out, err := exec.Command("lsof", "-n", "-P", "-p", pid, "-a", "-d", n, "-F", "n").Output()
+	if err != nil {
+		t.Fatalf("lsof: %v", err)
+	}
+	if !strings.Contains(string(out), "\nnprotocol: NETLINK\n") {
+		t.Errorf("lsof -F n of fd %s:\n%s\nwant the name lsfd prints, protocol: NETLINK", n, out)
 	}
 }

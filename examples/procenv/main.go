@@ -25,7 +25,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,28 +37,24 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "procenv:", cli.Escape(err.Error()))
-		os.Exit(1)
-	}
+	cli.Exit("procenv", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("procenv", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("procenv", stderr,
+		"procenv [-root DIR] [-json] [-show-secrets] PID", "procenv [-root DIR] -raw PID", "procenv [-root DIR] [-json] -scan")
 	root := fl.String("root", "/proc", "proc tree to read: /proc or a capture directory")
 	asJSON := fl.Bool("json", false, "print JSON")
 	sec := cli.SecretsFlag(fl)
 	raw := fl.Bool("raw", false, "write the exact bytes of the environ file (secrets included)")
 	scan := fl.Bool("scan", false, "list the secrets of every process")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: procenv [-root DIR] [-json] [-show-secrets] PID\n       procenv [-root DIR] -raw PID\n       procenv [-root DIR] [-json] -scan")
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
-	fsys := proc.NewDir(*root)
+	fsys, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
+	}
 	if *scan {
 		if fl.NArg() != 0 || *raw {
 			fl.Usage()

@@ -9,13 +9,16 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/procscope/procscope/environ"
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/proctest"
 )
 
@@ -238,7 +241,7 @@ func TestFixtures(t *testing.T) {
 		t.Errorf("procenv -root shell 7967 = %q, %v", out, err)
 	}
 	_, _, err = runOut(t, "-root", fixtures.Dir(t, "zombie"), "8004")
-	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, environ.ErrGone) {
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
 		t.Errorf("procenv on a zombie: %v; want a gone error", err)
 	}
 	_, _, err = runOut(t, "-root", fixtures.Dir(t, "init"), "1")
@@ -257,4 +260,61 @@ func TestBadUsage(t *testing.T) {
 			t.Errorf("run(%q) = nil; want an error", args)
 		}
 	}
+}
+
+// TestBadRoot: a -root that does not exist, is a regular file or holds a
+// garbage capture.json is a one-line error naming it (main exits 1).
+func TestBadRoot(t *testing.T) {
+	for what, dir := range clitest.BadRoots(t) {
+		for _, args := range [][]string{{"-root", dir, "1"}, {"-root", dir, "-scan"}} {
+			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				clitest.CheckRootError(t, run(args, &out, &errOut), dir)
+			})
+		}
+	}
+}
+
+// TestPlantedLink: a capture whose PID/environ is a symbolic link to a file
+// outside it (as a hostile capture would link /etc/shadow) gives a one-line
+// error naming the file, never the linked file's content.
+func TestPlantedLink(t *testing.T) {
+	dir := proctest.CopyCapture(t, fixtures.Dir(t, "shell"))
+	const value = "planted-outside-the-capture"
+	outside := filepath.Join(t.TempDir(), "shadow")
+	if err := os.WriteFile(outside, []byte("root:"+value+":19000:0:99999:7:::\x00PLANTED="+value+"\x00"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := filepath.Join(dir, "7967", "environ")
+	if err := os.Remove(env); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, env); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"-root", dir, "-show-secrets", "7967"}, {"-root", dir, "-raw", "7967"},
+		{"-root", dir, "-json", "-show-secrets", "7967"},
+	} {
+		var out, errOut bytes.Buffer
+		err := run(args, &out, &errOut)
+		if strings.Contains(out.String()+errOut.String(), value) {
+			t.Errorf("procenv %v printed the file outside the capture:\n%s%s", args, out.String(), errOut.String())
+		}
+		if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "7967/environ") || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("procenv %v: error %v; want one line naming 7967/environ as a symbolic link", args, err)
+		}
+	}
+	// -scan reports the process as unreadable, and prints nothing of it.
+	var out, errOut bytes.Buffer
+	run([]string{"-root", dir, "-scan", "-json"}, &out, &errOut)
+	if strings.Contains(out.String()+errOut.String(), value) {
+		t.Errorf("procenv -scan printed the file outside the capture:\n%s%s", out.String(), errOut.String())
+	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "PID", "-scan")
 }

@@ -3,16 +3,25 @@
 // Pstree prints the process tree the way psmisc's `pstree -p -A` does, byte
 // for byte, from one scan of /proc (or a capture of it).
 //
-//	pstree [-root DIR] [-U] [-T] [-c] [-s] [-json] [PID]
+//	pstree [-root DIR] [-p] [-A|-U] [-T] [-c] [-compact] [-s] [-json] [PID]
 //
-// PID defaults to 1. -U draws lines with Unicode box characters, -T hides
-// threads, -c prints the compact form without pids (like plain pstree, which
-// merges identical siblings as N*[name]), -s shows the ancestors of PID
-// above its subtree. Lines are cut at $COLUMNS, else the terminal's width,
-// else 132 columns. -json prints the subtree as nested objects
-// {pid, comm, threads: [{tid, comm}], children: [...]}, with each thread's
-// own name. Processes that could not be read are named on stderr. A PID
-// that does not exist is an error (pstree prints nothing and exits 0).
+// PID defaults to 1. -U draws lines with Unicode box characters (-A, the
+// default, with ASCII; the last of the two wins), -T hides threads, -p
+// shows pids (the default; it overrides -compact), -compact prints the form
+// of plain pstree (no pids, identical siblings merged as N*[name]), -c
+// disables that merging as pstree -c does (the default form shows pids and,
+// as pstree -p, never merges; -compact -c prints no pids and merges
+// nothing), -s shows the ancestors of PID above its subtree. Each
+// one-letter flag means what it means to pstree, and they may be grouped
+// as pstree accepts them: pstree -pA PID prints what psmisc's pstree -pA
+// PID prints. Lines are cut at $COLUMNS, else the terminal's width, else
+// 132 columns. -json prints the subtree as nested objects {pid, comm,
+// threads: [{tid, comm}], children: [...]}, with each thread's own name.
+// Processes that could not be read are named on stderr. A PID hidden by a
+// /proc mounted with hidepid that is the parent of visible processes
+// prints as ?(PID) above them, and -s draws hidden ancestors as ?(PID) up
+// to ?(1), as pstree does. A PID that does not exist is an error (pstree
+// prints nothing and exits 0).
 //
 // The tree shows names (comm), never command lines, so it holds no secret
 // to redact. It escapes a name's backslash and non-printable bytes as
@@ -24,7 +33,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -33,27 +41,27 @@ import (
 	"strings"
 
 	"github.com/procscope/procscope/internal/cli"
-	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/tree"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "pstree:", cli.Escape(err.Error()))
-		os.Exit(1)
-	}
+	cli.Exit("pstree", run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
-	fl := flag.NewFlagSet("pstree", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("pstree", stderr,
+		"pstree [-root DIR] [-p] [-A|-U] [-T] [-c] [-compact] [-s] [-json] [PID]")
 	root := fl.String("root", "", "read this /proc tree (a capture) instead of /proc")
-	unicode := fl.Bool("U", false, "draw lines with Unicode box characters")
+	var unicode bool
+	fl.Var(lines{&unicode, true}, "U", "draw lines with Unicode box characters")
+	fl.Var(lines{&unicode, false}, "A", "draw lines with ASCII characters; the last of -A and -U wins, as in pstree")
 	hide := fl.Bool("T", false, "hide threads")
-	compact := fl.Bool("c", false, "compact: no pids, identical siblings merged as N*[name]")
+	noMerge := fl.Bool("c", false, "disable compaction of identical subtrees, as pstree -c (the pid form never compacts)")
+	compact := fl.Bool("compact", false, "print no pids and merge identical siblings as N*[name], as plain pstree")
+	pids := fl.Bool("p", false, "show pids (the default; overrides -compact and, as in pstree, implies -c)")
 	parents := fl.Bool("s", false, "show the ancestors of PID")
 	asJSON := fl.Bool("json", false, "print the tree as JSON")
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		return err
 	}
 	pid := 1
@@ -66,11 +74,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		pid = p
 	default:
-		return errors.New("usage: pstree [-root DIR] [-U] [-T] [-c] [-s] [-json] [PID]")
+		return errors.New("usage: pstree [-root DIR] [-p] [-A|-U] [-T] [-c] [-compact] [-s] [-json] [PID]")
 	}
-	fsys := proc.Default()
-	if *root != "" {
-		fsys = proc.NewDir(*root)
+	fsys, err := cli.OpenRoot(*root)
+	if err != nil {
+		return err
 	}
 	s, err := tree.Scan(fsys, &tree.Options{Threads: !*hide, ThreadNames: *asJSON && !*hide})
 	if err != nil {
@@ -89,9 +97,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(toJSON(n))
 	}
 	err = s.Render(stdout, pid, &tree.RenderOptions{
-		Unicode:     *unicode,
+		Unicode:     unicode,
 		HideThreads: *hide,
-		Compact:     *compact,
+		Compact:     *compact && !*pids,
+		NoMerge:     *noMerge,
 		Parents:     *parents,
 		Width:       outputWidth(stdout),
 	})
@@ -100,6 +109,32 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	return err
 }
+
+// lines is -A or -U: each sets the line style, so the last one given wins.
+type lines struct {
+	unicode *bool
+	set     bool
+}
+
+func (l lines) String() string {
+	if l.unicode == nil {
+		return "false"
+	}
+	return strconv.FormatBool(*l.unicode == l.set)
+}
+
+func (l lines) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return err
+	}
+	if on {
+		*l.unicode = l.set
+	}
+	return nil
+}
+
+func (lines) IsBoolFlag() bool { return true }
 
 type jsonNode struct {
 	PID      int          `json:"pid"`

@@ -4,12 +4,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
 )
 
@@ -46,8 +53,12 @@ func TestRunMatchesPstreeGoldens(t *testing.T) {
 		{"pstree-pA.golden", "132", nil},
 		{"pstree-pU.golden", "132", []string{"-U"}},
 		{"pstree-pTA.golden", "132", []string{"-T"}},
-		{"pstree-A.golden", "132", []string{"-c"}},
-		{"pstree-U.golden", "0x84", []string{"-c", "-U"}}, // 132, as strtol reads it
+		{"pstree-A.golden", "132", []string{"-compact"}},
+		{"pstree-U.golden", "0x84", []string{"-compact", "-U"}}, // 132, as strtol reads it
+		// -c disables compaction, as pstree -c does: the pid form is
+		// already uncompacted, so -c changes nothing.
+		{"pstree-pA.golden", "132", []string{"-c"}},
+		{"pstree-pU.golden", "132", []string{"-c", "-U"}},
 		{"pstree-pA-30.golden", "30", nil},
 	}
 	for _, tt := range tests {
@@ -160,5 +171,96 @@ func TestRunJSONGolden(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(want), string(out)); diff != "" {
 		t.Errorf("pstree -json (-golden +got):\n%s", diff)
+	}
+}
+
+// TestBadRoot: a -root that does not exist, is a regular file or holds a
+// garbage capture.json is a one-line error naming it (main exits 1).
+func TestBadRoot(t *testing.T) {
+	for what, dir := range clitest.BadRoots(t) {
+		for _, args := range [][]string{{"-root", dir}} {
+			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				clitest.CheckRootError(t, run(args, &out, &errOut), dir)
+			})
+		}
+	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0 (they exited 1 with "flag: help requested").
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "[PID]")
+}
+
+// startSiblings starts sh with two identical sleep children and returns
+// sh's pid once both children exist.
+func startSiblings(t *testing.T) string {
+	t.Helper()
+	sh := exec.Command("sh", "-c", "sleep 1000 & sleep 1000 & wait")
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// Kill the sleeps (sh's children, from its children file), then sh.
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", sh.Process.Pid, sh.Process.Pid)); err == nil {
+			for _, f := range strings.Fields(string(b)) {
+				if pid, err := strconv.Atoi(f); err == nil {
+					syscall.Kill(pid, syscall.SIGKILL)
+				}
+			}
+		}
+		sh.Process.Kill()
+		sh.Wait()
+	})
+	pid := strconv.Itoa(sh.Process.Pid)
+	for range 500 {
+		b, _ := os.ReadFile("/proc/" + pid + "/task/" + pid + "/children")
+		if len(strings.Fields(string(b))) == 2 {
+			return pid
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("sh did not start its two children")
+	return ""
+}
+
+// TestCompactionFlagsMatchPstree: -c disables compaction as pstree -c does
+// (it compacted before), -compact is plain pstree's merged form, and the two
+// together are pstree -c without pids.
+func TestCompactionFlagsMatchPstree(t *testing.T) {
+	if _, err := exec.LookPath("pstree"); err != nil {
+		t.Skip("pstree (psmisc) is not installed; it is the reference")
+	}
+	pid := startSiblings(t)
+	t.Setenv("COLUMNS", "132")
+	for _, tt := range []struct{ ours, real []string }{
+		{[]string{"-c"}, []string{"-c", "-p", "-A"}},
+		{[]string{"-compact", "-c"}, []string{"-c", "-A"}},
+		{[]string{"-compact"}, []string{"-A"}},
+		{[]string{"-compact", "-c", "-U"}, []string{"-c", "-U"}},
+		// pstree's own spellings: grouped letters, -p, -A, the last of
+		// -A and -U winning.
+		{[]string{"-pA"}, []string{"-pA"}},
+		{[]string{"-compact", "-p"}, []string{"-p", "-A"}},
+		{[]string{"-U", "-A"}, []string{"-p", "-U", "-A"}},
+		{[]string{"-A", "-U", "-p"}, []string{"-A", "-U", "-p"}},
+		{[]string{"-sc", "-compact"}, []string{"-sc"}},
+	} {
+		want, err := exec.Command("pstree", append(tt.real, pid)...).Output()
+		if err != nil {
+			t.Fatalf("pstree %v: %v", tt.real, err)
+		}
+		var stdout, stderr bytes.Buffer
+		if err := run(append(tt.ours, pid), &stdout, &stderr); err != nil {
+			t.Fatalf("run(%v): %v (stderr %q)", tt.ours, err, stderr.String())
+		}
+		if diff := cmp.Diff(string(want), stdout.String()); diff != "" {
+			t.Errorf("pstree %v vs ours %v (-pstree +ours):\n%s", tt.real, tt.ours, diff)
+		}
+		unmerged := slices.ContainsFunc(tt.ours, func(a string) bool { return a != "-compact" && strings.ContainsAny(a, "cp") })
+		if merged := strings.Contains(stdout.String(), "2*["); merged != (slices.Contains(tt.ours, "-compact") && !unmerged) {
+			t.Errorf("ours %v: merged %v:\n%s", tt.ours, merged, stdout.String())
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/secret"
 )
 
 // This file is the one place where the example programs decide whether a
@@ -59,7 +60,7 @@ func (s Secrets) Args(args []string) Args {
 	}
 	out := args
 	if !s.reveal {
-		out = environ.RedactArgs(args)
+		out = secret.RedactArgs(args)
 	}
 	return Args{list: append(make([]string, 0, len(out)), out...)}
 }

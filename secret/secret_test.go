@@ -1,4 +1,4 @@
-package environ
+package secret
 
 import (
 	"strings"
@@ -70,27 +70,50 @@ func TestClassify(t *testing.T) {
 		{"KEYCLOAK_REALM", "master", ""},
 		{"X", "sk_live_aaaaaaaaaaaaaaaaaaaaaaaa", ""}, // placeholder body
 		{"N\xff", "\xfe\x80", ""},
+		// Issue 11: names inside option strings.
+		{"JAVA_TOOL_OPTIONS", "-Xmx512m -Dspring.datasource.password=Hu7xq2Lp -Dfile.encoding=UTF-8", ReasonPassword},
+		{"JAVA_TOOL_OPTIONS", "-Xmx512m -Dspring.datasource.password=${DB_PASSWORD}", ""},
+		{"JAVA_OPTS", "-Djavax.net.ssl.keyStore=/etc/ssl/ks.jks -Dspring.datasource.username=app", ""},
+		{"CURL_OPTS", "-sSL -u deploy:Hu7xq2Lp!", ReasonBasicAuth},
+		{"CURL_OPTS", "-uadmin:correct-horse-battery-staple", ReasonBasicAuth},
+		{"DOCKER_OPTS", "-u 1000:1000 --rm", ""},
+		{"DOCKER_OPTS", "--user app:staff --rm", ""},
+		{"EXTRA_ARGS", "--port=8080 --db-password=Hu7xq2Lp", ReasonPassword},
+		{"EXTRA_ARGS", "--verbose --api-token Zq81LmX0aT4vB7nC2kD9eF5g", ReasonToken},
+		{"EXTRA_ARGS", "--password-file=/run/secrets/pw --token-ttl=24h", ""},
+		{"HELM_ARGS", "--set auth.rootPassword=Hu7xq2Lp --namespace db", ReasonPassword},
+		{"HELM_ARGS", "--set=image.tag=1.2,auth.password=Hu7xq2Lp", ReasonPassword},
+		{"HELM_ARGS", "--set auth.existingSecret=db-creds,image.tag=16", ""},
+		{"CMD", "docker login -u ci -p Hu7xq2Lp registry.example.com", ReasonPassword},
+		{"ETCDCTL_USER", "root:Hu7xq2Lp", ReasonBasicAuth},
+		{"RUN_AS_USER", "app:app", ""},
+		// Issue 11: documents and base64.
+		{"KUBECONFIG_CONTENT", "users:\n- name: admin\n  user:\n    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVB\n", ReasonHighEntropy},
+		{"KUBECONFIG_CONTENT", "users:\n- name: admin\n  user:\n    tokenFile: /var/run/secrets/token\n", ""},
+		{"KUBE_CONFIG_DATA", "dXNlcnM6Ci0gbmFtZTogYWRtaW4KICB1c2VyOgogICAgcGFzc3dvcmQ6IEh1N3hxMkxwIQo=", ReasonPassword}, // users: ... password: Hu7xq2Lp!
+		{"DOCKER_CONFIG_JSON", "eyJhdXRocyI6eyJnaGNyLmlvIjp7ImF1dGgiOiJZMms2U0hVM2VIRXlUSEFoIn19fQ==", "json-secret-field"},
+		{"DOCKER_CONFIG_JSON", `{"credsStore":"desktop"}`, ""},
+		{"SSH_KEY_B64", "LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZLS0tLS0KYjNCbGJuTnphQzFyWlhrdGRqRUFBQUFBCi0tLS0tRU5EIE9QRU5TU0ggUFJJVkFURSBLRVktLS0tLQo=", ReasonPEMPrivateKey},
+		{"JWKS", `{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}`, "jwk-private-key"},
+		{"JWKS", `{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}`, ""},
+		// Issue 11: Kubernetes and look-alikes.
+		{"KUBEADM_TOKEN", "k7q2zx.9f3m1p0w8r4t6y2u", "kubernetes-bootstrap-token"},
+		{"X", "join with k7q2zx.9f3m1p0w8r4t6y2u now", "kubernetes-bootstrap-token"},
+		{"HOST", "static.cloudflareinsight.com", ""},
+		{"DISCOVERY_TOKEN_CA_CERT_HASH", "sha256:" + strings.Repeat("9f86d081884c7d65", 4), ""},
+		{"SIGNING_KEY", "9553CA02D086B35CCE0B7E9383E4AB4B7885E282", ""},
+		{"GPG_SIGNING_KEY", "9553 CA02 D086 B35C CE0B 7E93 83E4 AB4B 7885 E282", ""},
+		{"STRIPE_API_KEY", "pk_live_Zq81LmX0aT4vB7nC2kD9eF5g", ""},
+		{"S3_KEY", "backups/2026/11/db-20261130.sql.gz", ""},
+		{"S3_SECRET_KEY", "q8Lm2Xv/9TbN3k+Wz7Rj5Hd1Fs6Gp4Ya0Ce2Ui3O", ReasonAWSSecretAccessKey},
+		{"ETCD_INITIAL_CLUSTER_TOKEN", "etcd-cluster-1", ""},
+		{"ADMIN_PASSWORD", "[REDACTED]", ""},
+		{"ADMIN_PASSWORD", "REPLACE_ME", ""},
+		{"NOTIFY", "https://discord.com/api/webhooks/608886889719126611/VFMJwwN0K8mkPxGXUtafQzXjZM2h", "discord-webhook"},
 	}
 	for _, tt := range tests {
 		if got := Classify(tt.name, tt.value); got != tt.want {
 			t.Errorf("Classify(%q, %q) = %q, want %q", tt.name, tt.value, got, tt.want)
-		}
-	}
-}
-
-func TestRedact(t *testing.T) {
-	tests := []struct {
-		e    Entry
-		want string
-	}{
-		{Entry{Name: "AWS_ACCESS_KEY_ID", Value: "AKIA" + "Q7R2M4T6W3Y5Z7B2"}, "AWS_ACCESS_KEY_ID=<redacted:aws-access-key-id>"},
-		{Entry{Name: "DB_PASSWORD", Value: "hunter22"}, "DB_PASSWORD=<redacted:password>"},
-		{Entry{Name: "HOME", Value: "/root"}, "HOME=/root"},
-		{Entry{Name: "PASSWORD", NoEquals: true}, "PASSWORD"},
-	}
-	for _, tt := range tests {
-		if got := Redact(tt.e); got != tt.want {
-			t.Errorf("Redact(%q) = %q, want %q", tt.e.Raw(), got, tt.want)
 		}
 	}
 }

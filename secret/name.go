@@ -1,4 +1,4 @@
-package environ
+package secret
 
 import (
 	"strings"
@@ -43,52 +43,68 @@ var metadataWords = map[string]bool{
 	"template": true, "schema": true, "mapping": true, "claim": true, "claims": true,
 }
 
-// splitName splits a variable or flag name into lower-case words at
-// non-alphanumeric bytes and camelCase humps: "dbPassword_2" -> db password 2.
-func splitName(name string) []string {
+// splitName appends to dst the words of a variable or flag name, lower
+// case, split at non-alphanumeric bytes and camelCase humps:
+// "dbPassword_2" -> db password 2.
+func splitName(dst []string, name string) []string {
 	// Lower-case ASCII only, byte for byte: the words are found by byte
 	// offsets in name, and strings.ToLower may change the length ("İ").
-	b := []byte(name)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	lower := string(b) // words are slices of it
-	words := make([]string, 0, 6)
-	start := -1
-	flush := func(end int) {
-		if start >= 0 && end > start {
-			words = append(words, lower[start:end])
-		}
-		start = -1
-	}
+	lower := name // words are slices of it
 	for i := 0; i < len(name); i++ {
-		c := name[i]
-		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		if !alnum {
-			flush(i)
-			continue
+		if name[i] >= 'A' && name[i] <= 'Z' {
+			var sb strings.Builder
+			sb.Grow(len(name))
+			for j := 0; j < len(name); j++ {
+				c := name[j]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				sb.WriteByte(c)
+			}
+			lower = sb.String()
+			break
 		}
-		if start < 0 {
-			start = i
-			continue
+	}
+	start := -1
+	for i := 0; i <= len(name); i++ {
+		var c byte
+		alnum := false
+		if i < len(name) {
+			c = name[i]
+			alnum = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 		}
-		// camelCase: a lower-case letter followed by an upper-case one.
-		prev := name[i-1]
-		if c >= 'A' && c <= 'Z' && prev >= 'a' && prev <= 'z' {
-			flush(i)
+		// A word ends before a non-alphanumeric byte, at the end, and
+		// before the upper-case letter of a camelCase hump.
+		hump := alnum && start >= 0 && c >= 'A' && c <= 'Z' && name[i-1] >= 'a' && name[i-1] <= 'z'
+		if (!alnum || hump) && start >= 0 {
+			dst = append(dst, lower[start:i])
+			start = -1
+		}
+		if alnum && start < 0 {
 			start = i
 		}
 	}
-	flush(len(name))
-	return words
+	return dst
+}
+
+// lastWord returns the last word of name, ignoring trailing numbers.
+func lastWord(name string) string {
+	var buf [8]string
+	words := splitName(buf[:0], name)
+	for len(words) > 0 && isDigits(words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
+	if len(words) == 0 {
+		return ""
+	}
+	return words[len(words)-1]
 }
 
 // nameHint reads the name's words. It returns the zero hint when the name
 // says nothing about credentials, or ends in a metadata word.
 func nameHint(name string) hint {
-	words := splitName(name)
+	var buf [8]string
+	words := splitName(buf[:0], name)
 	// Ignore trailing numbers and environment qualifiers: API_KEY_2.
 	for len(words) > 0 && isDigits(words[len(words)-1]) {
 		words = words[:len(words)-1]
@@ -127,6 +143,8 @@ func nameHint(name string) hint {
 			set(hint{reason: ReasonPrivateKey, strong: true})
 		case strings.Contains(w, "secret"):
 			set(hint{reason: ReasonSecret, strong: true})
+		case w == "token" && prev == "cluster" && i >= 2 && words[i-2] == "initial":
+			// etcd's --initial-cluster-token names the cluster; not a credential.
 		case strings.Contains(w, "token") && !strings.HasPrefix(w, "tokeniz"):
 			set(hint{reason: ReasonToken, strong: true})
 		case strings.Contains(w, "apikey") || w == "api" && next == "key" || w == "x" && next == "api":
@@ -206,8 +224,7 @@ func isMetadataValue(v string) bool {
 	if isDuration(v) {
 		return true
 	}
-	if v[0] == '/' && !randomBase64(v) || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "~/") ||
-		strings.HasPrefix(v, "file:") || len(v) > 2 && v[1] == ':' && (v[2] == '\\' || v[2] == '/') {
+	if isPath(v) {
 		return true
 	}
 	if strings.Contains(v, "://") {
@@ -219,7 +236,108 @@ func isMetadataValue(v string) bool {
 	if isHostname(v) || isEmail(v) {
 		return true
 	}
+	if isDigest(v) || isFingerprint(v) || isObjectPath(v) {
+		return true
+	}
+	if strings.HasPrefix(v, "pk_live_") || strings.HasPrefix(v, "pk_test_") {
+		return true // a publishable key: shipped to browsers by design
+	}
+	if (v[0] == '{' && v[len(v)-1] == '}') || (v[0] == '[' && v[len(v)-1] == ']') {
+		return true // a JSON document: judged by its fields (value rules), not by the name above it
+	}
 	return false
+}
+
+// isDigest matches ALGORITHM:HEX such as sha256:9f86d0..., a hash of public
+// data (kubeadm's --discovery-token-ca-cert-hash, an image digest).
+func isDigest(v string) bool {
+	algo, hex, ok := strings.Cut(v, ":")
+	if !ok || len(algo) > 6 || len(hex) < 32 {
+		return false
+	}
+	switch strings.ToLower(algo) {
+	case "md5", "sha1", "sha224", "sha256", "sha384", "sha512":
+		return isHexFold(hex)
+	}
+	return false
+}
+
+// isFingerprint matches an OpenPGP fingerprint or key ID as gpg prints
+// them: 40 upper-case hex digits, alone or in groups of four, or 0x and 16
+// or 40 hex digits. They identify public keys.
+func isFingerprint(v string) bool {
+	if len(v) > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') {
+		return (len(v) == 18 || len(v) == 42) && isHexFold(v[2:])
+	}
+	if len(v) != 40 && len(v) != 49 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9' || c >= 'A' && c <= 'F':
+			n++
+		case c == ' ' && len(v) == 49 && i%5 == 4:
+		default:
+			return false
+		}
+	}
+	return n == 40
+}
+
+// isHexFold reports hex digits of either case.
+func isHexFold(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isObjectPath matches a relative path of object-store or file names,
+// such as backups/2026/db.sql.gz under S3_KEY: two or more '/'-separated
+// segments of file-name characters, none of them random-looking (a
+// base64 key has '/' too, but long mixed-case segments without the '.',
+// '-' or '_' of file names).
+func isObjectPath(v string) bool {
+	if strings.Count(v, "/") == 0 {
+		return false
+	}
+	for seg := range strings.SplitSeq(v, "/") {
+		if seg == "" {
+			return false
+		}
+		var lower, upper, digit, sep bool
+		for i := 0; i < len(seg); i++ {
+			c := seg[i]
+			switch {
+			case c >= 'a' && c <= 'z':
+				lower = true
+			case c >= 'A' && c <= 'Z':
+				upper = true
+			case c >= '0' && c <= '9':
+				digit = true
+			case c == '.' || c == '-' || c == '_':
+				sep = true
+			default:
+				return false
+			}
+		}
+		if len(seg) >= 16 && lower && upper && digit && !sep {
+			return false
+		}
+	}
+	return true
+}
+
+// isPath reports a file path: absolute (unless it is a base64 key that
+// starts with '/'), relative to . .. or ~, a file: URL or a Windows path.
+func isPath(v string) bool {
+	return v != "" && (v[0] == '/' && !randomBase64(v) || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "~/") ||
+		strings.HasPrefix(v, "file:") || len(v) > 2 && v[1] == ':' && (v[2] == '\\' || v[2] == '/'))
 }
 
 // isPlaceholderWord: all-caps or lower-case placeholder words such as

@@ -1,4 +1,4 @@
-package environ
+package secret
 
 import (
 	"math"
@@ -13,7 +13,7 @@ import (
 // gives, so they miss DB_PASSWORD=river-frost-ember and most URL and
 // connection-string passwords, and cannot reject look-alikes the name
 // explains (API_KEY_ID, STRIPE_PUBLISHABLE_KEY). Measured on
-// testdata/labelled.jsonl (550 entries) in a throwaway module: gitleaks
+// testdata/labelled.jsonl (the 550 entries it had then) in a throwaway module: gitleaks
 // v8.30.1 default rules precision 0.970, recall 0.686, 125 us/entry;
 // Classify 1.000 / 1.000, about 1.2 us/entry. The token formats below
 // follow the issuers' published formats (prefix, alphabet, length).
@@ -60,12 +60,16 @@ func (r Reason) IsSecret() bool { return r != "" }
 //
 // Value shapes are tried first (token formats of cloud, source-hosting,
 // chat and payment services, JWTs, PEM private keys, URLs with a password,
-// connection strings with a password field); then the name: words such as
-// PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, CREDENTIALS make the entry
-// secret unless the name ends in a metadata word (URL, FILE, NAME, ID,
-// LENGTH, ...) or the value is a path, plain URL, number, boolean or
-// placeholder; weaker hints (KEY, AUTH, SALT, ...) need a long high-entropy
-// value. name and value may hold any bytes.
+// connection strings with a password field, kubeadm bootstrap tokens,
+// credential fields of JSON documents), then the names inside the value
+// (option strings, NAME=VALUE lists, YAML, base64 documents); then the
+// name: words such as PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY,
+// CREDENTIALS make the entry secret unless the name ends in a metadata word
+// (URL, FILE, NAME, ID, LENGTH, ...) or the value is a path, plain URL,
+// number, boolean, digest, fingerprint or placeholder; weaker hints (KEY,
+// AUTH, SALT, ...) need a long high-entropy value. name and value may hold
+// any bytes. The package documentation lists what is deliberately not
+// flagged.
 func Classify(name, value string) Reason {
 	if r := classifyValue(value); r != "" {
 		return r
@@ -73,8 +77,16 @@ func Classify(name, value string) Reason {
 	if awsSecretKey(name, value) {
 		return ReasonAWSSecretAccessKey
 	}
+	if len(name) >= 4 && strings.EqualFold(name[len(name)-4:], "user") && userPassword("", value) && lastWord(name) == "user" {
+		return ReasonBasicAuth // USER:PASSWORD in ETCDCTL_USER and the like
+	}
 	return classifyByName(name, value)
 }
+
+// ClassifyValue reports whether the string v, with no name to go by, holds
+// a secret, and why: the value rules of [Classify] alone. Use it for a
+// free-standing string such as one argument, a header or a line of a file.
+func ClassifyValue(v string) Reason { return classifyValue(v) }
 
 // awsSecretKey: 40 base64 characters under a name saying AWS, or secret
 // and access key (the value alone is too generic).
@@ -89,36 +101,43 @@ func awsSecretKey(name, v string) bool {
 
 // classifyValue applies the rules that recognise a secret from the value
 // alone.
-func classifyValue(v string) Reason {
-	if len(v) < 8 {
-		return ""
-	}
+func classifyValue(v string) Reason { return classifyValueDepth(v, 0) }
+
+// shapes applies the rules that recognise a secret by its shape anywhere in
+// v, one rule per line.
+func shapes(v string) Reason {
 	if r := scanTokens(v); r != "" {
-		return r
+		return r // an issuer's token format, a PEM private key, a JWT
 	}
 	if strings.Contains(v, "://") {
 		if r := urlCredentials(v); r != "" {
-			return r
+			return r // scheme://user:password@host
 		}
 	}
 	if strings.IndexByte(v, '=') >= 0 {
 		if r := connectionString(v); r != "" {
-			return r
+			return r // Password=... in a connection or query string
 		}
 	}
 	if r := authHeader(v); r != "" {
-		return r
+		return r // Bearer TOKEN, Basic BASE64
 	}
 	if strings.Contains(v, "\"private_key\"") && strings.Contains(v, "\"type\"") {
-		return ReasonCloudCredentials
+		return ReasonCloudCredentials // a GCP service-account key
 	}
 	if strings.IndexByte(v, '"') >= 0 {
 		if r := jsonSecretField(v); r != "" {
-			return r
+			return r // "password": "..." in a JSON document
+		}
+		if strings.Contains(v, "\"kty\"") && privateJWK(v) {
+			return "jwk-private-key" // a JSON Web Key with its private part
 		}
 	}
 	if strings.Contains(v, "Q~") && azureClientSecret(v) {
 		return "azure-ad-client-secret"
+	}
+	if strings.IndexByte(v, '.') >= 6 && kubeBootstrapToken(v) {
+		return "kubernetes-bootstrap-token" // abcdef.0123456789abcdef
 	}
 	return ""
 }
@@ -131,29 +150,45 @@ var jsonSecretKeys = map[string]bool{
 	"private_key": true, "identitytoken": true,
 }
 
-// jsonSecretField finds "KEY": "VALUE" with a secret KEY and a non-empty,
-// non-placeholder VALUE.
+// jsonSecretField finds "KEY": "VALUE" with a non-empty, non-placeholder
+// VALUE and a KEY that holds credentials (jsonSecretKeys) or that the name
+// rules call a secret.
 func jsonSecretField(v string) Reason {
+	var found Reason
+	jsonFields(v, func(key, val string) bool {
+		if jsonSecretKeys[strings.ToLower(key)] {
+			if len(val) >= 4 && !isPlaceholder(val) {
+				found = "json-secret-field"
+			}
+		} else if h := nameHint(key); h.strong && classifyByName(key, val) != "" {
+			found = "json-secret-field"
+		}
+		return found == ""
+	})
+	return found
+}
+
+// jsonFields calls yield with each "KEY": "VALUE" pair of string members
+// found in v, until yield returns false. It is a scan, not a parser: any
+// text is accepted, escapes are left as they are.
+func jsonFields(v string, yield func(key, val string) bool) {
 	for off := 0; off < len(v); {
 		i := strings.IndexByte(v[off:], '"')
 		if i < 0 {
-			return ""
+			return
 		}
 		i += off
 		j := strings.IndexByte(v[i+1:], '"')
 		if j < 0 {
-			return ""
+			return
 		}
 		key := v[i+1 : i+1+j]
 		off = i + 2 + j
-		if !jsonSecretKeys[strings.ToLower(key)] {
-			continue
-		}
-		rest := strings.TrimLeft(v[off:], " \t")
+		rest := strings.TrimLeft(v[off:], " \t\r\n")
 		if !strings.HasPrefix(rest, ":") {
 			continue
 		}
-		rest = strings.TrimLeft(rest[1:], " \t")
+		rest = strings.TrimLeft(rest[1:], " \t\r\n")
 		if !strings.HasPrefix(rest, "\"") {
 			continue
 		}
@@ -161,11 +196,10 @@ func jsonSecretField(v string) Reason {
 		if end < 0 {
 			continue
 		}
-		if val := rest[1 : 1+end]; len(val) >= 4 && !isPlaceholder(val) {
-			return "json-secret-field"
+		if !yield(key, rest[1:1+end]) {
+			return
 		}
 	}
-	return ""
 }
 
 // azureClientSecret matches Entra ID client secrets: three characters, a
@@ -274,8 +308,8 @@ var tokenRules = []tokenRule{
 	{prefix: "xapp-", body: csAlnumDash, min: 10, reason: "slack-token"},
 	{prefix: "hooks.slack.com/services/", body: csBase64, min: 20, reason: "slack-webhook"},
 	{prefix: "hooks.slack.com/workflows/", body: csBase64, min: 20, reason: "slack-webhook"},
-	{prefix: "discord.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook", check: idSlashToken},
-	{prefix: "discordapp.com/api/webhooks/", body: csBase64URL, min: 20, reason: "discord-webhook", check: idSlashToken},
+	{prefix: "discord.com/api/webhooks/", reason: "discord-webhook", whole: discordWebhook},
+	{prefix: "discordapp.com/api/webhooks/", reason: "discord-webhook", whole: discordWebhook},
 	{prefix: "sk_live_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
 	{prefix: "sk_test_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
 	{prefix: "rk_live_", body: csAlnum, min: 20, reason: "stripe-secret-key"},
@@ -377,8 +411,20 @@ var tokenRules = []tokenRule{
 	{prefix: "eyJ", reason: ReasonJWT, whole: jwt},
 }
 
-// idSlashToken: a webhook's body is ID/TOKEN.
-func idSlashToken(b string) bool { return strings.IndexByte(b, '/') > 0 }
+// discordWebhook: the prefix, a numeric ID, '/', a token of at least 20
+// base64url characters.
+func discordWebhook(s string) bool {
+	_, s, _ = strings.Cut(s, "/webhooks/")
+	id, tok, ok := strings.Cut(s, "/")
+	if !ok || len(id) < 15 || !isDigits(id) {
+		return false
+	}
+	n := 0
+	for n < len(tok) && csBase64URL.has(tok[n]) {
+		n++
+	}
+	return n >= 20 && looksRandom(tok[:n])
+}
 
 // firstByte[b] lists the indexes of the rules whose prefix starts with b.
 var firstByte [256][]int
@@ -549,7 +595,7 @@ func connectionString(v string) Reason {
 			key := strings.ToLower(strings.TrimSpace(field[:eq]))
 			key = strings.ReplaceAll(key, " ", "")
 			val := strings.Trim(field[eq+1:], "'\"{}")
-			if secretKeys[key] && val != "" && !isPlaceholder(val) {
+			if secretKeys[key] && val != "" && !isPlaceholder(val) && !isPath(val) {
 				return ReasonConnectionString
 			}
 		}
@@ -623,8 +669,12 @@ func isPlaceholder(v string) bool {
 	if strings.HasPrefix(v, "${") || strings.HasPrefix(v, "$(") || strings.HasPrefix(v, "{{") ||
 		(strings.HasPrefix(v, "$") && len(v) > 1 && isIdent(v[1:])) ||
 		(strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">")) ||
+		(strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]")) ||
 		(len(v) > 2 && v[0] == '%' && v[len(v)-1] == '%') {
 		return true
+	}
+	if constantName(v) {
+		return true // REPLACE_ME, CHANGE_ME, YOUR_API_KEY: a name standing for the value
 	}
 	same := true
 	for i := 1; i < len(v); i++ {
@@ -634,6 +684,19 @@ func isPlaceholder(v string) bool {
 		}
 	}
 	return same && len(v) > 1
+}
+
+// constantName matches upper-case words joined by '_', at least two.
+func constantName(v string) bool {
+	if strings.IndexByte(v, '_') <= 0 || v[len(v)-1] == '_' {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !(v[i] >= 'A' && v[i] <= 'Z' || v[i] == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func isIdent(s string) bool {

@@ -1,4 +1,4 @@
-package environ
+package secret
 
 import (
 	"bufio"
@@ -21,12 +21,15 @@ type labelled struct {
 	Value  string `json:"value"`
 	Secret bool   `json:"secret"`
 	Kind   string `json:"kind"` // the generator's category, for reading failures
+	// Args, when set, is a command line for ClassifyArgs (Name is then
+	// empty, and Value holds the planted secret of a secret entry).
+	Args []string `json:"args,omitempty"`
 }
 
 // The labelled set is synthetic: every value comes from genLabelled's seeded
 // generator, so no real credential can be in it. Token formats get random
 // bodies (AKIA + 16 random characters, ghp_ + 36, ...), never documentation
-// examples. Regenerate with: go test ./environ -run TestLabelledSetIsGenerated -update
+// examples. Regenerate with: go test ./secret -run TestLabelledSetIsGenerated -update
 type gen struct{ r *rand.Rand }
 
 const (
@@ -409,7 +412,7 @@ func genLabelled() []labelled {
 		// not flagged, by design (precision over recall for unnamed noise).
 		return g.pick("CACHE_PREFIX", "DEPLOY_ID", "RELEASE", "BUILD_TAG", "ETAG", "WORKSPACE", "ASSET_VERSION", "SHARD"), g.pick(g.str(12, alnumChars), g.word()+"-"+g.str(5, lowerChars+digitChars), "v"+fmt.Sprint(g.n(1, 9))+"."+fmt.Sprint(g.n(0, 30))+"."+fmt.Sprint(g.n(0, 99)), hex.EncodeToString(g.bytes(6)))
 	})
-	return out
+	return append(out, genLabelledIssue11()...)
 }
 
 func encodeLabelled(set []labelled) []byte {
@@ -461,33 +464,86 @@ func TestLabelledSetIsGenerated(t *testing.T) {
 	}
 }
 
-// TestPrecisionRecall fails when precision or recall on the labelled set
-// drops below 0.95.
-func TestPrecisionRecall(t *testing.T) {
-	set := readLabelled(t)
-	if len(set) < 300 {
-		t.Fatalf("labelled set has %d entries, want several hundred", len(set))
+// classified reports whether l is classified as a secret: Classify for an
+// entry, any finding of ClassifyArgs for a command line.
+func (l labelled) classified() bool {
+	if l.Args != nil {
+		return len(ClassifyArgs(l.Args)) > 0
 	}
+	return Classify(l.Name, l.Value) != ""
+}
+
+func (l labelled) String() string {
+	if l.Args != nil {
+		return fmt.Sprintf("[%s] args %.120q", l.Kind, l.Args)
+	}
+	return fmt.Sprintf("[%s] %s=%.80q -> %q", l.Kind, l.Name, l.Value, Classify(l.Name, l.Value))
+}
+
+// score counts the confusion matrix of set and logs every miss.
+func score(t *testing.T, set []labelled) (precision, recall float64) {
 	var tp, fp, fn, tn int
 	for _, l := range set {
-		got := Classify(l.Name, l.Value) != ""
+		got := l.classified()
 		switch {
 		case got && l.Secret:
 			tp++
 		case got && !l.Secret:
 			fp++
-			t.Logf("false positive [%s] %s=%.60q -> %s", l.Kind, l.Name, l.Value, Classify(l.Name, l.Value))
+			t.Logf("false positive %v", l)
 		case !got && l.Secret:
 			fn++
-			t.Logf("false negative [%s] %s=%.60q", l.Kind, l.Name, l.Value)
+			t.Logf("false negative %v", l)
 		default:
 			tn++
 		}
 	}
-	precision := float64(tp) / float64(tp+fp)
-	recall := float64(tp) / float64(tp+fn)
+	precision = float64(tp) / float64(tp+fp)
+	recall = float64(tp) / float64(tp+fn)
 	t.Logf("%d entries (%d secret): tp=%d fp=%d fn=%d tn=%d precision=%.3f recall=%.3f", len(set), tp+fn, tp, fp, fn, tn, precision, recall)
-	if precision < 0.95 || recall < 0.95 {
-		t.Errorf("precision %.3f, recall %.3f; want both >= 0.95", precision, recall)
+	return precision, recall
+}
+
+// TestPrecisionRecall fails when precision or recall on the labelled set
+// drops below 0.97, and prints both; the older classes and those of issue
+// 11 are also printed apart.
+func TestPrecisionRecall(t *testing.T) {
+	set := readLabelled(t)
+	old := len(genLabelled()) - len(genLabelledIssue11())
+	if old < 300 || len(set) < old+300 {
+		t.Fatalf("labelled set has %d entries (%d older), want several hundred of each", len(set), old)
+	}
+	t.Log("older classes:")
+	score(t, set[:old])
+	t.Log("issue 11 classes:")
+	score(t, set[old:])
+	t.Log("whole set:")
+	precision, recall := score(t, set)
+	if precision < 0.97 || recall < 0.97 {
+		t.Errorf("precision %.3f, recall %.3f; want both >= 0.97", precision, recall)
+	}
+	fmt.Printf("labelled set: %d entries, precision %.3f, recall %.3f\n", len(set), precision, recall)
+}
+
+// TestRedactArgsHidesLabelled: for every command line of the labelled set
+// found to hold a secret, the redacted command line no longer contains it.
+func TestRedactArgsHidesLabelled(t *testing.T) {
+	n := 0
+	for _, l := range readLabelled(t) {
+		if l.Args == nil || !l.Secret || !l.classified() {
+			continue
+		}
+		n++
+		if red := strings.Join(RedactArgs(l.Args), " "); strings.Contains(red, l.Value) {
+			t.Errorf("RedactArgs(%q) = %q still holds %q", l.Args, red, l.Value)
+		}
+		for _, a := range ClassifyArgs(l.Args) {
+			if strings.Contains(a.Name, l.Value) {
+				t.Errorf("ClassifyArgs(%q) names a finding %q, which holds the secret", l.Args, a.Name)
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d secret command lines checked", n)
 	}
 }
