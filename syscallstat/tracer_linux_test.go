@@ -77,8 +77,8 @@ func straceCounts(t *testing.T, w string, n int, extra ...string) syscallstat.Ta
 	exe, _ := os.Executable()
 	args := append([]string{"-c", "-f", "-o", out}, extra...)
 	args = append(args, exe)
+	args = append(args, workloadArgs(w, n)...)
 	cmd := exec.Command("strace", args...)
-	cmd.Env = append(os.Environ(), envWorkload+"="+w, "SYSCALLSTAT_N="+strconv.Itoa(n))
 	if b, err := cmd.CombinedOutput(); err != nil {
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) {
@@ -493,8 +493,7 @@ func TestAttachPermission(t *testing.T) {
 	if err := os.WriteFile(bin, b, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), envWorkload+"=attachas", "SYSCALLSTAT_N="+strconv.Itoa(target.Process.Pid))
+	cmd := exec.Command(bin, workloadArgs("attachas", target.Process.Pid)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.CombinedOutput()
 	if err != nil {

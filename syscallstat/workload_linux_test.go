@@ -20,29 +20,33 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/syscallstat"
 )
 
-// The test binary doubles as the traced workloads: TestMain runs the one
-// named by $SYSCALLSTAT_WORKLOAD instead of the tests. Each makes a known
-// number of deliberate system calls (N from $SYSCALLSTAT_N).
+// The test binary doubles as the traced workloads: the helper "workload"
+// (see proctest.RegisterHelper) runs the one named by its first argument
+// instead of the tests. Each makes a known number of deliberate system
+// calls (N, its second argument).
 
-const envWorkload = "SYSCALLSTAT_WORKLOAD"
+// workloadArgs are the arguments after the program name that run workload w
+// with n.
+func workloadArgs(w string, n int) []string {
+	return proctest.HelperArgs("workload", w, strconv.Itoa(n))
+}
 
 func init() {
-	if os.Getenv(envWorkload) == "execthreadblocked" {
+	if len(os.Args) > 2 && os.Args[1] == workloadArgs("", 0)[0] && os.Args[2] == "execthreadblocked" {
 		// Keep the main goroutine on the leader thread.
 		runtime.LockOSThread()
 	}
+	proctest.RegisterHelper("workload", func(args []string) int {
+		n, _ := strconv.Atoi(args[1])
+		return runWorkload(args[0], n)
+	})
 }
 
-func TestMain(m *testing.M) {
-	if w := os.Getenv(envWorkload); w != "" {
-		n, _ := strconv.Atoi(os.Getenv("SYSCALLSTAT_N"))
-		os.Exit(runWorkload(w, n))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 // workloadCmd returns a command running workload w of the test binary.
 func workloadCmd(t testing.TB, w string, n int, extraEnv ...string) *exec.Cmd {
@@ -51,9 +55,10 @@ func workloadCmd(t testing.TB, w string, n int, extraEnv ...string) *exec.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), envWorkload+"="+w, "SYSCALLSTAT_N="+strconv.Itoa(n))
-	cmd.Env = append(cmd.Env, extraEnv...)
+	cmd := exec.Command(exe, workloadArgs(w, n)...)
+	if len(extraEnv) > 0 {
+		cmd.Env = append(os.Environ(), extraEnv...)
+	}
 	return cmd
 }
 
@@ -96,8 +101,7 @@ func runWorkload(w string, n int) int {
 		// code i+1.
 		for i := range n {
 			exe, _ := os.Executable()
-			c := exec.Command(exe)
-			c.Env = append(os.Environ(), envWorkload+"=exit", "SYSCALLSTAT_N="+strconv.Itoa(i+1))
+			c := exec.Command(exe, workloadArgs("exit", i+1)...)
 			err := c.Run()
 			if c.ProcessState == nil || c.ProcessState.ExitCode() != i+1 {
 				fmt.Fprintf(os.Stderr, "child %d: %v\n", i, err)
@@ -208,8 +212,7 @@ func runWorkload(w string, n int) int {
 		// n == 0, exits at once leaving it running; with n == 1 waits
 		// for it.
 		exe, _ := os.Executable()
-		c := exec.Command(exe)
-		c.Env = append(os.Environ(), envWorkload+"=spin")
+		c := exec.Command(exe, workloadArgs("spin", 0)...)
 		c.Stdout = io.Discard
 		if err := c.Start(); err != nil {
 			return 1
