@@ -164,14 +164,17 @@ func formatStatus(p *proc_, id int, comm string, st proc.State, nthreads int) st
 	for _, k := range []string{"SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt"} {
 		kv(k, "0000000000000000")
 	}
-	inh, prm, eff, bnd, amb := p.CapInh, p.CapPrm, p.CapEff, p.CapBnd, p.CapAmb
-	if inh|prm|eff|bnd|amb == 0 {
-		prm, eff, bnd = fullCaps, fullCaps, fullCaps
+	c := Caps{Bnd: fullCaps}
+	if p.UID == 0 {
+		c.Prm, c.Eff = fullCaps, fullCaps
+	}
+	if p.Caps != nil {
+		c = *p.Caps
 	}
 	for _, c := range []struct {
 		k string
 		v proc.CapSet
-	}{{"CapInh", inh}, {"CapPrm", prm}, {"CapEff", eff}, {"CapBnd", bnd}, {"CapAmb", amb}} {
+	}{{"CapInh", c.Inh}, {"CapPrm", c.Prm}, {"CapEff", c.Eff}, {"CapBnd", c.Bnd}, {"CapAmb", c.Amb}} {
 		kv(c.k, fmt.Sprintf("%016x", uint64(c.v)))
 	}
 	kv("NoNewPrivs", bit(p.NoNewPrivs))

@@ -129,6 +129,9 @@ func TestKernelShapes(t *testing.T) {
 			break
 		}
 	}
+	if got, want := built(t, p, "uid_map"), live(t, "uid_map"); shape(got) != shape(want) || len(got) != len(want) {
+		t.Errorf("uid_map %q, kernel %q", got, want)
+	}
 	for _, table := range []string{"tcp", "tcp6", "udp", "udp6", "unix", "netlink", "packet", "raw", "raw6", "udplite", "udplite6"} {
 		want, err := os.ReadFile("/proc/self/net/" + table)
 		if err != nil {

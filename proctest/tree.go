@@ -80,12 +80,13 @@ type Process struct {
 	// [Inotify] or [Pidfd].
 	FDs []FD
 
-	// The capability sets of status. All zero means a root process's
-	// defaults: CapPrm, CapEff and CapBnd full (41 capabilities).
-	CapInh, CapPrm, CapEff, CapBnd, CapAmb proc.CapSet
-	NoNewPrivs                             bool
-	Seccomp                                proc.SeccompMode
-	SeccompFilters                         int // the number of filters, for [proc.SeccompFilter]
+	// Caps are the capability sets of status; nil means those of a
+	// process started without file capabilities: CapPrm, CapEff and CapBnd
+	// full (41 capabilities) for UID 0, only CapBnd full otherwise.
+	Caps           *Caps
+	NoNewPrivs     bool
+	Seccomp        proc.SeccompMode
+	SeccompFilters int // the number of filters, for [proc.SeccompFilter]
 
 	// Cgroup is the process's cgroup v2 path ("0::PATH"); "" means "/".
 	Cgroup string
@@ -102,9 +103,11 @@ type Process struct {
 	// [proc.Unlimited] for "unlimited".
 	Limits []proc.Limit
 	// Label is the LSM label in attr/current, such as "unconfined",
-	// "/usr/bin/x (enforce)" or "system_u:system_r:init_t:s0". "" means
-	// no LSM: reading attr/current fails with EINVAL, as it does on such
-	// a kernel.
+	// "/usr/bin/x (enforce)" or "system_u:system_r:init_t:s0", ended as
+	// the module ends it: a newline for AppArmor, a NUL for an SELinux
+	// context (user:role:type[:level], no blank). A label that already
+	// ends in either is written as is. "" means no LSM: reading
+	// attr/current fails with EINVAL, as it does on such a kernel.
 	Label string
 	// OOMScoreAdj is the value of oom_score_adj (-1000 to 1000).
 	OOMScoreAdj int
@@ -129,6 +132,11 @@ type Process struct {
 	// verbatim: for formats the fields above do not cover, or for a
 	// malformed file.
 	Files map[string]string
+}
+
+// Caps are the capability sets of a [Process], as status prints them.
+type Caps struct {
+	Inh, Prm, Eff, Bnd, Amb proc.CapSet
 }
 
 // Thread is a thread of a [Process] besides the thread group leader.
@@ -428,7 +436,7 @@ func (p *proc_) ns(name string) uint64 {
 // goneFiles are the files and directories of a process that vanished.
 var goneFiles = []string{
 	"stat", "status", "comm", "cmdline", "environ", "statm", "maps", "io", "limits", "cgroup",
-	"mountinfo", "oom_score_adj", "loginuid", "sessionid", "wchan", "smaps_rollup", "attr",
+	"mountinfo", "oom_score_adj", "loginuid", "sessionid", "wchan", "smaps_rollup", "attr", "uid_map", "gid_map",
 	"exe", "cwd", "root", "fd", "fdinfo", "ns", "net", "task",
 }
 
@@ -517,8 +525,10 @@ func (bd *builder) process(p *proc_) {
 	bd.put(p, "loginuid", strconv.FormatUint(uint64(auditID(p.LoginUID)), 10))
 	bd.put(p, "sessionid", strconv.FormatUint(uint64(auditID(p.SessionID)), 10))
 	bd.put(p, "wchan", "0")
+	bd.put(p, "uid_map", identityMap)
+	bd.put(p, "gid_map", identityMap)
 	if p.Label != "" {
-		bd.put(p, "attr/current", p.Label+"\n")
+		bd.put(p, "attr/current", terminateLabel(p.Label))
 	} else if !p.refusedPath("attr/current") {
 		bd.b.info.Errors[p.dir+"/attr/current"] = "EINVAL"
 	}
@@ -599,6 +609,22 @@ func (bd *builder) task(p *proc_, tid int, comm string, st proc.State, nthreads 
 	bd.put(p, dir+"comm", comm+"\n")
 	bd.put(p, dir+"cmdline", nulList(p.Cmdline, p.noMem))
 	bd.put(p, dir+"environ", nulList(p.Environ, p.noMem))
+}
+
+// identityMap is uid_map and gid_map in the initial user namespace, in
+// the kernel's "%10u %10u %10u\n"; replace it through Files for a process in
+// a user namespace of its own.
+const identityMap = "         0          0 4294967295\n"
+
+// terminateLabel ends an LSM label as its module does.
+func terminateLabel(l string) string {
+	switch {
+	case strings.HasSuffix(l, "\n"), strings.HasSuffix(l, "\x00"):
+		return l
+	case strings.Count(l, ":") >= 2 && !strings.ContainsAny(l, " \t"):
+		return l + "\x00" // SELinux counts the terminating NUL in its answer
+	}
+	return l + "\n"
 }
 
 func auditID(id uint32) uint32 {

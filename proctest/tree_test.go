@@ -55,7 +55,7 @@ func sample() *proctest.Tree {
 				proctest.Pidfd(16, 200),
 				{Num: 17, Path: "/tmp/scratch", Deleted: true, Flags: os.O_RDWR},
 			},
-			CapEff: 1 << 21, CapPrm: 1 << 21, CapBnd: 1<<41 - 1,
+			Caps:       &proctest.Caps{Eff: 1 << 21, Prm: 1 << 21, Bnd: 1<<41 - 1},
 			NoNewPrivs: true, Seccomp: proc.SeccompFilter, SeccompFilters: 2,
 			Cgroup:     "/system.slice/srv.service",
 			Namespaces: map[string]uint64{"net": 4026532000, "mnt": 4026532001},
@@ -394,5 +394,40 @@ func TestFilesVerbatim(t *testing.T) {
 	var pe *proc.ParseError
 	if !errors.As(err, &pe) || pe.Path != "7/stat" {
 		t.Errorf("Stat() of a malformed stat: %v, want a *proc.ParseError for 7/stat", err)
+	}
+}
+
+// TestLabels: each LSM's label ends as its module ends it, so ParseAttr
+// tells them apart.
+func TestLabels(t *testing.T) {
+	for label, want := range map[string]proc.LSM{
+		"unconfined":                       proc.LSMAppArmor,
+		"/usr/bin/x (complain)":            proc.LSMAppArmor,
+		"system_u:system_r:container_t:s0": proc.LSMSELinux,
+	} {
+		tr := proctest.Tree{Processes: []proctest.Process{{PID: 7, Label: label}}}
+		a, err := tr.FS(t).Process(7).Attr()
+		if err != nil || a.LSM != want || a.Label != label {
+			t.Errorf("Label %q: Attr() = %+v, %v; want %s", label, a, err, want)
+		}
+	}
+}
+
+// TestCaps: nil Caps gives a root process full sets and another user's
+// only the bounding set; explicit sets are written as given, zero included.
+func TestCaps(t *testing.T) {
+	tr := proctest.Tree{Processes: []proctest.Process{
+		{PID: 1}, {PID: 2, UID: 1000}, {PID: 3, Caps: &proctest.Caps{}},
+		{PID: 4, Caps: &proctest.Caps{Inh: 1, Prm: 2, Eff: 4, Bnd: 8, Amb: 16}},
+	}}
+	fsys := tr.FS(t)
+	full := proc.CapSet(1<<41 - 1)
+	for pid, want := range map[int][5]proc.CapSet{
+		1: {0, full, full, full, 0}, 2: {0, 0, 0, full, 0}, 3: {}, 4: {1, 2, 4, 8, 16},
+	} {
+		s, err := fsys.Process(pid).Status()
+		if got := [5]proc.CapSet{s.CapInh, s.CapPrm, s.CapEff, s.CapBnd, s.CapAmb}; err != nil || got != want {
+			t.Errorf("pid %d: caps %x, %v; want %x", pid, got, err, want)
+		}
 	}
 }

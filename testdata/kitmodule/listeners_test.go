@@ -60,7 +60,7 @@ func machine() *proctest.Tree {
 				proctest.Inotify(13, "/etc/web"),
 				proctest.Pidfd(14, 600),
 			},
-			CapEff: 1 << 10, CapPrm: 1 << 10, CapBnd: 1<<41 - 1, NoNewPrivs: true,
+			Caps: &proctest.Caps{Eff: 1 << 10, Prm: 1 << 10, Bnd: 1<<41 - 1}, NoNewPrivs: true,
 			Seccomp: proc.SeccompFilter, SeccompFilters: 1,
 			Cgroup:     "/system.slice/web.service",
 			Namespaces: map[string]uint64{"net": 4026532100},
