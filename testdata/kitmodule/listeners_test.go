@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/container"
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
 	"github.com/procscope/procscope/proc"
@@ -73,11 +74,19 @@ func machine() *proctest.Tree {
 			Refused:    []string{"environ"}},
 		{PID: 700, PPID: 500, Comm: "old-worker", State: proc.Zombie},
 		{PID: 800, PPID: 1, Comm: "cron", Gone: true},
+		{PID: 1000, PPID: 1, Comm: "app", Cmdline: []string{"/app"}, UID: 1000,
+			Cgroup:     "/system.slice/docker-" + containerID + ".scope",
+			Namespaces: map[string]uint64{"net": 4026532200, "pid": 4026532201, "mnt": 4026532202, "ipc": 4026532203, "uts": 4026532204, "cgroup": 4026532205},
+			Caps:       &proctest.Caps{}, NoNewPrivs: true, Seccomp: proc.SeccompFilter, SeccompFilters: 1,
+			Label: "docker-default (enforce)",
+			Files: map[string]string{"mountinfo": "600 500 0:99 / / ro,relatime - overlay overlay rw,lowerdir=/l,upperdir=/u,workdir=/w\n"}},
 		{PID: 900, PPID: 1, Comm: "sshd", Cmdline: []string{"sshd: /usr/sbin/sshd -D"},
 			FDs:     []proctest.FD{proctest.TCP(3, ap("0.0.0.0:22"), netip.AddrPort{}, proctest.TCPListen)},
 			Refused: []string{"fd"}},
 	}}
 }
+
+const containerID = "3f4e1a2b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f"
 
 // each runs f on the tree in memory and written to a directory.
 func each(t *testing.T, f func(t *testing.T, fsys *proc.FS)) {
@@ -292,7 +301,7 @@ func TestCaptureRoundTrip(t *testing.T) {
 	}
 	fsys := proctest.Capture(t, dir)
 	info, err := fsys.Capture()
-	if err != nil || info == nil || !slices.Equal(info.PIDs, []int{1, 2, 9, 500, 600, 700, 800, 900}) {
+	if err != nil || info == nil || !slices.Equal(info.PIDs, []int{1, 2, 9, 500, 600, 700, 800, 900, 1000}) {
 		t.Fatalf("Capture() = %+v, %v", info, err)
 	}
 }
@@ -305,4 +314,35 @@ func TestHelper(t *testing.T) {
 	if err != nil || args[len(args)-1] != "x\xffy" {
 		t.Errorf("helper Cmdline() = %q, %v", args, err)
 	}
+}
+
+// TestContainer: the container package tells the docker container and
+// what its process runs with, against init as the host's reference.
+func TestContainer(t *testing.T) {
+	each(t, func(t *testing.T, fsys *proc.FS) {
+		ref, err := container.ReferenceOf(fsys.Process(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := container.Read(fsys.Process(1000), ref)
+		if err != nil || id.Runtime != "docker" || id.ContainerID != containerID {
+			t.Errorf("Read(1000) = %+v, %v; want docker %s", id, err, containerID)
+		}
+		if id, err := container.Read(fsys.Process(500), ref); err != nil || id.InContainer() {
+			t.Errorf("Read(500) = %+v, %v; want no container", id, err)
+		}
+		p, err := container.Check(fsys.Process(1000), ref, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Its own namespaces but the host's user namespace: the only
+		// finding a restricted profile has.
+		var got []string
+		for _, f := range p.Findings {
+			got = append(got, string(f.Control))
+		}
+		if !slices.Equal(got, []string{"host-user-namespace"}) {
+			t.Errorf("Check(1000) findings %+v, want host-user-namespace only", p.Findings)
+		}
+	})
 }
