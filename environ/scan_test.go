@@ -154,3 +154,24 @@ func TestScanCancel(t *testing.T) {
 		t.Errorf("Scan(not cancelled) = %+v, %v, opens %v; want every process read (the counter works)", res, err, c.opens)
 	}
 }
+
+// TestScanConcurrent: Scans of one FS may run in several goroutines at once
+// (go test -race checks them) and find the same.
+func TestScanConcurrent(t *testing.T) {
+	f := proc.New(tenProcesses())
+	want, err := Scan(context.Background(), f, nil)
+	if err != nil || len(want.Findings) != 10 {
+		t.Fatalf("Scan = %+v, %v; want 10 findings", want, err)
+	}
+	got := make([]*ScanResult, 4)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() { got[i], _ = Scan(context.Background(), f, nil) })
+	}
+	wg.Wait()
+	for i, g := range got {
+		if g == nil || !slices.Equal(g.Findings, want.Findings) || len(g.Failures) != 0 {
+			t.Errorf("goroutine %d: %+v; want %+v", i, g, want)
+		}
+	}
+}

@@ -283,3 +283,34 @@ func TestHoldersCancel(t *testing.T) {
 		t.Errorf("HoldersOf(not cancelled) = %+v, %v, opens %v; want all 10 holding (the counter works)", res, err, c.opens)
 	}
 }
+
+// TestFDJSON: an FD encodes with the keys lsfd -json has always printed;
+// HTML escaping is the calling encoder's choice; a target that is not
+// UTF-8 keeps its bytes in target_bytes; fdinfo fields are null unless read.
+func TestFDJSON(t *testing.T) {
+	f := FD{FD: 3, Target: "/tmp/<a&b>\xff", Type: File, Path: "/tmp/<a&b>\xff", Mode: ReadWrite}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"fd":3,"type":"file","subtype":"","target":"/tmp/\u003ca\u0026b\u003e\ufffd","target_bytes":"L3RtcC88YSZiPv8=","path":"/tmp/\u003ca\u0026b\u003e\ufffd","deleted":false,"inode":0,"mode":"u","flags":null,"pos":null,"mnt_id":null}`
+	if string(b) != want {
+		t.Errorf("json.Marshal(FD) =\n%s\nwant\n%s", b, want)
+	}
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(FD{FD: 4, Target: "socket:[7]", Type: Socket, Info: &Info{Flags: 2, Pos: 5, MntID: 9}}); err != nil {
+		t.Fatal(err)
+	}
+	want = `{"fd":4,"type":"socket","subtype":"","target":"socket:[7]","path":"","deleted":false,"inode":0,"mode":"r","flags":2,"pos":5,"mnt_id":9,"socket":{"proto":"","local":"","remote":"","state":""}}` + "\n"
+	if buf.String() != want {
+		t.Errorf("Encode(socket FD) =\n%s\nwant\n%s", buf.String(), want)
+	}
+	f.Target = "<x>"
+	buf.Reset()
+	enc.Encode(f)
+	if !strings.Contains(buf.String(), `"target":"<x>"`) {
+		t.Errorf("SetEscapeHTML(false) encoder: %s; want the target unescaped", buf.String())
+	}
+}

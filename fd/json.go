@@ -51,7 +51,9 @@ type socketJSON struct {
 // encoding/json replaces bytes that are not UTF-8; when the target is not
 // valid UTF-8, target_bytes carries its exact bytes (base64).
 //
-// To get every field filled, list with [Options] Info and Stat set.
+// To get every field filled, list with [Options] Info and Stat set. There
+// is no UnmarshalJSON: decode into a struct of your own. HTML escaping is
+// left to the encoder that calls MarshalJSON.
 func (f FD) MarshalJSON() ([]byte, error) {
 	e := fdJSON{
 		FD: f.FD, Type: f.Type.String(), Subtype: f.Subtype, Target: f.Target,
@@ -72,8 +74,8 @@ func (f FD) MarshalJSON() ([]byte, error) {
 			e.Socket.Proto = strings.ToLower(f.Protocol)
 		}
 	}
-	// Leave HTML escaping to the caller's encoder, which applies its own
-	// setting to what MarshalJSON returns.
+	// The caller's encoder applies its own HTML escaping setting to what
+	// MarshalJSON returns.
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

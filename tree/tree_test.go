@@ -444,3 +444,40 @@ func TestScanCancel(t *testing.T) {
 		t.Errorf("Scan(not cancelled) = %v, %v, opens %v; want all 10 read (the counter works)", s, err, c.opens)
 	}
 }
+
+// TestConcurrentUse: scans of one FS and renders of one snapshot may run
+// in several goroutines at once (go test -race checks that nothing is
+// written), and give the same output as one at a time.
+func TestConcurrentUse(t *testing.T) {
+	var lines []string
+	for pid := 1; pid <= 20; pid++ {
+		lines = append(lines, statLine(pid, "p"+strconv.Itoa(pid%3), (pid-1)/3, 0, 1, uint64(pid)))
+	}
+	fsys := proc.New(mapFS(lines...))
+	s, err := Scan(context.Background(), fsys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := render(t, s, 1, &RenderOptions{Compact: true})
+	var wg sync.WaitGroup
+	got := make([]string, 8)
+	for i := range got {
+		wg.Go(func() {
+			snap := s
+			if i%2 == 1 {
+				snap, _ = Scan(context.Background(), fsys, nil)
+			}
+			var buf bytes.Buffer
+			snap.Render(&buf, 1, &RenderOptions{Compact: true})
+			for range snap.Node(1).Walk() {
+			}
+			got[i] = buf.String()
+		})
+	}
+	wg.Wait()
+	for i, g := range got {
+		if g != want {
+			t.Errorf("goroutine %d rendered\n%s\nwant\n%s", i, g, want)
+		}
+	}
+}
