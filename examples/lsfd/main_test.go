@@ -18,7 +18,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
-	"github.com/procscope/procscope/fd"
 	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/internal/proctest"
@@ -214,7 +213,7 @@ func TestLive(t *testing.T) {
 	if err != nil {
 		t.Fatalf("lsfd: %v\n%s", err, stderr)
 	}
-	var es []fd.Entry
+	var es []entry
 	if err := json.Unmarshal([]byte(out), &es); err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +332,7 @@ func TestUnboundNetlink(t *testing.T) {
 	if err := run([]string{"-json", pid}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	var entries []fd.Entry
+	var entries []entry
 	if err := json.Unmarshal(stdout.Bytes(), &entries); err != nil {
 		t.Fatal(err)
 	}
@@ -352,4 +351,26 @@ func TestUnboundNetlink(t *testing.T) {
 	if !strings.Contains(string(out), "\nnprotocol: NETLINK\n") {
 		t.Errorf("lsof -F n of fd %s:\n%s\nwant the name lsfd prints, protocol: NETLINK", n, out)
 	}
+}
+
+// entry decodes one object of lsfd -json.
+type entry struct {
+	FD          int     `json:"fd"`
+	Type        string  `json:"type"`
+	Subtype     string  `json:"subtype"`
+	Target      string  `json:"target"`
+	TargetBytes []byte  `json:"target_bytes"`
+	Path        string  `json:"path"`
+	Deleted     bool    `json:"deleted"`
+	Inode       uint64  `json:"inode"`
+	Mode        string  `json:"mode"`
+	Flags       *uint32 `json:"flags"`
+	Pos         *int64  `json:"pos"`
+	MntID       *int    `json:"mnt_id"`
+	Socket      *struct {
+		Proto  string `json:"proto"`
+		Local  string `json:"local"`
+		Remote string `json:"remote"`
+		State  string `json:"state"`
+	} `json:"socket"`
 }
