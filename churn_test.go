@@ -3,6 +3,7 @@
 package procscope_test
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -109,13 +110,13 @@ func TestChurn(t *testing.T) {
 	scans := 0
 	for scans < 3 || time.Now().Before(deadline) {
 		scans++
-		snap, err := tree.Scan(f, &tree.Options{Threads: true})
+		snap, err := tree.Scan(context.Background(), f, &tree.Options{Threads: true})
 		if err != nil {
 			t.Fatalf("scan %d: tree.Scan: %v", scans, err)
 		}
-		for _, err := range snap.Errors() {
-			if !allowed(err) {
-				t.Errorf("scan %d: tree.Scan per-process error %v", scans, err)
+		for _, f := range snap.Failures() {
+			if !allowed(f) {
+				t.Errorf("scan %d: tree.Scan per-process failure %v", scans, f)
 			}
 		}
 		seen := map[int]bool{}

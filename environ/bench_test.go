@@ -3,6 +3,7 @@
 package environ
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,7 +129,7 @@ func BenchmarkScanLive(b *testing.B) {
 	var res *ScanResult
 	for b.Loop() {
 		var err error
-		if res, err = Scan(f, nil); err != nil {
+		if res, err = Scan(context.Background(), f, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

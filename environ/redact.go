@@ -1,9 +1,6 @@
 package environ
 
 import (
-	"encoding/base64"
-	"unicode/utf8"
-
 	"github.com/procscope/procscope/secret"
 )
 
@@ -28,80 +25,6 @@ func Redact(e Entry) string {
 		return e.Name + "=" + secret.Marker(r)
 	}
 	return e.Name + "=" + e.Value
-}
-
-// Record is the JSON form of one entry, shared by examples/procenv and
-// examples/inspect: {name, value, secret, reason}, plus name_base64 /
-// value_base64 holding the exact bytes when the name or value is not valid
-// UTF-8 (encoding/json would replace those bytes with U+FFFD). Value is
-// nil (JSON null) for an entry without '='. A secret's Value is its marker
-// unless revealed, and then ValueBase64 is never set for it either.
-type Record struct {
-	Name        string        `json:"name"`
-	Value       *string       `json:"value"`
-	Secret      bool          `json:"secret"`
-	Reason      secret.Reason `json:"reason"`
-	NameBase64  string        `json:"name_base64,omitempty"`
-	ValueBase64 string        `json:"value_base64,omitempty"`
-}
-
-// RecordOptions controls [Env.Records]. The zero value redacts.
-type RecordOptions struct {
-	// ShowSecrets puts secret values in the records instead of the marker.
-	ShowSecrets bool
-}
-
-// Records classifies every entry and returns them in file order as
-// [Record]s, with secrets redacted unless opts.ShowSecrets is set. opts may
-// be nil.
-func (e Env) Records(opts *RecordOptions) []Record {
-	show := opts != nil && opts.ShowSecrets
-	out := make([]Record, len(e.Entries))
-	for i, en := range e.Entries {
-		r := Record{Name: en.Name}
-		if !utf8.ValidString(en.Name) {
-			r.NameBase64 = base64.StdEncoding.EncodeToString([]byte(en.Name))
-		}
-		if !en.NoEquals {
-			r.Reason = en.Classify()
-			r.Secret = r.Reason != ""
-			v := en.Value
-			if r.Secret && !show {
-				v = secret.Marker(r.Reason)
-			} else if !utf8.ValidString(v) {
-				r.ValueBase64 = base64.StdEncoding.EncodeToString([]byte(v))
-			}
-			r.Value = &v
-		}
-		out[i] = r
-	}
-	return out
-}
-
-// Bytes rebuilds the raw entry (without its NUL) from a record: the exact
-// bytes when the record was made with secrets shown.
-func (r Record) Bytes() ([]byte, error) {
-	name := []byte(r.Name)
-	if r.NameBase64 != "" {
-		b, err := base64.StdEncoding.DecodeString(r.NameBase64)
-		if err != nil {
-			return nil, err
-		}
-		name = b
-	}
-	if r.Value == nil {
-		return name, nil
-	}
-	val := []byte(*r.Value)
-	if r.ValueBase64 != "" {
-		b, err := base64.StdEncoding.DecodeString(r.ValueBase64)
-		if err != nil {
-			return nil, err
-		}
-		val = b
-	}
-	out := append(name, '=')
-	return append(out, val...), nil
 }
 
 // Secret is one classified secret entry of an environment.

@@ -3,6 +3,7 @@
 package environ
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,17 +28,24 @@ type unprivReport struct {
 
 // scanHelper runs in the re-executed test binary.
 func scanHelper(args []string) int {
-	res, err := Scan(proc.Default(), nil)
+	res, err := Scan(context.Background(), proc.Default(), nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	rep := unprivReport{Processes: res.Processes, Scanned: res.Scanned, Gone: res.Gone, Unreadable: res.Unreadable}
-	for _, e := range res.Errors {
-		if errors.Is(e, fs.ErrPermission) {
+	rep := unprivReport{Processes: res.Processes}
+	for _, f := range res.Failures {
+		switch {
+		case errors.Is(f, fs.ErrNotExist):
+			rep.Gone++
+		case errors.Is(f, fs.ErrPermission):
 			rep.PermissionErrors++
+			fallthrough
+		default:
+			rep.Unreadable++
 		}
 	}
+	rep.Scanned = rep.Processes - rep.Gone - rep.Unreadable
 	if len(args) > 0 {
 		pid, _ := strconv.Atoi(args[0])
 		_, err := Read(proc.Default().Process(pid))

@@ -2,6 +2,7 @@ package proctest_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"net/netip"
@@ -346,12 +347,13 @@ func TestEnvironAndTree(t *testing.T) {
 				t.Errorf("kernel thread environ = %v, %v; want empty", env, err)
 			}
 
-			snap, err := tree.Scan(fsys, &tree.Options{ThreadNames: true})
+			snap, err := tree.Scan(context.Background(), fsys, &tree.Options{ThreadNames: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(snap.Errors()) != 0 {
-				t.Errorf("Scan errors: %v", snap.Errors())
+			// The one failure is the process that vanished.
+			if f := snap.Failures(); len(f) != 1 || f[0].PID != 400 || !errors.Is(f[0], proc.ErrGone) {
+				t.Errorf("Scan failures %v, want pid 400 gone", f)
 			}
 			if snap.Len() != 6 || snap.Node(400) != nil {
 				t.Errorf("Scan: %d processes, gone 400 present: %v", snap.Len(), snap.Node(400) != nil)

@@ -4,6 +4,7 @@ package tree_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -37,7 +38,7 @@ func nsCheck() error {
 	}
 	defer h.stop()
 	helperPID := h.cmd.Process.Pid
-	s, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+	s, err := tree.Scan(context.Background(), proc.Default(), &tree.Options{Threads: true})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/proctest"
+	"github.com/procscope/procscope/tree"
 )
 
 func init() { proctest.RegisterHelper("holder", child) }
@@ -220,11 +222,13 @@ func TestLiveMatchesCapture(t *testing.T) {
 func checkReaders(t *testing.T, pid int, js string) {
 	t.Helper()
 	// The redacted cmdline and env are not decoded back: only their
-	// printers exist (internal/cli keeps no raw value when redacting).
+	// printers exist (internal/cli keeps no raw value when redacting). Nor
+	// are the fds: fd.FD has a JSON encoding only.
 	var d struct {
 		detail
 		Cmdline json.RawMessage `json:"cmdline"`
 		Env     json.RawMessage `json:"env"`
+		FDs     json.RawMessage `json:"fds"`
 	}
 	if err := json.Unmarshal([]byte(js), &d); err != nil {
 		t.Fatal(err)
@@ -335,4 +339,36 @@ func TestBadRoot(t *testing.T) {
 // stdout and exit 0 (they exited 1 with "flag: help requested").
 func TestHelp(t *testing.T) {
 	clitest.Help(t, "[PID]")
+}
+
+// TestReadAncestors: the ancestors inspect reads from stat files alone are
+// those a whole tree.Scan links; an absent pid is an error matching
+// fs.ErrNotExist, and pid 1 has none (an empty list, not null).
+func TestReadAncestors(t *testing.T) {
+	f := proc.Default()
+	s, err := tree.Scan(context.Background(), f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := s.Node(os.Getpid())
+	if n == nil {
+		t.Fatal("this process is not in the snapshot")
+	}
+	want := []ancestor{}
+	for _, a := range n.Ancestors() {
+		want = append(want, ancestor{PID: a.PID, Comm: a.Comm})
+	}
+	got, err := readAncestors(f, os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" || len(got) == 0 {
+		t.Errorf("readAncestors(self) (-tree.Scan +got):\n%s", diff)
+	}
+	if _, err := readAncestors(f, 1<<22+1); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("readAncestors(absent) error = %v, want fs.ErrNotExist", err)
+	}
+	if a, err := readAncestors(f, 1); err != nil || a == nil || len(a) != 0 {
+		t.Errorf("readAncestors(1) = %#v, %v; want an empty list", a, err)
+	}
 }

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
@@ -155,7 +154,11 @@ func TestJSONRebuildsBytes(t *testing.T) {
 	if strings.Contains(out, "Hu7xq2Lp") || strings.Contains(out, "Q7R2M4T6W3Y5Z7B2") {
 		t.Errorf("redacted JSON reveals a secret:\n%s", out)
 	}
-	var redacted []environ.Record
+	var redacted []struct {
+		Secret bool    `json:"secret"`
+		Reason string  `json:"reason"`
+		Value  *string `json:"value"`
+	}
 	if err := json.Unmarshal([]byte(out), &redacted); err != nil {
 		t.Fatal(err)
 	}

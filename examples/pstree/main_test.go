@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
+	"github.com/procscope/procscope/proctest"
 )
 
 // fixturePID returns the tree-basic fixture and the pid its goldens start
@@ -150,28 +150,11 @@ func TestStrtol(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/*.json.golden from our output (JSON only: pstree goldens are never ours)")
-
 // TestRunJSONGolden keeps the -json output of the fixture stable. Its golden
-// is our own output, so -update may rewrite it.
+// is our own output, so -update (proctest's flag) may rewrite it; the pstree
+// goldens are compared without proctest.Golden, so -update never touches them.
 func TestRunJSONGolden(t *testing.T) {
-	out := runJSON(t)
-	golden := filepath.Join("testdata", "tree-basic.json.golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(out)); diff != "" {
-		t.Errorf("pstree -json (-golden +got):\n%s", diff)
-	}
+	proctest.Golden(t, filepath.Join("testdata", "tree-basic.json.golden"), runJSON(t))
 }
 
 // TestBadRoot: a -root that does not exist, is a regular file or holds a

@@ -2,6 +2,7 @@ package kitmodule
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -277,12 +278,12 @@ func TestEnviron(t *testing.T) {
 
 func TestTree(t *testing.T) {
 	each(t, func(t *testing.T, fsys *proc.FS) {
-		snap, err := tree.Scan(fsys, &tree.Options{ThreadNames: true})
+		snap, err := tree.Scan(context.Background(), fsys, &tree.Options{ThreadNames: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := snap.Node(800); n != nil || len(snap.Errors()) != 0 {
-			t.Errorf("vanished process %v, errors %v; want absent, no errors", n, snap.Errors())
+		if f := snap.Failures(); snap.Node(800) != nil || len(f) != 1 || f[0].PID != 800 || !errors.Is(f[0], fs.ErrNotExist) {
+			t.Errorf("vanished process %v, failures %v; want absent, one failure for 800 matching fs.ErrNotExist", snap.Node(800), f)
 		}
 		var b bytes.Buffer
 		if err := snap.Render(&b, 1, nil); err != nil {
