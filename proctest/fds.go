@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// FD is an open file of a [Process]. Make one with [File], [Pipe], [TCP],
-// [UDP], [Unix], [Netlink], [Eventfd], [Epoll], [Timerfd], [Signalfd],
+// FD is an open file of a [Process]. Make one with [File], [PipeRead],
+// [PipeWrite], [TCP], [UDP], [UnixListener], [UnixConn], [Netlink], [Eventfd], [Epoll], [Timerfd], [Signalfd],
 // [Inotify] or [Pidfd], then adjust its exported fields. An FD literal
 // with only Num and Path set is a regular file opened read-only.
 type FD struct {
@@ -58,14 +58,17 @@ const (
 // File returns fd num open on the file path with the given open flags.
 func File(num int, path string, flags int) FD { return FD{Num: num, Path: path, Flags: flags} }
 
-// Pipe returns fd num open on the read end (write false) or write end of the
-// pipe with inode ino (0 for a new pipe).
-func Pipe(num int, ino uint64, write bool) FD {
-	f := FD{Num: num, kind: kindPipe, Inode: ino, Flags: os.O_RDONLY}
-	if write {
-		f.Flags = os.O_WRONLY
-	}
-	return f
+// PipeRead returns fd num open on the read end of the pipe with inode ino
+// (0 for a new pipe); give the write end, in the same process or another,
+// the same inode.
+func PipeRead(num int, ino uint64) FD {
+	return FD{Num: num, kind: kindPipe, Inode: ino, Flags: os.O_RDONLY}
+}
+
+// PipeWrite returns fd num open on the write end of the pipe with inode
+// ino (0 for a new pipe).
+func PipeWrite(num int, ino uint64) FD {
+	return FD{Num: num, kind: kindPipe, Inode: ino, Flags: os.O_WRONLY}
 }
 
 // TCP states as /proc/net/tcp numbers them.
@@ -91,11 +94,17 @@ func UDP(num int, local, remote netip.AddrPort) FD {
 	return sockFD(num, &socket{table: "udp", local: local, remote: remote, state: st})
 }
 
-// Unix returns fd num open on a stream unix socket bound to path ("" for an
-// unbound one, "@name" for an abstract name), listening or connected,
-// listed in net/unix.
-func Unix(num int, path string, listening bool) FD {
-	return sockFD(num, &socket{table: "unix", path: path, listening: listening})
+// UnixListener returns fd num open on a listening stream unix socket bound
+// to path ("@name" for an abstract name), listed in net/unix.
+func UnixListener(num int, path string) FD {
+	return sockFD(num, &socket{table: "unix", path: path, listening: true})
+}
+
+// UnixConn returns fd num open on a connected stream unix socket, bound to
+// path ("" for the usual unbound end, "@name" for an abstract name), listed
+// in net/unix.
+func UnixConn(num int, path string) FD {
+	return sockFD(num, &socket{table: "unix", path: path})
 }
 
 // Netlink returns fd num open on a netlink socket of the given family

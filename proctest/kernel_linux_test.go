@@ -163,7 +163,7 @@ func TestKernelSockets(t *testing.T) {
 	defer ul.Close()
 	p := proctest.Process{PID: 9, FDs: []proctest.FD{
 		proctest.TCP(3, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port)), netip.AddrPort{}, proctest.TCPListen),
-		proctest.Unix(4, sock, true),
+		proctest.UnixListener(4, sock),
 	}}
 	for _, tt := range []struct{ table, needle string }{
 		{"tcp", strings.ToUpper(strconv.FormatInt(int64(port)|1<<16, 16)[1:])},

@@ -75,8 +75,8 @@ type Process struct {
 	// Threads are the threads besides the thread group leader, which is
 	// always written as task/PID.
 	Threads []Thread
-	// FDs are the open files, made with [File], [Pipe], [TCP], [UDP],
-	// [Unix], [Netlink], [Eventfd], [Epoll], [Timerfd], [Signalfd],
+	// FDs are the open files, made with [File], [PipeRead], [PipeWrite],
+	// [TCP], [UDP], [UnixListener], [UnixConn], [Netlink], [Eventfd], [Epoll], [Timerfd], [Signalfd],
 	// [Inotify] or [Pidfd].
 	FDs []FD
 
