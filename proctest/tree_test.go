@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -431,5 +432,53 @@ func TestCaps(t *testing.T) {
 		if got := [5]proc.CapSet{s.CapInh, s.CapPrm, s.CapEff, s.CapBnd, s.CapAmb}; err != nil || got != want {
 			t.Errorf("pid %d: caps %x, %v; want %x", pid, got, err, want)
 		}
+	}
+}
+
+// TestDirMatchesMapFS: the two forms of a tree hold the same files, links
+// and capture.json, and the directory is private as a capture is.
+func TestDirMatchesMapFS(t *testing.T) {
+	m, err := sample().MapFS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := sample().WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range m {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		switch {
+		case f.Mode&fs.ModeSymlink != 0:
+			if target, err := os.Readlink(p); err != nil || target != string(f.Data) {
+				t.Errorf("%s: link %q, %v; want %q", name, target, err, f.Data)
+			}
+		case f.Mode.IsDir():
+			if fi, err := os.Stat(p); err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 {
+				t.Errorf("%s: %v, %v; want a 0700 directory", name, fi, err)
+			}
+		default:
+			b, err := os.ReadFile(p)
+			fi, _ := os.Stat(p)
+			if err != nil || !bytes.Equal(b, f.Data) || fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s: %q (%v), %v; want %q, mode 0600", name, b, fi.Mode(), err, f.Data)
+			}
+		}
+	}
+	n := 0
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return err
+	})
+	files := 0
+	for _, f := range m {
+		if !f.Mode.IsDir() {
+			files++
+		}
+	}
+	if n != files {
+		t.Errorf("directory holds %d files and links, MapFS %d", n, files)
 	}
 }
