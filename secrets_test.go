@@ -61,6 +61,7 @@ func randomWord(n int) string {
 
 func plantedSecrets() []secretPlant {
 	pw, ghp, flagPw, javaArgPw := randomWord(20), "ghp_"+randomWord(36), randomWord(18), randomWord(16)
+	bare := "ghp_" + randomWord(36)
 	javaPw, curlPw := randomWord(16), randomWord(14)
 	kubeToken := randomWord(24) + "." + randomWord(40)
 	keyPEM := "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA" + randomWord(64) + "\n-----END RSA PRIVATE KEY-----\n"
@@ -70,6 +71,8 @@ func plantedSecrets() []secretPlant {
 	return []secretPlant{
 		{name: "env-password", env: "DB_PASSWORD=" + pw, values: []string{pw}},
 		{name: "env-github-token", env: "GITHUB_TOKEN=" + ghp, values: []string{ghp}},
+		// An entry without '=': the token on its own, no name to go by.
+		{name: "env-bare-token", env: bare, values: []string{bare}},
 		{name: "cmdline-password", arg: "--password=" + flagPw, values: []string{flagPw}},
 		{name: "cmdline-java-option", arg: "-Dspring.datasource.password=" + javaArgPw, values: []string{javaArgPw}},
 		{name: "env-kubeconfig", env: "KUBE_CONFIG=" + kubeconfig, values: []string{kubeToken, keyData}},

@@ -28,7 +28,8 @@ type Finding struct {
 	// Index is the entry's position in the environment, or the argument's
 	// in the command line.
 	Index int `json:"index"`
-	// Name is the variable name; for a command line, the flag or variable
+	// Name is the variable name, or "environ[N]" for an entry without '='
+	// (its text is the secret); for a command line, the flag or variable
 	// naming the value, or "argv[N]" when the value's shape gave it away.
 	Name   string        `json:"name"`
 	Reason secret.Reason `json:"reason"`
@@ -107,7 +108,11 @@ func Scan(ctx context.Context, f *proc.FS, opts *ScanOptions) (*ScanResult, erro
 		}
 		for i, en := range env.Entries {
 			if r := en.Classify(); r != "" {
-				res.Findings = append(res.Findings, Finding{PID: pid, Comm: getComm(), Source: SourceEnviron, Index: i, Name: en.Name, Reason: r})
+				name := en.Name
+				if en.NoEquals {
+					name = "environ[" + strconv.Itoa(i) + "]"
+				}
+				res.Findings = append(res.Findings, Finding{PID: pid, Comm: getComm(), Source: SourceEnviron, Index: i, Name: name, Reason: r})
 			}
 		}
 		if opts.SkipCmdline {

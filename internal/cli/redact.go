@@ -124,13 +124,15 @@ type Env struct{ records []envRecord }
 func (s Secrets) Env(env environ.Env) Env {
 	out := make([]envRecord, len(env.Entries))
 	for i, en := range env.Entries {
-		r := envRecord{Name: en.Name}
-		if !utf8.ValidString(en.Name) {
+		r := envRecord{Name: en.Name, Reason: en.Classify()}
+		r.Secret = r.Reason != ""
+		if en.NoEquals && r.Secret && !s.reveal {
+			// A secret on its own, without a name: its text is the secret.
+			r.Name = secret.Marker(r.Reason)
+		} else if !utf8.ValidString(en.Name) {
 			r.NameBase64 = base64.StdEncoding.EncodeToString([]byte(en.Name))
 		}
 		if !en.NoEquals {
-			r.Reason = en.Classify()
-			r.Secret = r.Reason != ""
 			v := en.Value
 			if r.Secret && !s.reveal {
 				v = secret.Marker(r.Reason)
