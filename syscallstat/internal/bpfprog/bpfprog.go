@@ -158,14 +158,14 @@ func memberOffset(members []btf.Member, name string) (uint32, bool) {
 
 // Objects are the loaded maps and programs.
 type Objects struct {
-	cfg                       Config
-	Procs, Bitmap, Starts     *ebpf.Map
-	Stats, Counters, Cgroups  *ebpf.Map
-	Enter, Exit, Fork, Exec   *ebpf.Program
-	ExitProc                  *ebpf.Program
-	bitmap                    []byte // the bitmap's mapping
-	links                     []link.Link
-	BitmapWords               int
+	cfg                      Config
+	Procs, Bitmap, Starts    *ebpf.Map
+	Stats, Counters, Cgroups *ebpf.Map
+	Enter, Exit, Fork, Exec  *ebpf.Program
+	ExitProc                 *ebpf.Program
+	bitmap                   []byte // the bitmap's mapping
+	links                    []link.Link
+	BitmapWords              int
 }
 
 // StatsKey is the key of the stats map.
@@ -180,7 +180,7 @@ type StatsValue struct {
 
 // StartValue is the value of the starts map.
 type StartValue struct {
-	Nanos  uint64
+	Nanos uint64
 	Nr, _ uint32
 }
 
