@@ -211,6 +211,10 @@ const siQueue = -1 // SI_QUEUE
 // is already pending absorbs the kick; then that SIGSTOP is delivered as
 // usual.) If every tracee is parked in a group-stop the loop polls instead.
 func (t *Tracer) cancel(sig syscall.Signal) {
+	if t.bpf != nil {
+		t.bpf.cancel(sig)
+		return
+	}
 	select {
 	case <-t.done:
 		// The trace is over and the command reaped: its pid may belong

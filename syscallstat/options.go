@@ -40,6 +40,14 @@ type Options struct {
 	// SA_NOCLDSTOP is set on it while a trace runs (see the package
 	// documentation for why and for the side effect).
 	KeepSIGCHLD bool
+	// Backend selects ptrace (the zero value) or eBPF; see the package
+	// documentation. With EBPF, time is always wall-clock and SeccompBPF,
+	// CancelSignal's detaching and KeepSIGCHLD do not apply.
+	Backend Backend
+	// Cgroup, with the EBPF backend and [Attach] with pid 0, counts every
+	// process in this cgroup v2 directory and below it, including those
+	// started later (Follow is implied).
+	Cgroup string
 }
 
 // ProfileOptions configure [Profile]. The zero value (or nil) gives an

@@ -82,6 +82,12 @@ type Config struct {
 	// Cgroup, if not nil, is an open cgroup v2 directory: a process in it
 	// (or below) that forks or execs is traced from then on.
 	Cgroup *os.File
+	// ForkNrs are the numbers of the calls that create a process or
+	// thread (clone, clone3, fork, vfork): a new task's first return to
+	// user space passes sys_exit with its parent's call and 0, which
+	// strace does not count (it is no call of the child's), so neither
+	// do the programs.
+	ForkNrs []int32
 	// Map sizes; zero picks the defaults.
 	MaxProcs, MaxThreads, MaxStats int
 	// Offsets of kernel structure fields; zero reads them from the

@@ -252,6 +252,21 @@ func (b *builder) sysExit() asm.Instructions {
 		asm.StoreImm(asm.RFP, fpStatsK+12, 0, asm.Word),
 		asm.Mov.Imm(asm.R9, 0),
 		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
+	)
+	if len(b.o.cfg.ForkNrs) > 0 {
+		// A new task's first return (0 from its parent's clone or
+		// fork) is no call of its own.
+		notChild := b.label("notchild")
+		insns = append(insns,
+			asm.JNE.Imm(asm.R1, 0, notChild),
+			asm.LoadMem(asm.R2, asm.RFP, fpStatsK+8, asm.Word),
+		)
+		for _, nr := range b.o.cfg.ForkNrs {
+			insns = append(insns, asm.JEq.Imm(asm.R2, nr, out))
+		}
+		insns = append(insns, asm.Ja.Label(noErr), asm.Mov.Imm(asm.R0, 0).WithSymbol(notChild))
+	}
+	insns = append(insns,
 		asm.JLT.Imm(asm.R1, errnoMax, noErr), // unsigned: below -4095
 		asm.Mov.Imm(asm.R9, 1),
 
