@@ -265,3 +265,37 @@ func TestCountsOnlyFollow(t *testing.T) {
 		t.Error("not Empty after Unmark")
 	}
 }
+
+// TestChildReturnNotCounted: a new task's first return from its parent's
+// clone (0) is not a call; the parent's return (the child's pid) and a
+// failed clone are.
+func TestChildReturnNotCounted(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	const clone = 56
+	o := load(t, Config{Time: true, ForkNrs: []int32{clone, 435}})
+	tid := unix.Gettid()
+	if err := o.Mark(tid, Traced); err != nil {
+		t.Fatal(err)
+	}
+	defer o.Unmark(tid)
+	run(t, o.Enter, 0, clone)
+	run(t, o.Exit, 0, 0) // as in the child
+	run(t, o.Enter, 0, clone)
+	run(t, o.Exit, 0, 12345) // the parent
+	run(t, o.Enter, 0, clone)
+	eagain := -int64(unix.EAGAIN)
+	run(t, o.Exit, 0, uint64(eagain))
+	run(t, o.Enter, 0, 3)
+	run(t, o.Exit, 0, 0) // close returning 0 is a call
+	s := stats(t, o)
+	k := StatsKey{Tgid: uint32(os.Getpid()), Tid: uint32(tid)}
+	k.Nr = clone
+	if v := s[k]; v.Calls != 2 || v.Errors != 1 {
+		t.Errorf("clone: %+v, want 2 calls 1 error", v)
+	}
+	k.Nr = 3
+	if v := s[k]; v.Calls != 1 {
+		t.Errorf("close: %+v, want 1 call", v)
+	}
+}
