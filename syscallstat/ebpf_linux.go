@@ -50,8 +50,20 @@ const (
 	initPidNSIno  = 0xEFFFFFFC // PROC_PID_INIT_INO: the initial pid namespace's inode
 )
 
+// unavailableError says why the eBPF backend cannot run here. It matches
+// ErrEBPFUnavailable and unwraps to kind (fs.ErrPermission,
+// errors.ErrUnsupported, or the *ebpf.VerifierError).
+type unavailableError struct {
+	msg  string
+	kind error
+}
+
+func (e *unavailableError) Error() string        { return "syscallstat: eBPF backend unavailable: " + e.msg }
+func (e *unavailableError) Unwrap() error        { return e.kind }
+func (e *unavailableError) Is(target error) bool { return target == ErrEBPFUnavailable }
+
 func unavailable(kind error, format string, args ...any) error {
-	return fmt.Errorf("syscallstat: ebpf backend: %s: %w: %w", fmt.Sprintf(format, args...), ErrEBPFUnavailable, kind)
+	return &unavailableError{msg: fmt.Sprintf(format, args...), kind: kind}
 }
 
 // kernelVersion returns the running kernel's major and minor version.
@@ -113,7 +125,7 @@ func loadError(err error) error {
 	var ve *ebpf.VerifierError
 	if errors.As(err, &ve) {
 		// Our bug: the whole log.
-		return fmt.Errorf("syscallstat: ebpf backend: the verifier rejected a program: %w: %+v", ErrEBPFUnavailable, ve)
+		return &unavailableError{msg: fmt.Sprintf("the verifier rejected a program (a bug in syscallstat, please report it): %+v", ve), kind: ve}
 	}
 	if errors.Is(err, unix.EPERM) {
 		return unavailable(fs.ErrPermission, "the bpf system call was refused although CAP_BPF and CAP_PERFMON are held (a seccomp filter, as in a container's default profile, or kernel lockdown): %v", strings.Split(err.Error(), " (MEMLOCK")[0])
