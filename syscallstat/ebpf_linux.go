@@ -331,8 +331,10 @@ func (e *ebpfTrace) markDescendants(root int) {
 			return
 		}
 		for _, p := range pids {
-			if st, err := liveProc.Process(p).Status(); err == nil {
-				children[st.PPid] = append(children[st.PPid], p)
+			// stat, not status: it is read for every process of the
+			// machine, and is shorter to make and to parse.
+			if st, err := liveProc.Process(p).Stat(); err == nil && st.PPID > 0 {
+				children[st.PPID] = append(children[st.PPID], p)
 			}
 		}
 		added := 0
