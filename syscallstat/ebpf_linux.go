@@ -82,9 +82,16 @@ func kernelVersion() (int, int, string) {
 	return maj, minor, rel
 }
 
-// checkEBPF tells whether the eBPF backend can run here: kernel version
-// and BTF, capabilities (checked here: cilium/ebpf's own message on EPERM
-// blames RLIMIT_MEMLOCK, which is wrong since 5.11), and the pid namespace.
+// CheckEBPF tells whether the [EBPF] backend can run here, without loading
+// anything: the kernel version and BTF, the caller's capabilities (CAP_BPF
+// and CAP_PERFMON, or CAP_SYS_ADMIN) and the pid namespace. Its error is the
+// one [Start] and [Attach] would return (matching [ErrEBPFUnavailable]);
+// they can still fail later, for example if a seccomp filter or kernel
+// lockdown refuses bpf(2) or the verifier rejects a program.
+func CheckEBPF() error { return checkEBPF() }
+
+// checkEBPF: cilium/ebpf's own message on EPERM blames RLIMIT_MEMLOCK,
+// which is wrong since 5.11, hence the capability check here.
 func checkEBPF() error {
 	maj, minor, rel := kernelVersion()
 	if maj < 5 || maj == 5 && minor < 8 {

@@ -146,7 +146,9 @@ var runtimeNoise = []string{"futex", "nanosleep", "sched_yield", "clone", "clone
 	"fcntl", "prctl", "rt_sigaction", "arch_prctl", "set_robust_list", "rseq", "sched_getaffinity",
 	// Vary under strace and ptrace too (99 or 101 pread64 for fifty
 	// forks; restart_syscall only when a signal interrupts a sleep).
-	"pread64", "restart_syscall"}
+	"pread64", "restart_syscall",
+	// The race detector's runtime maps memory per thread.
+	"mprotect"}
 
 // compareTables fails for every row (not in noise) whose calls or errors
 // differ.
@@ -181,9 +183,10 @@ func TestEBPFMatchesStrace(t *testing.T) {
 		w, ew string // workload of the ptrace tests or of these
 		n     int
 		want  map[string][2]uint64
+		min   bool // want's calls are a lower bound (the runtime adds its own)
 	}{
 		{w: "getppid", n: 2000, want: map[string][2]uint64{"getppid": {2000, 0}, "execve": {1, 0}}},
-		{w: "openfail", n: 300, want: map[string][2]uint64{"openat": {306, 300}}}, // the runtime's 6 opens
+		{w: "openfail", n: 300, want: map[string][2]uint64{"openat": {300, 300}}, min: true}, // and the runtime's opens
 		{w: "threads", n: 500, want: map[string][2]uint64{"getppid": {2000, 0}}},
 		{w: "forks", n: 50, want: map[string][2]uint64{"getppid": {50 * 51 / 2, 0}, "execve": {51, 0}}},
 		{w: "execthread", want: map[string][2]uint64{"execve": {2, 0}}},
@@ -209,7 +212,7 @@ func TestEBPFMatchesStrace(t *testing.T) {
 					t.Errorf("%s: Exit = %+v, want code 0", what, sum.Exit)
 				}
 				for name, want := range tt.want {
-					if c, e := calls(sum, name); c != want[0] || e != want[1] {
+					if c, e := calls(sum, name); c != want[0] && !(tt.min && c > want[0]) || e != want[1] {
 						t.Errorf("%s: %s: calls %d errors %d, want %v", what, name, c, e, want)
 					}
 				}

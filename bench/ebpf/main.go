@@ -148,6 +148,16 @@ func startup(reps int, counts bool) {
 func hold(prefixes []string) {
 	held := map[ebpf.ProgramID]*ebpf.Program{}
 	names := map[ebpf.ProgramID]string{}
+	// Programs loaded before (another run's, still being freed) are not
+	// this run's.
+	old := map[ebpf.ProgramID]bool{}
+	for id := ebpf.ProgramID(0); ; {
+		next, err := ebpf.ProgramGetNextID(id)
+		if err != nil {
+			break
+		}
+		id, old[next] = next, true
+	}
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	fmt.Println("holding")
@@ -167,7 +177,7 @@ func hold(prefixes []string) {
 				break
 			}
 			id = next
-			if held[id] != nil {
+			if held[id] != nil || old[id] {
 				continue
 			}
 			p, err := ebpf.NewProgramFromID(id)
