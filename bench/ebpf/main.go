@@ -122,6 +122,30 @@ func startup(reps int, counts bool) {
 		os.Exit(1)
 	}
 	defer func() { sleeper.Process.Kill(); sleeper.Wait() }()
+	if reps > 1 {
+		// Cold starts: each in a new process (the kernel's BTF is read
+		// once per process).
+		var up, down []float64
+		exe, _ := os.Executable()
+		for range reps {
+			args := []string{"startup"}
+			if counts {
+				args = append(args, "-counts")
+			}
+			out, err := exec.Command(exe, append(args, "1")...).Output()
+			var u, d float64
+			if _, err2 := fmt.Sscanf(string(out), "startup_ms %f teardown_ms %f", &u, &d); err != nil || err2 != nil {
+				fmt.Fprintf(os.Stderr, "startup: %v %v %s\n", err, err2, out)
+				os.Exit(1)
+			}
+			up, down = append(up, u), append(down, d)
+		}
+		sort.Float64s(up)
+		sort.Float64s(down)
+		fmt.Printf("startup_ms %.1f teardown_ms %.1f (cold, median of %d; min %.1f / %.1f, max %.1f / %.1f)\n",
+			up[len(up)/2], down[len(down)/2], reps, up[0], down[0], up[len(up)-1], down[len(down)-1])
+		return
+	}
 	var up, down []float64
 	for range reps {
 		t0 := time.Now()

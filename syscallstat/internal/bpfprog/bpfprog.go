@@ -46,6 +46,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -138,6 +139,10 @@ func KernelOffsets() (*Offsets, error) {
 	return &o, nil
 }
 
+// cachedOffsets reads the kernel's BTF once per process: indexing it is
+// most of the start-up time (about 20 ms).
+var cachedOffsets = sync.OnceValues(KernelOffsets)
+
 // memberOffset finds name in members, looking into anonymous structs and
 // unions (pt_regs wraps its registers in one on arm64).
 func memberOffset(members []btf.Member, name string) (uint32, bool) {
@@ -205,7 +210,7 @@ func pidMax() int {
 // *ebpf.VerifierError with the whole log.
 func Load(cfg Config) (o *Objects, err error) {
 	if cfg.Offsets == nil {
-		if cfg.Offsets, err = KernelOffsets(); err != nil {
+		if cfg.Offsets, err = cachedOffsets(); err != nil {
 			return nil, err
 		}
 	}
