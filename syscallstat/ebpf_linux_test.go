@@ -5,6 +5,7 @@ package syscallstat_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -86,6 +87,9 @@ func runEBPFWorkload(w string, n int) int {
 		// Start with the eBPF backend (run without capabilities).
 		_, err := syscallstat.Start(exec.Command("/bin/true"), &syscallstat.Options{Backend: syscallstat.EBPF})
 		fmt.Printf("permission=%v unavailable=%v: %v\n", errors.Is(err, fs.ErrPermission), errors.Is(err, syscallstat.ErrEBPFUnavailable), err)
+	case "checkebpf":
+		err := syscallstat.CheckEBPF()
+		fmt.Printf("unsupported=%v unavailable=%v: %v\n", errors.Is(err, errors.ErrUnsupported), errors.Is(err, syscallstat.ErrEBPFUnavailable), err)
 	default:
 		fmt.Fprintf(os.Stderr, "unknown eBPF workload %q\n", w)
 		return 2
@@ -584,5 +588,144 @@ func TestEBPFCancelLaunched(t *testing.T) {
 	}
 	if c, _ := calls(sum, "execve"); c != 1 {
 		t.Errorf("execve %d, want 1", c)
+	}
+}
+
+// TestEBPFPidNamespace: in a pid namespace other than the initial one the
+// backend refuses (the programs see initial-namespace pids) with
+// errors.ErrUnsupported, saying why.
+func TestEBPFPidNamespace(t *testing.T) {
+	if err := syscallstat.CheckEBPF(); err != nil {
+		t.Skipf("eBPF backend not available here: %v", err)
+	}
+	cmd := ebpfWorkloadCmd(t, "checkebpf", 0)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Skipf("cannot start a process in a new pid namespace: %v\n%s", err, out)
+	}
+	if s := string(out); !strings.HasPrefix(s, "unsupported=true unavailable=true") || !strings.Contains(s, "pid namespace") {
+		t.Errorf("in a new pid namespace: %q, want errors.ErrUnsupported naming the pid namespace", s)
+	}
+}
+
+// TestEBPFRuncContainer counts a real runc container through its cgroup:
+// the trace starts between runc create and runc start, so runc init (in the
+// cgroup, waiting) is found by the scan and the container's command is
+// counted from its execve; the trace ends by itself when runc delete
+// removes the cgroup.
+func TestEBPFRuncContainer(t *testing.T) {
+	runc, err := exec.LookPath("runc")
+	if err != nil {
+		t.Skip("runc not installed (Debian: runc)")
+	}
+	busybox := "/bin/busybox"
+	if _, err := os.Stat(busybox); err != nil {
+		t.Skip("busybox not installed (Debian: busybox-static)")
+	}
+	if err := syscallstat.CheckEBPF(); err != nil {
+		t.Skipf("eBPF backend not available here: %v", err)
+	}
+	dir := t.TempDir()
+	bundle, state := filepath.Join(dir, "bundle"), filepath.Join(dir, "state")
+	rootfs := filepath.Join(bundle, "rootfs")
+	for _, d := range []string{"bin", "proc", "dev", "sys"} {
+		if err := os.MkdirAll(filepath.Join(rootfs, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := os.ReadFile(busybox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(rootfs, "bin/busybox"), b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"sh", "cat"} {
+		os.Symlink("busybox", filepath.Join(rootfs, "bin", c))
+	}
+	id := fmt.Sprintf("procscope-ebpf-%d", os.Getpid())
+	runcCmd := func(args ...string) *exec.Cmd {
+		return exec.Command(runc, append([]string{"--root", state}, args...)...)
+	}
+	spec := runcCmd("spec", "--bundle", bundle)
+	if out, err := spec.CombinedOutput(); err != nil {
+		t.Fatalf("runc spec: %v\n%s", err, out)
+	}
+	cfgPath := filepath.Join(bundle, "config.json")
+	js, _ := os.ReadFile(cfgPath)
+	var cfg map[string]any
+	if err := json.Unmarshal(js, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	process := cfg["process"].(map[string]any)
+	process["terminal"] = false
+	process["args"] = []string{"/bin/sh", "-c", `i=0; while [ $i -lt 100 ]; do cat /proc/self/stat >/dev/null; i=$((i+1)); done`}
+	cfg["linux"].(map[string]any)["cgroupsPath"] = "/" + id
+	js, _ = json.Marshal(cfg)
+	os.WriteFile(cfgPath, js, 0o644)
+	t.Cleanup(func() { runcCmd("delete", "-f", id).Run() })
+	// runc create hands its stdio to the container's init, which keeps
+	// it open until the container ends: a file, not a pipe.
+	logf, err := os.Create(filepath.Join(dir, "runc.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logf.Close()
+	create := runcCmd("create", "--bundle", bundle, id)
+	create.Stdout, create.Stderr = logf, logf
+	if err := create.Run(); err != nil {
+		out, _ := os.ReadFile(logf.Name())
+		t.Skipf("runc create: %v\n%s", err, out)
+	}
+	cg := ""
+	for _, root := range []string{"/sys/fs/cgroup/unified", "/sys/fs/cgroup"} {
+		var st syscall.Statfs_t
+		if syscall.Statfs(filepath.Join(root, id), &st) == nil && st.Type == 0x63677270 {
+			cg = filepath.Join(root, id)
+			break
+		}
+	}
+	if cg == "" {
+		t.Skip("runc made no cgroup v2 directory for the container")
+	}
+	tr, err := syscallstat.Attach(0, &syscallstat.Options{Backend: syscallstat.EBPF, Cgroup: cg})
+	mustEBPF(t, err)
+	defer tr.Close()
+	if out, err := runcCmd("start", id).CombinedOutput(); err != nil {
+		t.Fatalf("runc start: %v\n%s", err, out)
+	}
+	// Wait for the container to stop, then delete it: its cgroup goes and
+	// the trace ends by itself.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, _ := runcCmd("state", id).Output()
+		if strings.Contains(string(out), `"stopped"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("container still running: %s", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if out, err := runcCmd("delete", id).CombinedOutput(); err != nil {
+		t.Fatalf("runc delete: %v\n%s", err, out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	sum, err := tr.Wait(ctx)
+	if err != nil {
+		t.Fatalf("Wait after the cgroup was removed: %v", err)
+	}
+	exe, _ := sum.Syscalls.Lookup(syscallstat.Native, "execve")
+	open, _ := sum.Syscalls.Lookup(syscallstat.Native, "openat")
+	t.Logf("container: execve %d, openat %d, %d processes, %d calls", exe.Calls, open.Calls, len(sum.Processes), sum.Syscalls.Total().Calls)
+	// The shell's execve and one per cat; runc init's own exec of the
+	// shell is that first one.
+	if exe.Calls < 101 || open.Calls < 100 || len(sum.Processes) < 101 {
+		t.Errorf("container: execve %d, openat %d, %d processes; want >= 101, >= 100, >= 101", exe.Calls, open.Calls, len(sum.Processes))
+	}
+	if !sum.Lost.Zero() {
+		t.Errorf("lost: %v", sum.Lost)
 	}
 }
