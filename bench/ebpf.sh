@@ -26,7 +26,7 @@
 # (the peer needs it) and unmounts it after.
 #
 # Usage: bench/ebpf.sh [ROUNDS]   (ROUNDS of four calls, default 1000000;
-#        REPS=n takes the median of n runs, default 3)
+#        REPS=n rounds, default 3)
 set -euo pipefail
 ROUNDS=${1:-1000000}
 REPS=${REPS:-3}
@@ -90,34 +90,48 @@ ours_p() {
 	wait "$p" 2>/dev/null || true
 }
 
-rep() { for _ in $(seq "$REPS"); do "$@"; echo; done | grep -v '^$' | median; }
+# Slowdowns are computed per round (the untraced loop run right before the
+# traced ones), then the median over REPS rounds is taken: on a shared
+# machine the load changes between rounds.
+# slow U T: T / U
+slow() { echo "scale=4; $2 / $1" | bc -l; }
+med() { printf '%s\n' "$@" | median; }
+r2() { printf '%.2f' "$1"; }
 
-echo "bench/ebpf.sh: $ROUNDS rounds of 4 calls, median of $REPS; $(uname -r), $(nproc) CPUs; peer $PEER"
+echo "bench/ebpf.sh: $ROUNDS rounds of 4 calls, median of $REPS rounds; $(uname -r), $(nproc) CPUs; peer $PEER"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %9s | %11s %11s %11s %11s | %-22s %s\n' workload untraced ours-counts peer-counts ours-time peer-L \
 	"counts ours/peer (<=1)" "time ours/peer-L (<=0.9)"
 for w in single threads forks; do
-	u=$(rep "${LOOP[@]}" "$w" "$ROUNDS")
-	oc=$(rep ours "$w" -counts)
-	pc=$(rep peer "$w")
-	ot=$(rep ours "$w")
-	pl=$(rep peer "$w" -L)
-	s_oc=$(ratio "$oc" "$u"); s_pc=$(ratio "$pc" "$u"); s_ot=$(ratio "$ot" "$u"); s_pl=$(ratio "$pl" "$u")
-	printf '%-8s %8ss | %10sx %10sx %10sx %10sx | %-22s %s\n' "$w" "$u" "$s_oc" "$s_pc" "$s_ot" "$s_pl" \
-		"$(ratio "$s_oc" "$s_pc")" "$(ratio "$s_ot" "$s_pl")"
+	us=() oc=() pc=() ot=() pl=()
+	for _ in $(seq "$REPS"); do
+		u=$("${LOOP[@]}" "$w" "$ROUNDS" | tail -1)
+		us+=("$u")
+		oc+=("$(slow "$u" "$(ours "$w" -counts)")")
+		pc+=("$(slow "$u" "$(peer "$w")")")
+		ot+=("$(slow "$u" "$(ours "$w")")")
+		pl+=("$(slow "$u" "$(peer "$w" -L)")")
+	done
+	m_oc=$(med "${oc[@]}"); m_pc=$(med "${pc[@]}"); m_ot=$(med "${ot[@]}"); m_pl=$(med "${pl[@]}")
+	printf '%-8s %8ss | %10sx %10sx %10sx %10sx | %-22s %s\n' "$w" "$(med "${us[@]}")" "$(r2 "$m_oc")" "$(r2 "$m_pc")" \
+		"$(r2 "$m_ot")" "$(r2 "$m_pl")" "$(r2 "$(ratio "$m_oc" "$m_pc")")" "$(r2 "$(ratio "$m_ot" "$m_pl")")"
 done
 
 sleep 1000 &
 sleeper=$!
 bg+=("$sleeper")
-u=$(rep "${LOOP[@]}" single "$ROUNDS")
-boc=$(rep ours_p "$sleeper" -counts)
-bot=$(rep ours_p "$sleeper")
-bpc=$(rep peer single -p "$sleeper")
-bpl=$(rep peer single -L -p "$sleeper")
+boc=() bot=() bpc=() bpl=()
+for _ in $(seq "$REPS"); do
+	u=$("${LOOP[@]}" single "$ROUNDS" | tail -1)
+	boc+=("$(slow "$u" "$(ours_p "$sleeper" -counts)")")
+	bot+=("$(slow "$u" "$(ours_p "$sleeper")")")
+	bpc+=("$(slow "$u" "$(peer single -p "$sleeper")")")
+	bpl+=("$(slow "$u" "$(peer single -L -p "$sleeper")")")
+done
 echo
 echo "bystander (untraced single loop while the tool counts a sleeping process), slowdown:"
 printf '  ours -counts -p %sx   peer -p %sx   ours -p (time) %sx   peer -L -p %sx\n' \
-	"$(ratio "$boc" "$u")" "$(ratio "$bpc" "$u")" "$(ratio "$bot" "$u")" "$(ratio "$bpl" "$u")"
+	"$(r2 "$(med "${boc[@]}")")" "$(r2 "$(med "${bpc[@]}")")" "$(r2 "$(med "${bot[@]}")")" "$(r2 "$(med "${bpl[@]}")")"
 
 echo
 echo "start-up and teardown (library Attach with Follow to a sleeping process; Cancel to Wait's return):"

@@ -51,8 +51,9 @@ const (
 )
 
 // unavailableError says why the eBPF backend cannot run here. It matches
-// ErrEBPFUnavailable and unwraps to kind (fs.ErrPermission,
-// errors.ErrUnsupported, or the *ebpf.VerifierError).
+// ErrEBPFUnavailable and unwraps to kind (fs.ErrPermission or
+// errors.ErrUnsupported; nil for a verifier rejection, whose log is in the
+// message).
 type unavailableError struct {
 	msg  string
 	kind error
@@ -94,11 +95,9 @@ func CheckEBPF() error { return checkEBPF() }
 // which is wrong since 5.11, hence the capability check here.
 func checkEBPF() error {
 	maj, minor, rel := kernelVersion()
-	if maj < 5 || maj == 5 && minor < 8 {
-		return unavailable(errors.ErrUnsupported, "kernel %s: needs Linux %s or later with BTF", rel, ebpfMinKernel)
-	}
-	if _, err := os.Stat(btfPath); err != nil {
-		return unavailable(errors.ErrUnsupported, "kernel %s has no BTF (%s): needs Linux %s or later built with CONFIG_DEBUG_INFO_BTF", rel, btfPath, ebpfMinKernel)
+	_, err := os.Stat(btfPath)
+	if err := kernelError(maj, minor, rel, err == nil); err != nil {
+		return err
 	}
 	st, err := liveProc.Process(os.Getpid()).Status()
 	if err != nil {
@@ -127,12 +126,25 @@ func checkEBPF() error {
 	return nil
 }
 
+// kernelError says what a kernel (maj.minor, uname release rel, with or
+// without BTF in sysfs) lacks for the programs, or nil.
+func kernelError(maj, minor int, rel string, btf bool) error {
+	if maj < 5 || maj == 5 && minor < 8 {
+		return unavailable(errors.ErrUnsupported, "kernel %s: needs Linux %s or later with BTF", rel, ebpfMinKernel)
+	}
+	if !btf {
+		return unavailable(errors.ErrUnsupported, "kernel %s has no BTF (%s): needs Linux %s or later built with CONFIG_DEBUG_INFO_BTF", rel, btfPath, ebpfMinKernel)
+	}
+	return nil
+}
+
 // loadError explains a failure to load the programs.
 func loadError(err error) error {
 	var ve *ebpf.VerifierError
 	if errors.As(err, &ve) {
 		// Our bug: the whole log.
-		return &unavailableError{msg: fmt.Sprintf("the verifier rejected a program (a bug in syscallstat, please report it): %+v", ve), kind: ve}
+		// Not wrapped: the verifier's EACCES is no permission problem.
+		return &unavailableError{msg: fmt.Sprintf("the verifier rejected a program (a bug in syscallstat, please report it): %+v", ve)}
 	}
 	if errors.Is(err, unix.EPERM) {
 		return unavailable(fs.ErrPermission, "the bpf system call was refused although CAP_BPF and CAP_PERFMON are held (a seccomp filter, as in a container's default profile, or kernel lockdown): %v", strings.Split(err.Error(), " (MEMLOCK")[0])

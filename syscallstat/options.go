@@ -41,8 +41,8 @@ type Options struct {
 	// documentation for why and for the side effect).
 	KeepSIGCHLD bool
 	// Backend selects ptrace (the zero value) or eBPF; see the package
-	// documentation. With EBPF, time is always wall-clock and SeccompBPF,
-	// CancelSignal's detaching and KeepSIGCHLD do not apply.
+	// documentation. With EBPF time is always wall-clock (WallClock is
+	// implied) and SeccompBPF and KeepSIGCHLD do not apply.
 	Backend Backend
 	// Cgroup, with the EBPF backend and [Attach] with pid 0, counts every
 	// process in this cgroup v2 directory and below it, including those
