@@ -59,8 +59,14 @@ import (
 
 // States of a procs entry.
 const (
-	Pending uint32 = 1 // the launch trampoline: nothing counted until its execve
-	Traced  uint32 = 2
+	// Pending is the launch trampoline, marked by user space: nothing is
+	// counted until its execve. An exec counts only once the process has
+	// been seen in a system call since it was marked (PendingSeen): the
+	// mark can land between the end of the trampoline's own exec (which
+	// releases the vfork parent) and that exec's sched_process_exec.
+	Pending     uint32 = 1
+	Traced      uint32 = 2
+	PendingSeen uint32 = 3
 )
 
 // Indexes of the counters map.

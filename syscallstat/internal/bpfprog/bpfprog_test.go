@@ -146,11 +146,21 @@ func TestProgramsTestRun(t *testing.T) {
 	if s := stats(t, o); len(s) != 0 {
 		t.Fatalf("untraced thread counted: %v", s)
 	}
-	// Pending (the launcher): entry recorded, exit not counted.
+	// Pending (the launcher): an exec before any call of its since the
+	// mark is the trampoline's own (the mark raced with its end): not the
+	// command's.
 	if err := o.Mark(tid, Pending); err != nil {
 		t.Fatal(err)
 	}
+	run(t, o.Exec, 0, uint64(tid), 0)
+	if st, n := o.State(tid), o.Counter(CounterExecs); st != Pending || n != 0 {
+		t.Fatalf("exec right after the mark: state %d execs %d, want %d and 0", st, n, Pending)
+	}
+	// Seen in a call: entry recorded, exit not counted.
 	run(t, o.Enter, 0, 59)
+	if st := o.State(tid); st != PendingSeen {
+		t.Fatalf("state after a call = %d, want %d", st, PendingSeen)
+	}
 	run(t, o.Exit, 0, 0)
 	if s := stats(t, o); len(s) != 0 {
 		t.Fatalf("pending thread counted: %v", s)
@@ -244,6 +254,14 @@ func TestCountsOnlyFollow(t *testing.T) {
 	o := load(t, Config{Follow: true})
 	if o.Enter != nil || o.Starts != nil {
 		t.Fatal("counts-only mode has a sys_enter program")
+	}
+	// A pending process is seen at its first sys_exit.
+	if err := o.Mark(os.Getpid(), Pending); err != nil {
+		t.Fatal(err)
+	}
+	run(t, o.Exit, 0, 0)
+	if st := o.State(os.Getpid()); st != PendingSeen {
+		t.Errorf("state after a call = %d, want %d", st, PendingSeen)
 	}
 	if err := o.Mark(os.Getpid(), Traced); err != nil {
 		t.Fatal(err)

@@ -161,9 +161,14 @@ func ret(out string) asm.Instructions {
 func (b *builder) sysEnter() asm.Instructions {
 	out := b.label("out")
 	insert := b.label("insert")
+	seen := b.label("seen")
 	insns := b.prologue(out, out, true)
 	insns = append(insns,
-		asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word), // tid
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
+		asm.JNE.Imm(asm.R1, int32(Pending), seen),
+		asm.Mov.Imm(asm.R1, int32(PendingSeen)),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word).WithSymbol(seen), // tid
 		asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, fpKey),
@@ -202,11 +207,16 @@ func (b *builder) sysExit() asm.Instructions {
 	haveNr := b.label("nr")
 	noErr := b.label("noerr")
 	insert := b.label("insert")
+	traced := b.label("traced")
 	insns := b.prologue(out, out, true)
 	insns = append(insns,
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
-		asm.JNE.Imm(asm.R1, int32(Traced), out),
-		asm.Mov.Imm(asm.R8, 0), // time in the call
+		asm.JEq.Imm(asm.R1, int32(Traced), traced),
+		asm.JNE.Imm(asm.R1, int32(Pending), out),
+		asm.Mov.Imm(asm.R1, int32(PendingSeen)),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
+		asm.Ja.Label(out),
+		asm.Mov.Imm(asm.R8, 0).WithSymbol(traced), // time in the call
 	)
 	if b.o.cfg.Time {
 		insns = append(insns,
@@ -418,7 +428,7 @@ func (b *builder) exec() asm.Instructions {
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, miss),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
-		asm.JNE.Imm(asm.R1, int32(Pending), moved),
+		asm.JNE.Imm(asm.R1, int32(PendingSeen), moved),
 		asm.Mov.Imm(asm.R1, int32(Traced)),
 		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
 	)
