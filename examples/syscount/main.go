@@ -138,7 +138,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		opts.Syscalls = strings.Split(list, ",")
 	}
 	if n := btoi(*pid != 0) + btoi(fs.NArg() > 0) + btoi(*cgroup != ""); n != 1 {
-		return 2, 0, errors.New("need one of -p PID, -cgroup PATH or -- CMD ARGS...")
+		return 2, 0, errors.New("need one of -p PID, -cgroup PATH or -- CMD ARGS..., and only one")
 	}
 	opts.Cgroup = *cgroup
 
