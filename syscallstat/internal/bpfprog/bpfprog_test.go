@@ -317,3 +317,35 @@ func TestChildReturnNotCounted(t *testing.T) {
 		t.Errorf("close: %+v, want 1 call", v)
 	}
 }
+
+// TestFullMapsCounted: a call that finds the statistics map full, and an
+// entry time that finds its map full, are counted, not dropped silently.
+func TestFullMapsCounted(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	o := load(t, Config{Time: true, MaxStats: 2, MaxThreads: 1})
+	tid := unix.Gettid()
+	if err := o.Mark(tid, Traced); err != nil {
+		t.Fatal(err)
+	}
+	defer o.Unmark(tid)
+	// The starts map holds one thread: another's entry does not fit.
+	if err := o.Starts.Put(uint32(4000000), StartValue{Nanos: 1}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, o.Enter, 0, 1)
+	if n := o.Counter(CounterStartsFull); n != 1 {
+		t.Errorf("starts-full counter = %d, want 1", n)
+	}
+	o.Starts.Delete(uint32(4000000))
+	for _, nr := range []uint64{1, 2, 3, 3} {
+		run(t, o.Enter, 0, nr)
+		run(t, o.Exit, 0, 0)
+	}
+	if n := o.Counter(CounterStatsFull); n != 2 {
+		t.Errorf("stats-full counter = %d, want 2 (both calls of the third number)", n)
+	}
+	if s := stats(t, o); len(s) != 2 {
+		t.Errorf("stats %v, want 2 keys", s)
+	}
+}
