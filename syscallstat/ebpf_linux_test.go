@@ -748,3 +748,50 @@ func TestEBPFStartCountsOneExecve(t *testing.T) {
 		t.Errorf("%d of 40 runs: execve != 1", bad)
 	}
 }
+
+// TestEBPFCallerNotFollowed: the trampoline (the caller's child) is marked,
+// never the calling process, so commands another goroutine of the caller
+// runs meanwhile are not counted.
+func TestEBPFCallerNotFollowed(t *testing.T) {
+	stop := make(chan struct{})
+	others := make(chan int, 1000)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			c := exec.Command("/bin/true")
+			if c.Run() == nil {
+				select {
+				case others <- c.Process.Pid:
+				default:
+				}
+			}
+		}
+	}()
+	sum := traceCmd(t, workloadCmd(t, "forks", 5), &syscallstat.Options{Backend: syscallstat.EBPF, Follow: true})
+	close(stop)
+	<-done
+	close(others)
+	traced := map[int]bool{}
+	for _, p := range sum.Processes {
+		traced[p.PID] = true
+	}
+	n := 0
+	for pid := range others {
+		n++
+		if traced[pid] {
+			t.Errorf("the caller's own child %d was counted", pid)
+		}
+	}
+	if n == 0 {
+		t.Error("the other goroutine ran no command during the trace")
+	}
+	if len(sum.Processes) != 6 {
+		t.Errorf("%d processes counted, want the workload and its 5 children", len(sum.Processes))
+	}
+}
