@@ -222,6 +222,10 @@ const siQueue = -1 // SI_QUEUE
 // without side effects, so while every tracee is parked the loop blocks with
 // a waker child (see armWaker), which cancel ends.
 func (t *Tracer) cancel(sig syscall.Signal) {
+	if t.bpf != nil {
+		t.bpf.cancel(sig)
+		return
+	}
 	select {
 	case <-t.done:
 		// The trace is over and the command reaped: its pid may belong

@@ -1,5 +1,6 @@
 // Package syscallstat counts the system calls of a command it starts or of
-// a running process it attaches to, with ptrace, as strace -c does: calls,
+// a running process it attaches to, with ptrace as strace -c does or with
+// eBPF programs in the kernel (see [Options.Backend]): calls,
 // errors and time per call, for all traced processes together and per
 // process and per thread. It also writes and reads strace's summary table,
 // and turns a summary into an OCI seccomp profile.
@@ -148,6 +149,91 @@
 // the listing of /proc/PID/task and its seizure is skipped, and one that
 // ends while stopped is simply reported gone by wait4. Counts of threads
 // that ended are kept in the summary.
+//
+// # The eBPF backend
+//
+// With [Options.Backend] set to [EBPF], [Start] and [Attach] count in the
+// kernel and never stop the program: eBPF programs on the raw tracepoints
+// sys_enter and sys_exit count calls, errors and time per thread, and
+// programs on sched_process_fork, sched_process_exec and sched_process_exit
+// follow new processes (from their first instruction: the fork tracepoint
+// runs in the parent before the child can run), the launcher's execve and
+// the end of each process. The programs are built in Go with
+// github.com/cilium/ebpf's asm package: no C compiler, no object files.
+// The result is the same [Summary], per process and per thread, and
+// [Summary.Lost] counts anything that could not be counted (a full map, a
+// call whose number could not be read, a program run the kernel skipped
+// because another eBPF program was running on the CPU); nothing is dropped
+// silently. [Options.CountsOnly] attaches sys_exit alone (calls and
+// errors, no time): the cheapest run.
+//
+// [Start] reuses the launch trampoline: the trampoline, the caller's child,
+// is marked pending and counts nothing until its execve succeeds, and that
+// execve is counted, exactly where strace starts. The calling process is
+// never marked, so another goroutine's exec.Command is not followed.
+// [Attach] with [Options.Follow] counts every thread of the process and its
+// descendants, those there at the attach (found in /proc) and those forked
+// later. [Options.Cgroup] (with [Attach] and pid 0) counts every process of
+// a cgroup v2 directory and below it, those there at the start and those
+// that later fork or exec in it (runc exec, a pod's new containers) or are
+// moved into it (found by a rescan every 100 ms); the trace ends when the
+// directory is removed or the trace is cancelled. The counted processes are
+// never touched.
+//
+// It needs Linux 5.8 or later with BTF (/sys/kernel/btf/vmlinux: the
+// offsets of a few task_struct and pt_regs fields are read from it) and
+// CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN (Debian 11, Ubuntu 22.04, RHEL 9
+// and later). The capabilities are checked first and a missing one is named
+// in an error matching fs.ErrPermission; a kernel without what is needed
+// gives an error matching errors.ErrUnsupported naming the version; both,
+// and a verifier rejection (whose whole log is in the error), also match
+// [ErrEBPFUnavailable], on which a caller may fall back to ptrace. The
+// programs see the initial pid namespace's pids: in another pid namespace
+// (a container) the backend refuses with errors.ErrUnsupported. Before 5.11
+// the maps are charged to RLIMIT_MEMLOCK, which is raised (CAP_SYS_RESOURCE).
+// The maps take about 6 MiB, preallocated.
+//
+// What differs from strace and the ptrace backend:
+//
+//   - Time is wall-clock from entry to exit, as strace -w (the ptrace
+//     backend's default is system CPU time); [Options.WallClock] is implied.
+//   - Calls denied by a seccomp filter never reach sys_enter (the kernel
+//     runs seccomp first) but do reach sys_exit: they are counted with
+//     their error and no time, as strace counts them. rt_sigreturn leaves -1
+//     as the number in the registers; a number of -1 is counted as
+//     rt_sigreturn.
+//   - A call in flight when the trace begins is counted (without time) if
+//     it returns while the trace runs; one in flight at the end is not.
+//   - A new thread or process returns from its parent's clone or fork
+//     through sys_exit; that return is not a call of its own and is not
+//     counted (strace does not see it either).
+//   - Compat (32-bit) calls are not told apart: they are counted under the
+//     native table's numbers. Use ptrace for 32-bit programs.
+//   - A thread that execs from a non-leader thread keeps its earlier calls
+//     under its old TID; the execve and what follows are under the process
+//     ID (the ptrace backend moves the whole thread). Per-process tables are
+//     the same.
+//   - [Options.SeccompBPF] and [Options.QuietSIGCHLD] do not apply; a group
+//     stop is untouched (the program is never stopped). Cancelling sends a
+//     launched command [Options.CancelSignal] (SIGKILL by default, whose end
+//     is then in the summary) as the ptrace backend does; a counter killed
+//     with SIGKILL leaves nothing loaded (programs, links and maps are file
+//     descriptors, nothing is pinned) and its launched command keeps
+//     running, as with ptrace.
+//
+// What it costs the rest of the machine: while the programs are attached,
+// every system call of every process runs the two raw syscall tracepoints
+// (one in counts-only mode); an untraced process's call pays one bitmap
+// lookup per hook and returns. bench/ebpf.sh measures this beside
+// libbpf-tools' syscount; keep traces bounded, and know that a
+// syscall-heavy neighbour pays a few tens of percent while one runs.
+//
+// When to pick ptrace: no CAP_BPF/CAP_PERFMON or CAP_SYS_ADMIN (ptrace needs
+// only the same uid for one's own processes), a kernel before 5.8 or
+// without BTF, a pid namespace, 32-bit programs, system CPU time per call
+// instead of wall-clock, or when the rest of the machine must not pay
+// anything (ptrace slows only the traced program, but that one by tens to
+// hundreds of times).
 //
 // # Kernel versions
 //

@@ -51,6 +51,14 @@ type Options struct {
 	// (signal.Ignore, signal.Reset) meanwhile. A command-line tool that
 	// does not watch SIGCHLD, such as examples/syscount, should set it.
 	QuietSIGCHLD bool
+	// Backend selects ptrace (the zero value) or eBPF; see the package
+	// documentation. With EBPF time is always wall-clock (WallClock is
+	// implied) and SeccompBPF and QuietSIGCHLD do not apply.
+	Backend Backend
+	// Cgroup, with the EBPF backend and [Attach] with pid 0, counts every
+	// process in this cgroup v2 directory and below it, including those
+	// started later (Follow is implied).
+	Cgroup string
 }
 
 // ProfileOptions configure [Profile]. The zero value (or nil) gives an

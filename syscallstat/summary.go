@@ -85,6 +85,8 @@ type Summary struct {
 	// Exit is the end of the launched command (see [Start]); zero for an
 	// attached process or a command that was detached from.
 	Exit Exit
+	// Lost is what the eBPF backend could not count (zero with ptrace).
+	Lost Lost
 }
 
 // ProcessSummary holds the counts of one process (thread group).

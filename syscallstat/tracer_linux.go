@@ -79,6 +79,8 @@ type Tracer struct {
 	done chan struct{}
 	sum  *Summary
 	err  error
+
+	bpf *ebpfTrace // the eBPF backend, or nil (see ebpf_linux.go)
 }
 
 type thread struct {
@@ -123,6 +125,10 @@ func Start(cmd *exec.Cmd, opts *Options) (*Tracer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.opts.Backend != Ptrace || t.opts.Cgroup != "" {
+		t.cmd, t.launched = cmd, true
+		return t.startEBPF()
+	}
 	if t.opts.SeccompBPF && !t.opts.Follow {
 		return nil, errors.New("syscallstat: SeccompBPF needs Follow: the filter is inherited by children the tracer would not follow")
 	}
@@ -136,6 +142,9 @@ func Start(cmd *exec.Cmd, opts *Options) (*Tracer, error) {
 // fs.ErrPermission (with the missing permission named) if ptrace is denied,
 // and fs.ErrNotExist and [ErrGone] if there is no such process.
 func Attach(pid int, opts *Options) (*Tracer, error) {
+	if opts != nil && (opts.Backend != Ptrace || opts.Cgroup != "") {
+		return attachEBPF(pid, opts)
+	}
 	if pid <= 0 {
 		return nil, fmt.Errorf("syscallstat: attach: invalid pid %d", pid)
 	}

@@ -5,7 +5,8 @@
 //
 //	syscount [-f] [-w] [-S time|calls|errors|name|nothing] [-e trace=LIST]
 //	         [-o FILE] [-json] [-seccomp-bpf=false] [-seccomp-profile FILE]
-//	         [-counts] (-p PID | -- CMD ARGS...)
+//	         [-counts] [-backend auto|ebpf|ptrace]
+//	         (-p PID | -cgroup PATH | -- CMD ARGS...)
 //
 // -f follows forks and threads, -w measures wall-clock time per call
 // instead of system CPU time, -S sorts, -e trace=a,b counts only those calls,
@@ -23,6 +24,15 @@
 //
 // The flags that share a letter with strace's mean what strace's mean: -f,
 // -w, -S, -e trace=, -o and -p (one PID); -h prints the usage and exits 0.
+//
+// -backend chooses how to count: ptrace stops the program at every call
+// (as strace), ebpf counts in the kernel without stopping it (Linux 5.8+
+// with BTF, CAP_BPF and CAP_PERFMON; time is then always wall-clock, as
+// -w), and auto (the default) takes ebpf where the kernel and the
+// capabilities allow, else ptrace, saying which and why in one line on
+// stderr. -cgroup PATH (eBPF only) counts every process of a cgroup v2
+// directory, those started later too, until interrupted or the cgroup is
+// removed. Anything the eBPF backend could not count is reported on stderr.
 //
 // Syscount exits with the command's status, and dies of the same signal if
 // the command did. On SIGINT (or SIGTERM, SIGHUP) while attached with -p it
@@ -119,6 +129,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 	pid := fs.Int("p", 0, "attach to process `PID`")
 	useBPF := fs.Bool("seccomp-bpf", true, "stop only at traced calls with a seccomp-bpf filter (launched command with -f)")
 	profile := fs.String("seccomp-profile", "", "write an OCI seccomp profile of the seen calls to `FILE`")
+	backendName := fs.String("backend", "auto", "count with `ebpf`, ptrace, or auto (ebpf where the kernel and capabilities allow, else ptrace)")
+	cgroup := fs.String("cgroup", "", "count every process of the cgroup v2 directory `PATH` (ebpf backend)")
 	countsOnly := fs.Bool("counts", false, "count calls only (errors and times stay zero): with the seccomp-bpf fast path, one stop per call")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -143,14 +155,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		opts.Syscalls = strings.Split(list, ",")
 	}
 	switch {
-	case *pid == 0 && fs.NArg() == 0:
+	case *pid == 0 && fs.NArg() == 0 && *cgroup == "":
 		fs.Usage()
-		return 2, 0, errors.New("nothing to trace: give -p PID, or -- and a command")
-	case *pid != 0 && fs.NArg() > 0:
-		return 2, 0, errors.New("give -p PID or -- CMD ARGS..., not both")
+		return 2, 0, errors.New("nothing to trace: give -p PID, -cgroup PATH, or -- and a command")
+	case btoi(*pid != 0)+btoi(fs.NArg() > 0)+btoi(*cgroup != "") > 1:
+		return 2, 0, errors.New("give one of -p PID, -cgroup PATH or -- CMD ARGS..., not several")
 	case *pid < 0:
 		return 2, 0, fmt.Errorf("-p %d: not a process ID", *pid)
 	}
+	opts.Cgroup = *cgroup
 
 	// The output is opened first, as strace does: an unwritable path fails
 	// before anything is traced instead of losing the summary after.
@@ -187,16 +200,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		// process, and none without -f (children inherit it).
 		fmt.Fprintln(stderr, "syscount: -seccomp-bpf is not used: it needs a launched command and -f")
 	}
-	var tr *syscallstat.Tracer
-	if *pid != 0 {
-		tr, err = syscallstat.Attach(*pid, opts)
-	} else {
+	begin := func() (*syscallstat.Tracer, error) {
+		if *pid != 0 || *cgroup != "" {
+			return syscallstat.Attach(*pid, opts)
+		}
 		// The fast path needs -f: the filter is inherited by children.
 		opts.SeccompBPF = *useBPF && *follow
 		cmd := exec.Command(fs.Arg(0), fs.Args()[1:]...)
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
-		tr, err = syscallstat.Start(cmd, opts)
+		return syscallstat.Start(cmd, opts)
 	}
+	tr, err := startBackend(*backendName, opts, begin, stderr)
 	if err != nil {
 		return 1, 0, err
 	}
@@ -211,6 +225,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		return 1, 0, werr
 	}
 
+	if !sum.Lost.Zero() {
+		fmt.Fprintf(stderr, "syscount: the eBPF backend lost data: %v\n", sum.Lost)
+	}
 	code := sum.Exit.ExitCode()
 	if *asJSON {
 		err = writeJSON(out, sum, key, code)
@@ -233,7 +250,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		}
 	}
 	switch sig := syscall.Signal(got.Load()); {
-	case sig != 0 && *pid != 0:
+	case sig != 0 && (*pid != 0 || *cgroup != ""):
 		// Detached on request: strace exits 128+signal then (130 for
 		// SIGINT), so a script sees that it was interrupted.
 		return 128 + int(sig), 0, nil

@@ -186,7 +186,8 @@ func TestBadUsage(t *testing.T) {
 		want string // in the error
 	}{
 		{[]string{}, "nothing to trace"},
-		{[]string{"-p", "1", "--", "true"}, "not both"},
+		{[]string{"-p", "1", "--", "true"}, "not several"},
+		{[]string{"-p", "1", "-cgroup", "/sys/fs/cgroup/unified"}, "not several"},
 		{[]string{"-S", "bogus", "--", "true"}, "bogus"},
 		{[]string{"-p", "-5"}, "not a process ID"},
 	} {
@@ -195,7 +196,7 @@ func TestBadUsage(t *testing.T) {
 		if code != 2 || err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("run(%q) = %d, %v; want exit 2 and an error saying %q", tt.args, code, err, tt.want)
 		}
-		if len(tt.args) == 0 && strings.Contains(err.Error(), "not both") {
+		if len(tt.args) == 0 && strings.Contains(err.Error(), "not several") {
 			t.Errorf("run() with no arguments says %q: neither was given", err)
 		}
 	}

@@ -1,0 +1,236 @@
+//go:build linux
+
+// Command ebpf-bench is bench/ebpf.sh's helper:
+//
+//	ebpf-bench loop single|threads|forks N   the four-syscall loop, N rounds in all;
+//	                                         prints the loop's own seconds
+//	ebpf-bench startup [-counts] REPS        start-up and teardown of the eBPF backend
+//	                                         attached to a sleeping process (ms, median)
+//	ebpf-bench hold PREFIX...                holds every loaded eBPF program whose name
+//	                                         starts with a PREFIX until SIGINT, then prints
+//	                                         its run count and mean run time (needs
+//	                                         kernel.bpf_stats_enabled=1)
+//
+// The loop makes four calls per round: getppid, getuid, getegid and
+// close(-1) (which fails with EBADF, so errors are counted too).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/procscope/procscope/syscallstat"
+)
+
+func loop(n int) {
+	for range n {
+		syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0)
+		syscall.RawSyscall(syscall.SYS_GETUID, 0, 0, 0)
+		syscall.RawSyscall(syscall.SYS_GETEGID, 0, 0, 0)
+		syscall.RawSyscall(syscall.SYS_CLOSE, ^uintptr(0), 0, 0)
+	}
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	switch os.Args[1] {
+	case "loop":
+		if len(os.Args) != 4 {
+			usage()
+		}
+		n, _ := strconv.Atoi(os.Args[3])
+		start := time.Now()
+		runLoop(os.Args[2], n)
+		fmt.Printf("%.4f\n", time.Since(start).Seconds())
+	case "child":
+		n, _ := strconv.Atoi(os.Args[2])
+		loop(n)
+	case "startup":
+		counts := slices.Contains(os.Args, "-counts")
+		reps, _ := strconv.Atoi(os.Args[len(os.Args)-1])
+		startup(max(reps, 1), counts)
+	case "hold":
+		hold(os.Args[2:])
+	default:
+		usage()
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: ebpf-bench loop single|threads|forks N | startup [-counts] REPS | hold PREFIX...")
+	os.Exit(2)
+}
+
+func runLoop(mode string, n int) {
+	switch mode {
+	case "single":
+		loop(n)
+	case "threads":
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				runtime.LockOSThread()
+				loop(n / 4)
+			}()
+		}
+		wg.Wait()
+	case "forks":
+		exe, _ := os.Executable()
+		cmds := make([]*exec.Cmd, 50)
+		for i := range cmds {
+			cmds[i] = exec.Command(exe, "child", strconv.Itoa(n/50))
+			cmds[i].Stdout, cmds[i].Stderr = os.Stdout, os.Stderr
+			if err := cmds[i].Start(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
+		for _, c := range cmds {
+			if err := c.Wait(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
+	default:
+		usage()
+	}
+}
+
+// startup times Attach (checks, kernel BTF, maps, verification, attach)
+// and the teardown (cancel to Wait's return: detach, read, free).
+func startup(reps int, counts bool) {
+	sleeper := exec.Command("/bin/sleep", "1000")
+	if err := sleeper.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer func() { sleeper.Process.Kill(); sleeper.Wait() }()
+	if reps > 1 {
+		// Cold starts: each in a new process (the kernel's BTF is read
+		// once per process).
+		var up, down []float64
+		exe, _ := os.Executable()
+		for range reps {
+			args := []string{"startup"}
+			if counts {
+				args = append(args, "-counts")
+			}
+			out, err := exec.Command(exe, append(args, "1")...).Output()
+			var u, d float64
+			if _, err2 := fmt.Sscanf(string(out), "startup_ms %f teardown_ms %f", &u, &d); err != nil || err2 != nil {
+				fmt.Fprintf(os.Stderr, "startup: %v %v %s\n", err, err2, out)
+				os.Exit(1)
+			}
+			up, down = append(up, u), append(down, d)
+		}
+		sort.Float64s(up)
+		sort.Float64s(down)
+		fmt.Printf("startup_ms %.1f teardown_ms %.1f (cold, median of %d; min %.1f / %.1f, max %.1f / %.1f)\n",
+			up[len(up)/2], down[len(down)/2], reps, up[0], down[0], up[len(up)-1], down[len(down)-1])
+		return
+	}
+	var up, down []float64
+	for range reps {
+		t0 := time.Now()
+		tr, err := syscallstat.Attach(sleeper.Process.Pid, &syscallstat.Options{Backend: syscallstat.EBPF, Follow: true, CountsOnly: counts})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		t1 := time.Now()
+		tr.Cancel(0)
+		tr.Wait(context.Background())
+		t2 := time.Now()
+		up = append(up, t1.Sub(t0).Seconds()*1000)
+		down = append(down, t2.Sub(t1).Seconds()*1000)
+	}
+	sort.Float64s(up)
+	sort.Float64s(down)
+	fmt.Printf("startup_ms %.1f teardown_ms %.1f (median of %d; min %.1f / %.1f, max %.1f / %.1f)\n",
+		up[len(up)/2], down[len(down)/2], reps, up[0], down[0], up[len(up)-1], down[len(down)-1])
+}
+
+// hold keeps a reference to every matching program so that its statistics
+// stay readable after its loader is gone.
+func hold(prefixes []string) {
+	held := map[ebpf.ProgramID]*ebpf.Program{}
+	names := map[ebpf.ProgramID]string{}
+	// Programs loaded before (another run's, still being freed) are not
+	// this run's.
+	old := map[ebpf.ProgramID]bool{}
+	for id := ebpf.ProgramID(0); ; {
+		next, err := ebpf.ProgramGetNextID(id)
+		if err != nil {
+			break
+		}
+		id, old[next] = next, true
+	}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	fmt.Println("holding")
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			report(held, names)
+			return
+		case <-tick.C:
+		}
+		var id ebpf.ProgramID
+		for {
+			next, err := ebpf.ProgramGetNextID(id)
+			if err != nil {
+				break
+			}
+			id = next
+			if held[id] != nil || old[id] {
+				continue
+			}
+			p, err := ebpf.NewProgramFromID(id)
+			if err != nil {
+				continue
+			}
+			info, err := p.Info()
+			if err == nil && slices.ContainsFunc(prefixes, func(s string) bool { return strings.HasPrefix(info.Name, s) }) {
+				held[id], names[id] = p, info.Name
+				continue
+			}
+			p.Close()
+		}
+	}
+}
+
+func report(held map[ebpf.ProgramID]*ebpf.Program, names map[ebpf.ProgramID]string) {
+	ids := make([]ebpf.ProgramID, 0, len(held))
+	for id := range held {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		st, err := held[id].Stats()
+		if err != nil || st.RunCount == 0 {
+			continue
+		}
+		fmt.Printf("  %-16s runs %10d  mean %6.1f ns  recursion misses %d\n", names[id], st.RunCount,
+			float64(st.Runtime.Nanoseconds())/float64(st.RunCount), st.RecursionMisses)
+		held[id].Close()
+	}
+}

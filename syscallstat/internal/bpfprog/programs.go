@@ -1,0 +1,543 @@
+//go:build linux
+
+package bpfprog
+
+import (
+	"strconv"
+
+	"github.com/cilium/ebpf/asm"
+)
+
+// Stack layout (offsets from the frame pointer R10):
+const (
+	fpKey    = -4  // u32 scratch key: bitmap word, procs id, starts tid, counter index
+	fpKey2   = -8  // u32 second key: child tgid, number read from pt_regs
+	fpVal4   = -12 // u32 scratch value
+	fpPtr    = -16 // u64 scratch (task->signal)
+	fpStatsK = -32 // StatsKey {tgid, tid, nr, pad}: -32, -28, -24, -20
+	fpStatsV = -56 // StatsValue {calls, errors, nanos}: -56, -48, -40
+	fpStartV = -72 // StartValue {nanos, nr, pad}: -72, -64, -60
+)
+
+// Registers kept across helper calls: R6 the context (the raw
+// tracepoint's u64 arguments), R7 bpf_get_current_pid_tgid, R8 the procs
+// id (then the call's time), R9 a map value or a saved value.
+
+type builder struct {
+	o      *Objects
+	labels int
+}
+
+func (o *Objects) builder() *builder { return &builder{o: o} }
+
+func (b *builder) label(prefix string) string {
+	b.labels++
+	return prefix + "_" + strconv.Itoa(b.labels)
+}
+
+const (
+	errnoMax  = -4095 // an error is a return value in -4095..-1
+	noExist   = 1     // BPF_NOEXIST
+	updateAny = 0     // BPF_ANY
+)
+
+// Atomic returns the atomic instruction `*(size *)(dst + off) op= src`,
+// working around cilium/ebpf v0.22.0's encoder, which writes the
+// instruction's immediate (the operation) before it derives it from the
+// opcode: every atomic marshals as BPF_ADD (imm 0) unless Constant is set
+// by hand. TestAtomicEncoding pins this.
+func Atomic(op asm.AtomicOp, dst, src asm.Register, size asm.Size, off int16) asm.Instruction {
+	ins := op.Mem(dst, src, size, off)
+	ins.Constant = int64(uint32(op) >> 8)
+	return ins
+}
+
+// prologue leaves R6 = ctx, R7 = pid_tgid, R8 = id (tgid with Follow, else
+// tid) and R0 = the id's procs value, or jumps to miss when the process is
+// not traced (to out when the bitmap already says so).
+func (b *builder) prologue(out, miss string, bitmap bool) asm.Instructions {
+	insns := asm.Instructions{
+		asm.Mov.Reg(asm.R6, asm.R1),
+		asm.FnGetCurrentPidTgid.Call(),
+		asm.Mov.Reg(asm.R7, asm.R0),
+	}
+	if b.o.cfg.Follow {
+		insns = append(insns, asm.Mov.Reg(asm.R8, asm.R7), asm.RSh.Imm(asm.R8, 32))
+	} else {
+		insns = append(insns, asm.Mov.Reg32(asm.R8, asm.R7))
+	}
+	slow := b.label("slow")
+	if bitmap {
+		insns = append(insns, b.bitTest(asm.R8, out, slow)...)
+	}
+	insns = append(insns,
+		asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word).WithSymbol(slow),
+		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, miss),
+	)
+	if !bitmap {
+		// Keep the label target valid: slow is the first instruction.
+		_ = slow
+	}
+	return insns
+}
+
+// bitTest jumps to clear when id's bit is clear, else falls through to
+// next (which must be the next instruction's symbol). A pid beyond the
+// bitmap falls through (maybe traced).
+func (b *builder) bitTest(id asm.Register, clear, next string) asm.Instructions {
+	return asm.Instructions{
+		asm.Mov.Reg(asm.R1, id),
+		asm.RSh.Imm(asm.R1, 6),
+		asm.StoreMem(asm.RFP, fpKey, asm.R1, asm.Word),
+		asm.LoadMapPtr(asm.R1, b.o.Bitmap.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, next),
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+		asm.Mov.Reg(asm.R2, id),
+		asm.And.Imm(asm.R2, 63),
+		asm.Mov.Imm(asm.R3, 1),
+		asm.LSh.Reg(asm.R3, asm.R2),
+		asm.And.Reg(asm.R1, asm.R3),
+		asm.JEq.Imm(asm.R1, 0, clear),
+	}
+}
+
+// setBit sets the bitmap bit of the id in R9 if it is clear, then goes on
+// at done (which must be the next instruction's symbol).
+func (b *builder) setBit(done string) asm.Instructions {
+	return asm.Instructions{
+		asm.Mov.Reg(asm.R1, asm.R9),
+		asm.RSh.Imm(asm.R1, 6),
+		asm.StoreMem(asm.RFP, fpKey, asm.R1, asm.Word),
+		asm.LoadMapPtr(asm.R1, b.o.Bitmap.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, done),
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+		asm.Mov.Reg(asm.R2, asm.R9),
+		asm.And.Imm(asm.R2, 63),
+		asm.Mov.Imm(asm.R3, 1),
+		asm.LSh.Reg(asm.R3, asm.R2),
+		asm.And.Reg(asm.R1, asm.R3),
+		asm.JNE.Imm(asm.R1, 0, done),
+		// Only one writer ever sets a given new pid's bit (its
+		// parent's fork), so an add of a clear bit is an OR; an add is
+		// what every kernel with BPF atomics has (OR needs 5.12).
+		Atomic(asm.AddAtomic, asm.R0, asm.R3, asm.DWord, 0),
+	}
+}
+
+// count adds one to counter i, then goes on at done (the next
+// instruction's symbol).
+func (b *builder) count(i int, done string) asm.Instructions {
+	return asm.Instructions{
+		asm.StoreImm(asm.RFP, fpKey, int64(i), asm.Word),
+		asm.LoadMapPtr(asm.R1, b.o.Counters.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, done),
+		asm.Mov.Imm(asm.R1, 1),
+		Atomic(asm.AddAtomic, asm.R0, asm.R1, asm.DWord, 0),
+	}
+}
+
+func ret(out string) asm.Instructions {
+	return asm.Instructions{
+		asm.Mov.Imm(asm.R0, 0).WithSymbol(out),
+		asm.Return(),
+	}
+}
+
+// sysEnter stores the entry time and number of a traced (or pending)
+// thread's call. Raw tracepoint sys_enter: (struct pt_regs *regs, long id).
+func (b *builder) sysEnter() asm.Instructions {
+	out := b.label("out")
+	insert := b.label("insert")
+	seen := b.label("seen")
+	insns := b.prologue(out, out, true)
+	insns = append(insns,
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
+		asm.JNE.Imm(asm.R1, int32(Pending), seen),
+		asm.Mov.Imm(asm.R1, int32(PendingSeen)),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word).WithSymbol(seen), // tid
+		asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, insert),
+		asm.Mov.Reg(asm.R9, asm.R0),
+		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
+		asm.StoreMem(asm.R9, 8, asm.R1, asm.Word),
+		asm.FnKtimeGetNs.Call(),
+		asm.StoreMem(asm.R9, 0, asm.R0, asm.DWord),
+		asm.Ja.Label(out),
+
+		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord).WithSymbol(insert),
+		asm.StoreMem(asm.RFP, fpStartV+8, asm.R1, asm.Word),
+		asm.StoreImm(asm.RFP, fpStartV+12, 0, asm.Word),
+		asm.FnKtimeGetNs.Call(),
+		asm.StoreMem(asm.RFP, fpStartV, asm.R0, asm.DWord),
+		asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, fpStartV),
+		asm.Mov.Imm(asm.R4, updateAny),
+		asm.FnMapUpdateElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, out),
+	)
+	insns = append(insns, b.count(CounterStartsFull, out)...)
+	return append(insns, ret(out)...)
+}
+
+// sysExit counts a traced thread's call. Raw tracepoint sys_exit:
+// (struct pt_regs *regs, long ret).
+func (b *builder) sysExit() asm.Instructions {
+	out := b.label("out")
+	readRegs := b.label("regs")
+	haveNr := b.label("nr")
+	noErr := b.label("noerr")
+	insert := b.label("insert")
+	traced := b.label("traced")
+	insns := b.prologue(out, out, true)
+	insns = append(insns,
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
+		asm.JEq.Imm(asm.R1, int32(Traced), traced),
+		asm.JNE.Imm(asm.R1, int32(Pending), out),
+		asm.Mov.Imm(asm.R1, int32(PendingSeen)),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
+		asm.Ja.Label(out),
+		asm.Mov.Imm(asm.R8, 0).WithSymbol(traced), // time in the call
+	)
+	if b.o.cfg.Time {
+		insns = append(insns,
+			asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word), // tid
+			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, fpKey),
+			asm.FnMapLookupElem.Call(),
+			asm.JEq.Imm(asm.R0, 0, readRegs),
+			asm.Mov.Reg(asm.R9, asm.R0),
+			asm.LoadMem(asm.R1, asm.R9, 0, asm.DWord),
+			asm.JEq.Imm(asm.R1, 0, readRegs), // already used: a call that never entered
+			asm.LoadMem(asm.R2, asm.R9, 8, asm.Word),
+			asm.StoreMem(asm.RFP, fpStatsK+8, asm.R2, asm.Word),
+			asm.Mov.Reg(asm.R8, asm.R1),
+			asm.FnKtimeGetNs.Call(),
+			asm.Sub.Reg(asm.R0, asm.R8),
+			asm.Mov.Reg(asm.R8, asm.R0),
+			asm.Mov.Imm(asm.R1, 0),
+			asm.StoreMem(asm.R9, 0, asm.R1, asm.DWord),
+			asm.Ja.Label(haveNr),
+		)
+	}
+	insns = append(insns,
+		// No entry record (counts only; a call denied by seccomp, which
+		// never reaches sys_enter; a call in flight at attach): the
+		// number from the registers, 32 bits (arm64's syscallno is s32).
+		asm.Mov.Reg(asm.R1, asm.RFP).WithSymbol(readRegs),
+		asm.Add.Imm(asm.R1, fpStatsK+8),
+		asm.Mov.Imm(asm.R2, 4),
+		asm.LoadMem(asm.R3, asm.R6, 0, asm.DWord),
+		asm.Add.Imm(asm.R3, b.o.cfg.Offsets.RegsSyscall),
+		asm.FnProbeReadKernel.Call(),
+		asm.JEq.Imm(asm.R0, 0, haveNr),
+	)
+	insns = append(insns, b.count(CounterNoNumber, out)...)
+	insns = append(insns, asm.Ja.Label(out))
+	insns = append(insns,
+		asm.Mov.Reg(asm.R1, asm.R7).WithSymbol(haveNr),
+		asm.RSh.Imm(asm.R1, 32),
+		asm.StoreMem(asm.RFP, fpStatsK, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, fpStatsK+4, asm.R7, asm.Word),
+		asm.StoreImm(asm.RFP, fpStatsK+12, 0, asm.Word),
+		asm.Mov.Imm(asm.R9, 0),
+		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
+	)
+	if len(b.o.cfg.ForkNrs) > 0 {
+		// A new task's first return (0 from its parent's clone or
+		// fork) is no call of its own.
+		notChild := b.label("notchild")
+		insns = append(insns,
+			asm.JNE.Imm(asm.R1, 0, notChild),
+			asm.LoadMem(asm.R2, asm.RFP, fpStatsK+8, asm.Word),
+		)
+		for _, nr := range b.o.cfg.ForkNrs {
+			insns = append(insns, asm.JEq.Imm(asm.R2, nr, out))
+		}
+		insns = append(insns, asm.Ja.Label(noErr), asm.Mov.Imm(asm.R0, 0).WithSymbol(notChild))
+	}
+	insns = append(insns,
+		asm.JLT.Imm(asm.R1, errnoMax, noErr), // unsigned: below -4095
+		asm.Mov.Imm(asm.R9, 1),
+
+		asm.LoadMapPtr(asm.R1, b.o.Stats.FD()).WithSymbol(noErr),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpStatsK),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, insert),
+		// Only this thread writes its keys: plain adds are exact.
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+		asm.Add.Imm(asm.R1, 1),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
+		asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord),
+		asm.Add.Reg(asm.R1, asm.R9),
+		asm.StoreMem(asm.R0, 8, asm.R1, asm.DWord),
+		asm.LoadMem(asm.R1, asm.R0, 16, asm.DWord),
+		asm.Add.Reg(asm.R1, asm.R8),
+		asm.StoreMem(asm.R0, 16, asm.R1, asm.DWord),
+		asm.Ja.Label(out),
+
+		asm.Mov.Imm(asm.R1, 1).WithSymbol(insert),
+		asm.StoreMem(asm.RFP, fpStatsV, asm.R1, asm.DWord),
+		asm.StoreMem(asm.RFP, fpStatsV+8, asm.R9, asm.DWord),
+		asm.StoreMem(asm.RFP, fpStatsV+16, asm.R8, asm.DWord),
+		asm.LoadMapPtr(asm.R1, b.o.Stats.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpStatsK),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, fpStatsV),
+		asm.Mov.Imm(asm.R4, noExist),
+		asm.FnMapUpdateElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, out),
+	)
+	insns = append(insns, b.count(CounterStatsFull, out)...)
+	return append(insns, ret(out)...)
+}
+
+// underCgroup jumps to no unless the current task is in the configured
+// cgroup or below it.
+func (b *builder) underCgroup(no string) asm.Instructions {
+	return asm.Instructions{
+		asm.LoadMapPtr(asm.R1, b.o.Cgroups.FD()),
+		asm.Mov.Imm(asm.R2, 0),
+		asm.FnCurrentTaskUnderCgroup.Call(),
+		asm.JNE.Imm(asm.R0, 1, no),
+	}
+}
+
+// markCurrent traces the current thread group (id in R8, stored at
+// fpKey) and sets its bit; then goes on at done.
+func (b *builder) markCurrent(done string) asm.Instructions {
+	insns := asm.Instructions{
+		asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word),
+		asm.StoreImm(asm.RFP, fpVal4, int64(Traced), asm.Word),
+		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, fpVal4),
+		asm.Mov.Imm(asm.R4, updateAny),
+		asm.FnMapUpdateElem.Call(),
+	}
+	ok := b.label("marked")
+	insns = append(insns, asm.JEq.Imm(asm.R0, 0, ok))
+	insns = append(insns, b.count(CounterProcsFull, done)...)
+	insns = append(insns, asm.Ja.Label(done))
+	insns = append(insns, asm.Mov.Reg(asm.R9, asm.R8).WithSymbol(ok))
+	return append(insns, b.setBit(done)...)
+}
+
+// fork follows a traced process's new child process. Raw tracepoint
+// sched_process_fork: (struct task_struct *parent, struct task_struct
+// *child); it runs in the parent before the child can run.
+func (b *builder) fork() asm.Instructions {
+	out := b.label("out")
+	miss := b.label("miss")
+	have := b.label("have")
+	child := b.label("child")
+	setChild := b.label("setchild")
+	cg := b.o.cfg.Cgroup != nil
+	insns := b.prologue(out, miss, !cg)
+	insns = append(insns, asm.LoadMem(asm.R9, asm.R0, 0, asm.Word).WithSymbol(have))
+	insns = append(insns, asm.Ja.Label(child))
+	// Not traced: in cgroup mode a process of the cgroup is traced from
+	// its first fork or exec.
+	insns = append(insns, asm.Ja.Label(out).WithSymbol(miss))
+	if cg {
+		insns[len(insns)-1] = asm.Mov.Imm(asm.R0, 0).WithSymbol(miss)
+		marked := b.label("pmarked")
+		insns = append(insns, b.underCgroup(out)...)
+		insns = append(insns, b.markCurrent(marked)...)
+		insns = append(insns, asm.Mov.Imm(asm.R9, int32(Traced)).WithSymbol(marked))
+	}
+	insns = append(insns,
+		asm.Mov.Reg(asm.R1, asm.RFP).WithSymbol(child),
+		asm.Add.Imm(asm.R1, fpKey2),
+		asm.Mov.Imm(asm.R2, 4),
+		asm.LoadMem(asm.R3, asm.R6, 8, asm.DWord),
+		asm.Add.Imm(asm.R3, b.o.cfg.Offsets.TaskTgid),
+		asm.FnProbeReadKernel.Call(),
+		asm.JNE.Imm(asm.R0, 0, out),
+		asm.LoadMem(asm.R1, asm.RFP, fpKey2, asm.Word),
+		asm.Mov.Reg(asm.R2, asm.R7),
+		asm.RSh.Imm(asm.R2, 32),
+		asm.JEq.Reg(asm.R1, asm.R2, out), // a thread
+		asm.StoreMem(asm.RFP, fpVal4, asm.R9, asm.Word),
+		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey2),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, fpVal4),
+		asm.Mov.Imm(asm.R4, updateAny),
+		asm.FnMapUpdateElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, setChild),
+	)
+	insns = append(insns, b.count(CounterProcsFull, out)...)
+	insns = append(insns, asm.Ja.Label(out))
+	insns = append(insns, asm.LoadMem(asm.R9, asm.RFP, fpKey2, asm.Word).WithSymbol(setChild))
+	insns = append(insns, b.setBit(out)...)
+	_ = have
+	return append(insns, ret(out)...)
+}
+
+// exec turns a pending launcher into a traced process and moves the entry
+// record of a thread that exec'd from a non-leader thread. Raw tracepoint
+// sched_process_exec: (struct task_struct *p, pid_t old_pid, struct
+// linux_binprm *bprm); it runs in the execing thread, which already has
+// the thread group's id as its tid.
+func (b *builder) exec() asm.Instructions {
+	out := b.label("out")
+	miss := b.label("miss")
+	moved := b.label("moved")
+	follow := b.o.cfg.Follow
+	insns := asm.Instructions{
+		asm.Mov.Reg(asm.R6, asm.R1),
+		asm.FnGetCurrentPidTgid.Call(),
+		asm.Mov.Reg(asm.R7, asm.R0),
+	}
+	if follow {
+		insns = append(insns, asm.Mov.Reg(asm.R8, asm.R7), asm.RSh.Imm(asm.R8, 32))
+	} else {
+		insns = append(insns, asm.LoadMem(asm.R8, asm.R6, 8, asm.DWord), asm.Mov.Reg32(asm.R8, asm.R8))
+	}
+	insns = append(insns,
+		asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word),
+		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, miss),
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
+		asm.JNE.Imm(asm.R1, int32(PendingSeen), moved),
+		asm.Mov.Imm(asm.R1, int32(Traced)),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
+	)
+	insns = append(insns, b.count(CounterExecs, moved)...)
+	insns = append(insns,
+		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord).WithSymbol(moved),
+		asm.JEq.Reg32(asm.R1, asm.R7, out), // the leader exec'd: nothing moves
+	)
+	if !follow {
+		// Keyed by thread: the thread's id changes.
+		insns = append(insns,
+			asm.StoreMem(asm.RFP, fpKey2, asm.R7, asm.Word),
+			asm.StoreImm(asm.RFP, fpVal4, int64(Traced), asm.Word),
+			asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, fpKey2),
+			asm.Mov.Reg(asm.R3, asm.RFP),
+			asm.Add.Imm(asm.R3, fpVal4),
+			asm.Mov.Imm(asm.R4, updateAny),
+			asm.FnMapUpdateElem.Call(),
+			asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word),
+			asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, fpKey),
+			asm.FnMapDeleteElem.Call(),
+			asm.Mov.Reg32(asm.R9, asm.R7),
+		)
+		done := b.label("bit")
+		insns = append(insns, b.setBit(done)...)
+		insns = append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol(done))
+	}
+	if b.o.cfg.Time {
+		insns = append(insns,
+			asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
+			asm.StoreMem(asm.RFP, fpKey, asm.R1, asm.Word),
+			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, fpKey),
+			asm.FnMapLookupElem.Call(),
+			asm.JEq.Imm(asm.R0, 0, out),
+			asm.Mov.Reg(asm.R3, asm.R0),
+			asm.StoreMem(asm.RFP, fpKey2, asm.R7, asm.Word),
+			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, fpKey2),
+			asm.Mov.Imm(asm.R4, updateAny),
+			asm.FnMapUpdateElem.Call(),
+			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, fpKey),
+			asm.FnMapDeleteElem.Call(),
+		)
+	}
+	insns = append(insns, asm.Ja.Label(out))
+	insns = append(insns, asm.Ja.Label(out).WithSymbol(miss))
+	if b.o.cfg.Cgroup != nil {
+		insns[len(insns)-1] = asm.Mov.Imm(asm.R0, 0).WithSymbol(miss)
+		// A process of the cgroup that was not traced yet (runc exec,
+		// a process moved into it): traced from this exec on.
+		insns = append(insns, asm.Mov.Reg(asm.R8, asm.R7), asm.RSh.Imm(asm.R8, 32))
+		insns = append(insns, b.underCgroup(out)...)
+		insns = append(insns, b.markCurrent(out)...)
+	}
+	return append(insns, ret(out)...)
+}
+
+// procExit forgets an ending thread's entry record and, once its thread
+// group is dead, the process. Raw tracepoint sched_process_exit: (struct
+// task_struct *p[, bool group_dead since 6.16]); p is the current task.
+func (b *builder) procExit() asm.Instructions {
+	out := b.label("out")
+	insns := b.prologue(out, out, true)
+	if b.o.cfg.Time {
+		insns = append(insns,
+			asm.StoreMem(asm.RFP, fpKey2, asm.R7, asm.Word),
+			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, fpKey2),
+			asm.FnMapDeleteElem.Call(),
+		)
+	}
+	if b.o.cfg.Follow {
+		// do_exit decrements signal->live before this tracepoint: zero
+		// means the last thread of the group is ending.
+		insns = append(insns,
+			asm.Mov.Reg(asm.R1, asm.RFP),
+			asm.Add.Imm(asm.R1, fpPtr),
+			asm.Mov.Imm(asm.R2, 8),
+			asm.LoadMem(asm.R3, asm.R6, 0, asm.DWord),
+			asm.Add.Imm(asm.R3, b.o.cfg.Offsets.TaskSignal),
+			asm.FnProbeReadKernel.Call(),
+			asm.JNE.Imm(asm.R0, 0, out),
+			asm.Mov.Reg(asm.R1, asm.RFP),
+			asm.Add.Imm(asm.R1, fpKey2),
+			asm.Mov.Imm(asm.R2, 4),
+			asm.LoadMem(asm.R3, asm.RFP, fpPtr, asm.DWord),
+			asm.Add.Imm(asm.R3, b.o.cfg.Offsets.SignalLive),
+			asm.FnProbeReadKernel.Call(),
+			asm.JNE.Imm(asm.R0, 0, out),
+			asm.LoadMem(asm.R1, asm.RFP, fpKey2, asm.Word),
+			asm.JNE.Imm(asm.R1, 0, out),
+		)
+	}
+	insns = append(insns,
+		asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word),
+		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, fpKey),
+		asm.FnMapDeleteElem.Call(),
+	)
+	return append(insns, ret(out)...)
+}
