@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -239,7 +240,7 @@ func listFS(p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanish
 				if in, err = ParseInfo(b); err == nil {
 					f.setInfo(in, withMode)
 				} else {
-					err = proc.WithPath(err, info)
+					err = procint.WithPath(err, info)
 				}
 			}
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -286,7 +287,7 @@ func Count(p proc.Process) (int, error) {
 // SocketCache holds the socket tables of each network namespace seen, keyed
 // by the namespace (the target of /proc/PID/ns/net), so a scan over many
 // processes reads each namespace's tables at most once. Tables are read
-// lazily, in the order of [NetTables], and only until every socket asked
+// lazily, in the order of netTables, and only until every socket asked
 // for is found: a process with only TCP sockets costs one table. A cache
 // shows each table as it was when first read. It is safe for concurrent use.
 type SocketCache struct {
@@ -296,7 +297,7 @@ type SocketCache struct {
 
 type nsTables struct {
 	mu   sync.Mutex
-	next int                    // index into NetTables of the next table to read
+	next int                    // index into netTables of the next table to read
 	tab  map[uint64]*SocketInfo // pointers into the parsed tables
 	errs []error
 }
@@ -309,7 +310,7 @@ func NewSocketCache() *SocketCache { return &SocketCache{tabs: map[string]*nsTab
 func (t *nsTables) prefetch(p proc.Process, stop *atomic.Bool) {
 	for !stop.Load() {
 		t.mu.Lock()
-		if t.next >= len(NetTables) {
+		if t.next >= len(netTables) {
 			t.mu.Unlock()
 			return
 		}
@@ -320,7 +321,7 @@ func (t *nsTables) prefetch(p proc.Process, stop *atomic.Bool) {
 
 // readNext reads the next table; t.mu is held.
 func (t *nsTables) readNext(p proc.Process) {
-	name := NetTables[t.next]
+	name := netTables[t.next]
 	t.next++
 	socks, err := readTable(p, name)
 	if err != nil {
@@ -403,7 +404,7 @@ func (c *SocketCache) resolve(p proc.Process, fds []FD) error {
 // every table was read; t.mu is held.
 func (t *nsTables) readUntilFound(p proc.Process, inodes []uint64) {
 	found := 0 // inodes[:found] are in t.tab, which only grows
-	for t.next < len(NetTables) {
+	for t.next < len(netTables) {
 		for found < len(inodes) && t.tab[inodes[found]] != nil {
 			found++
 		}
@@ -424,5 +425,5 @@ func readTable(p proc.Process, name string) ([]SocketInfo, error) {
 		return nil, err
 	}
 	socks, err := ParseNet(name, b)
-	return socks, proc.WithPath(err, path)
+	return socks, procint.WithPath(err, path)
 }

@@ -16,9 +16,9 @@ import (
 // has no raw, packet or netlink parser; and its udp line parser indexes
 // field 12 without checking the field count.
 
-// NetTables lists the per-namespace socket tables that [List] (through a
+// netTables lists the per-namespace socket tables that [List] (through a
 // [SocketCache]) reads from /proc/PID/net, in the order they are read.
-var NetTables = []string{"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "packet", "netlink"}
+var netTables = []string{"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "packet", "netlink"}
 
 // SocketInfo is one line of a /proc/PID/net table: the kernel's view of a socket
 // in one network namespace. Which fields are set depends on Proto.
@@ -145,7 +145,9 @@ var (
 )
 
 // ParseNet parses the contents of /proc/PID/net/TABLE, where table is one
-// of [NetTables]. A returned error is a [*proc.ParseError] whose Field names
+// of tcp, tcp6, udp, udp6, raw, raw6, unix, packet and netlink (the tables
+// [List] reads, through a [SocketCache]); any other table is an error
+// matching [proc.ErrParse]. A returned error is a [*proc.ParseError] whose Field names
 // the line and column; the Path is empty.
 func ParseNet(table string, b []byte) ([]SocketInfo, error) {
 	var parse func(line []byte) (SocketInfo, error)

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/internal/rawio"
 	"github.com/procscope/procscope/proc"
 )
@@ -24,12 +25,8 @@ import (
 // BenchmarkList). It is used only on the live /proc ([proc.FS.Live]), never
 // on a capture, whose link modes live in capture.json.
 
-func rawDir(f *proc.FS) string {
-	if f.Live() {
-		return f.Dir()
-	}
-	return ""
-}
+// rawDir returns the directory of f when it is the live /proc, or "".
+func rawDir(f *proc.FS) string { return procint.LiveDir(f) }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
@@ -46,7 +43,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 	fdDir := dir + "/" + p.Path("fd")
 	dfd, err := unix.Open(fdDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, 0, nil, proc.PathError("open", p.Path("fd"), err)
+		return nil, 0, nil, procint.PathError("open", p.Path("fd"), err)
 	}
 	defer unix.Close(dfd)
 	infoDfd := -1
@@ -63,7 +60,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 
 	nums, err := readFDNums(dfd)
 	if err != nil {
-		return nil, 0, nil, proc.PathError("getdents", p.Path("fd"), err)
+		return nil, 0, nil, procint.PathError("getdents", p.Path("fd"), err)
 	}
 	slices.Sort(nums) // the kernel gives numeric order already; this is cheap then
 
@@ -107,7 +104,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 						if in, err = ParseInfo(b); err == nil {
 							fds[i].setInfo(in, withMode)
 						} else {
-							err = proc.WithPath(err, p.Path("fdinfo", strconv.Itoa(nums[i])))
+							err = procint.WithPath(err, p.Path("fdinfo", strconv.Itoa(nums[i])))
 						}
 					} else if err != unix.ENOENT && err != unix.ESRCH {
 						err = &fs.PathError{Op: "read", Path: p.Path("fdinfo", strconv.Itoa(nums[i])), Err: err}
@@ -155,14 +152,14 @@ func statEntry(dfd, num int, stx *unix.Statx_t, f *FD) error {
 	cname := strconv.AppendInt(nameBuf[:0], int64(num), 10)
 	cname = append(cname, 0)
 	_, _, e := unix.Syscall6(unix.SYS_STATX, uintptr(dfd), uintptr(unsafe.Pointer(&cname[0])),
-		unix.AT_STATX_DONT_SYNC, proc.StatxMask, uintptr(unsafe.Pointer(stx)), 0)
+		unix.AT_STATX_DONT_SYNC, procint.StatxMask, uintptr(unsafe.Pointer(stx)), 0)
 	if e != 0 {
 		if e == unix.ENOENT || e == unix.ESRCH {
 			return nil
 		}
 		return e
 	}
-	f.setFile(proc.FileIDOfStatx(stx))
+	f.setFile(proc.FileID(procint.FileIDOfStatx(stx)))
 	return nil
 }
 
@@ -303,7 +300,7 @@ func countRaw(dir string, p proc.Process) (n int, ok bool, err error) {
 	}
 	var st unix.Stat_t
 	if err := unix.Stat(dir+"/"+p.Path("fd"), &st); err != nil {
-		return 0, false, proc.PathError("stat", p.Path("fd"), err)
+		return 0, false, procint.PathError("stat", p.Path("fd"), err)
 	}
 	return int(st.Size), true, nil
 }

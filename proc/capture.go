@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/procscope/procscope/internal/procint"
 )
 
 // CaptureFile is the file at the root of a capture that records what a
@@ -359,7 +361,7 @@ func (c *capturer) link(name string) error {
 		l.LinkMode = uint32(fi.Mode().Perm())
 	}
 	if id, err := c.src.StatLink(name); err == nil {
-		l.Dev, l.Ino, l.Nlink, l.Mode = id.Dev, id.Ino, id.Nlink, rawMode(id.Mode)
+		l.Dev, l.Ino, l.Nlink, l.Mode = id.Dev, id.Ino, id.Nlink, procint.RawMode(id.Mode)
 	} else {
 		// The link vanished between readlink and stat, or its target cannot
 		// be followed: keep the target, and say that nothing else is known.

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/internal/rawio"
 )
 
@@ -97,15 +98,20 @@ var defaultFS = sync.OnceValue(func() *FS {
 // Default returns the FS of the live system, NewDir("/proc").
 func Default() *FS { return defaultFS() }
 
-// Dir returns the directory the FS was created with by [NewDir], or "" for an
-// FS created by [New].
-func (f *FS) Dir() string { return f.dir }
-
-// Live reports whether the FS is a mounted proc file system (see [NewDir]).
-// Packages that make raw system calls on paths below [FS.Dir] for speed do
-// so only when it is true, and otherwise use the FS methods, which read a
-// capture beneath its root.
+// Live reports whether the FS is a mounted proc file system, read with
+// direct system calls and its links followed by the kernel (see [NewDir],
+// which decides it once). The packages of this module that make raw system
+// calls for speed (fd, tree) do so only when it is true, and otherwise read
+// through the FS methods, which read a capture beneath its root.
 func (f *FS) Live() bool { return f.live }
+
+// liveDir returns the directory of a live FS, or "".
+func (f *FS) liveDir() string {
+	if f.live {
+		return f.dir
+	}
+	return ""
+}
 
 // FS returns the underlying file system.
 func (f *FS) FS() fs.FS { return f.fsys }
@@ -177,7 +183,7 @@ func putBuf(bp *[]byte) {
 // parseFile reads the file name and hands its content to parse, which must
 // not keep the slice. A parse error is given the file's name.
 func (f *FS) parseFile(name string, parse func([]byte) error) error {
-	return f.withFile(name, func(b []byte) error { return WithPath(parse(b), name) })
+	return f.withFile(name, func(b []byte) error { return withPath(parse(b), name) })
 }
 
 // withFile reads the whole file name and hands its content to use, which
@@ -351,12 +357,12 @@ func (f *FS) StatLink(name string) (FileID, error) {
 		if !ok || l.NoStat {
 			return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
 		}
-		return FileID{Dev: l.Dev, Ino: l.Ino, Nlink: l.Nlink, Mode: ModeFromStat(l.Mode)}, nil
+		return FileID{Dev: l.Dev, Ino: l.Ino, Nlink: l.Nlink, Mode: procint.ModeFromStat(l.Mode)}, nil
 	}
 	if f.live {
 		id, err := statLive(f.osPath(name))
 		if err != nil {
-			return FileID{}, PathError("stat", name, err)
+			return FileID{}, pathError("stat", name, err)
 		}
 		return id, nil
 	}
@@ -373,7 +379,7 @@ func (f *FS) StatLink(name string) (FileID, error) {
 	if !ok {
 		return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
 	}
-	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Mode: ModeFromStat(uint32(st.Mode))}, nil
+	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Mode: procint.ModeFromStat(uint32(st.Mode))}, nil
 }
 
 func underlying(err error) error {
@@ -382,67 +388,6 @@ func underlying(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// ModeFromStat converts a raw st_mode, as stat(2) and statx(2) return it,
-// to an [fs.FileMode].
-func ModeFromStat(m uint32) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	switch m & syscall.S_IFMT {
-	case syscall.S_IFDIR:
-		mode |= fs.ModeDir
-	case syscall.S_IFLNK:
-		mode |= fs.ModeSymlink
-	case syscall.S_IFIFO:
-		mode |= fs.ModeNamedPipe
-	case syscall.S_IFSOCK:
-		mode |= fs.ModeSocket
-	case syscall.S_IFCHR:
-		mode |= fs.ModeDevice | fs.ModeCharDevice
-	case syscall.S_IFBLK:
-		mode |= fs.ModeDevice
-	}
-	if m&syscall.S_ISUID != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&syscall.S_ISGID != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&syscall.S_ISVTX != 0 {
-		mode |= fs.ModeSticky
-	}
-	return mode
-}
-
-// rawMode converts an fs.FileMode back to st_mode bits, for captures.
-func rawMode(m fs.FileMode) uint32 {
-	r := uint32(m.Perm())
-	switch {
-	case m&fs.ModeDir != 0:
-		r |= syscall.S_IFDIR
-	case m&fs.ModeSymlink != 0:
-		r |= syscall.S_IFLNK
-	case m&fs.ModeNamedPipe != 0:
-		r |= syscall.S_IFIFO
-	case m&fs.ModeSocket != 0:
-		r |= syscall.S_IFSOCK
-	case m&fs.ModeCharDevice != 0:
-		r |= syscall.S_IFCHR
-	case m&fs.ModeDevice != 0:
-		r |= syscall.S_IFBLK
-	default:
-		r |= syscall.S_IFREG
-	}
-	if m&fs.ModeSetuid != 0 {
-		r |= syscall.S_ISUID
-	}
-	if m&fs.ModeSetgid != 0 {
-		r |= syscall.S_ISGID
-	}
-	if m&fs.ModeSticky != 0 {
-		r |= syscall.S_ISVTX
-	}
-	return r
 }
 
 // PIDs returns the pids of all processes in numeric order.

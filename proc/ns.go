@@ -52,7 +52,7 @@ func readNamespace(f *FS, path, name string) (Namespace, error) {
 	}
 	t, ino, err := ParseNamespace(link)
 	if err != nil {
-		return Namespace{}, WithPath(err, path)
+		return Namespace{}, withPath(err, path)
 	}
 	return Namespace{Name: name, Type: t, Inode: ino}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -40,8 +41,8 @@ func Scan(fsys *proc.FS, opts *Options) (*Snapshot, error) {
 	if o.ThreadNames {
 		o.Threads = true
 	}
-	if fsys.Live() {
-		return scanDir(fsys.Dir(), o)
+	if dir := procint.LiveDir(fsys); dir != "" {
+		return scanDir(dir, o)
 	}
 	return scanFS(fsys, o)
 }
@@ -116,7 +117,7 @@ func scanFS(fsys *proc.FS, o Options) (*Snapshot, error) {
 		data, err := fsys.ReadFile(name)
 		if err != nil || len(data) == 0 {
 			// Gone, or exited after the open; in a capture, damaged.
-			b.fail(fsys.Damaged(name, err))
+			b.fail(procint.Damaged(fsys, name, err))
 			continue
 		}
 		st, err := parseStat(data)
@@ -172,12 +173,4 @@ func (b *builder) fail(err error) {
 }
 
 // withPath names the file in a ParseError from parseStat.
-func withPath(err error, name string) error {
-	var pe *proc.ParseError
-	if errors.As(err, &pe) && pe.Path == "" {
-		cp := *pe
-		cp.Path = name
-		return &cp
-	}
-	return err
-}
+func withPath(err error, name string) error { return procint.WithPath(err, name) }

@@ -13,6 +13,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procscope/procscope/internal/procint"
 )
 
 // scanDir is the fast path of Scan for a /proc directory on disk. Per
@@ -154,7 +156,7 @@ func (r *rawReader) setPath(pid int, suffix string) {
 func (r *rawReader) name() string { return string(r.path[:len(r.path)-1]) }
 
 func (r *rawReader) pathError(op string, err error) error {
-	return &fs.PathError{Op: op, Path: r.name(), Err: err}
+	return procint.PathError(op, r.name(), err)
 }
 
 func (r *rawReader) openat(flags int) (int, error) {
