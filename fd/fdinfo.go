@@ -80,8 +80,8 @@ type SignalfdInfo struct {
 
 // PidfdInfo is the state of a pidfd.
 type PidfdInfo struct {
-	Pid   int   // -1 when the process has been reaped, 0 when it is outside the reader's pid namespace
-	NSpid []int // the pid in each nested namespace, outermost first; nil when absent
+	PID   int   // -1 when the process has been reaped, 0 when it is outside the reader's pid namespace
+	NSPID []int // the pid in each nested namespace, outermost first; nil when absent
 }
 
 var errMissing = errors.New("missing field")
@@ -198,16 +198,16 @@ func (in *Info) parseLine(line string, seen *uint8) error {
 	case "Pid":
 		var v int64
 		v, err = strconv.ParseInt(value, 10, 32)
-		in.pidfd().Pid = int(v)
+		in.pidfd().PID = int(v)
 	case "NSpid":
 		p := in.pidfd()
-		p.NSpid = []int{}
+		p.NSPID = []int{}
 		for f := range strings.FieldsSeq(value) {
 			var v int64
 			if v, err = strconv.ParseInt(f, 10, 32); err != nil {
 				break
 			}
-			p.NSpid = append(p.NSpid, int(v))
+			p.NSPID = append(p.NSPID, int(v))
 		}
 	default:
 		in.Extra = append(in.Extra, Field{Name: name, Value: value})

@@ -137,7 +137,7 @@ func byFD(fds []FD) map[int]FD {
 
 func TestHoldersFixture(t *testing.T) {
 	fsys, pid, netns, r, _ := kindsFixture(t)
-	c, err := fsys.Capture()
+	c, err := fsys.CaptureInfo()
 	if err != nil || c == nil {
 		t.Fatalf("Capture: %v, %v", c, err)
 	}

@@ -31,7 +31,7 @@ var ErrDamaged = errors.New("missing or empty in the capture (damaged)")
 // recorded the process as gone; elsewhere it is err, which may be nil: the
 // process exited. The packages beside this one reach it as procint.Damaged.
 func (f *FS) damaged(name string, err error) error {
-	if c, cerr := f.Capture(); c == nil || cerr != nil || errors.Is(err, ErrGone) {
+	if c, cerr := f.CaptureInfo(); c == nil || cerr != nil || errors.Is(err, ErrGone) {
 		return err
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

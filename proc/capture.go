@@ -198,7 +198,7 @@ func prepareCapture(dst string, pids []int, add bool) (old *CaptureInfo, created
 	if err != nil {
 		return nil, nil, err
 	}
-	if old, err = f.Capture(); err != nil {
+	if old, err = f.CaptureInfo(); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", dst, err)
 	}
 	if old == nil {

@@ -32,6 +32,24 @@
 // Results are plain values that hold no handle, so they compare with ==
 // or go-cmp. Parsers are pure functions of the file's bytes.
 //
+// # Names
+//
+// Exported names use Go's capitals for initialisms, in every package of this
+// module: PID, PPID, TGID, TID, NGID, UID, GID, FD, ID, IO, OOM, CPU, VM,
+// RSS, PSS, PMD. Otherwise a field keeps the kernel's name for it, so that
+// the file's documentation finds it: [Status].PPID is the status line PPid,
+// [Status].VMRSS the line VmRSS, [Stat].PGRP the stat field pgrp. A kernel
+// object named after its system call keeps that name as one word, as
+// golang.org/x/sys/unix does: Eventfd, Signalfd, Pidfd.
+//
+// Verbs mean one thing in every package: Parse turns bytes (or a link's
+// text) into a value and does no I/O ([ParseStat], fd.ParseInfo,
+// environ.Parse); Read reads one file of one process through an [FS] or a
+// [Process] (environ.Read); List returns several items of one process
+// (fd.List); Scan covers the whole machine (tree.Scan, environ.Scan). The
+// readers of this package are methods named after the file they read,
+// without a verb ([Process.Stat] reads /proc/PID/stat).
+//
 // # Errors
 //
 // Every error can be tested with [errors.Is]:

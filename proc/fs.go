@@ -80,7 +80,7 @@ func NewDir(dir string) (*FS, error) {
 		return nil, &fs.PathError{Op: "open", Path: dir, Err: underlying(err)}
 	}
 	f := &FS{fsys: dirFS{t}, dir: dir, tree: t}
-	if _, err := f.Capture(); err != nil {
+	if _, err := f.CaptureInfo(); err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
 	return f, nil
@@ -116,10 +116,10 @@ func (f *FS) liveDir() string {
 // FS returns the underlying file system.
 func (f *FS) FS() fs.FS { return f.fsys }
 
-// Capture returns the metadata of a capture, or nil when the tree is not a
-// capture (such as the live /proc). An unreadable or malformed capture.json
-// is returned as an error.
-func (f *FS) Capture() (*CaptureInfo, error) {
+// CaptureInfo returns the metadata of a capture ([CaptureFile]), or nil
+// when the tree is not a capture (such as the live /proc). An unreadable or
+// malformed capture.json is returned as an error.
+func (f *FS) CaptureInfo() (*CaptureInfo, error) {
 	f.once.Do(f.loadCapture)
 	return f.capture, f.capErr
 }
@@ -142,7 +142,7 @@ func (f *FS) loadCapture() {
 
 // recorded returns the error a capture recorded for name, if any.
 func (f *FS) recorded(op, name string) error {
-	c, err := f.Capture()
+	c, err := f.CaptureInfo()
 	if err != nil {
 		return err
 	}
@@ -259,7 +259,7 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	ents, err := fs.ReadDir(f.fsys, name)
-	c, _ := f.Capture()
+	c, _ := f.CaptureInfo()
 	if c == nil {
 		return ents, normalize(err)
 	}
@@ -300,7 +300,7 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 	if err := f.recorded("lstat", name); err != nil {
 		return nil, err
 	}
-	c, err := f.Capture()
+	c, err := f.CaptureInfo()
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +348,7 @@ func (f *FS) StatLink(name string) (FileID, error) {
 	if err := f.recorded("stat", name); err != nil {
 		return FileID{}, err
 	}
-	c, err := f.Capture()
+	c, err := f.CaptureInfo()
 	if err != nil {
 		return FileID{}, err
 	}

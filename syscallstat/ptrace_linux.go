@@ -88,7 +88,7 @@ func permissionHint(tid int) string {
 		// target's real, effective and saved uids (__ptrace_may_access,
 		// PTRACE_MODE_REALCREDS).
 		me := uint32(os.Getuid())
-		if u := st.Uid; u.Real != me || u.Effective != me || u.Saved != me {
+		if u := st.UID; u.Real != me || u.Effective != me || u.Saved != me {
 			hints = append(hints, fmt.Sprintf("pid %d runs as uid %d, euid %d, suid %d and we run as uid %d: tracing it needs CAP_SYS_PTRACE",
 				tid, u.Real, u.Effective, u.Saved, me))
 		}
@@ -108,7 +108,7 @@ func tracerPID(tid int) int {
 	if err != nil {
 		return 0
 	}
-	return st.TracerPid
+	return st.TracerPID
 }
 
 // tgidOf returns the thread group of thread tid from /proc/tid/status.
@@ -117,7 +117,7 @@ func tgidOf(tid int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return st.Tgid, nil
+	return st.TGID, nil
 }
 
 // notExist wraps ESRCH errors so that fs.ErrNotExist matches.

@@ -231,7 +231,7 @@ func procState(pid int) (state byte, tracer int) {
 	if err != nil {
 		return 0, -1
 	}
-	return byte(st.State), st.TracerPid
+	return byte(st.State), st.TracerPID
 }
 
 func TestGroupStop(t *testing.T) {

@@ -226,8 +226,8 @@ func TestAttachInterrupt(t *testing.T) {
 	if err != nil {
 		t.Fatalf("target after detach: %v", err)
 	}
-	if st.TracerPid != 0 {
-		t.Errorf("still traced by %d", st.TracerPid)
+	if st.TracerPID != 0 {
+		t.Errorf("still traced by %d", st.TracerPID)
 	}
 	if st.State == proc.Stopped || st.State == proc.TracingStop {
 		t.Errorf("left stopped: state %v", st.State)
