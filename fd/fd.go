@@ -206,6 +206,7 @@ func listFS(p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanish
 		return nil, 0, nil, err
 	}
 	fds = make([]FD, 0, len(ents))
+	arch := p.FS().Arch() // the flags' numbering, for a capture of another architecture
 	for _, e := range ents {
 		n, err := strconv.Atoi(e.Name())
 		if err != nil || n < 0 {
@@ -238,6 +239,7 @@ func listFS(p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanish
 			if err == nil {
 				var in Info
 				if in, err = ParseInfo(b); err == nil {
+					in.Flags = in.Flags.FromArch(arch)
 					f.setInfo(in, withMode)
 				} else {
 					err = procint.WithPath(err, info)

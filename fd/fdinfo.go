@@ -88,7 +88,9 @@ var errMissing = errors.New("missing field")
 
 // ParseInfo parses the contents of an fdinfo file. A returned error is a
 // [*proc.ParseError] whose Field names the line number; the Path is empty
-// (readers such as [ReadInfo] fill it in).
+// ([List] fills it in). Flags are taken as printed, in the numbers of this
+// program's architecture; [List] translates those of a tree of another
+// architecture with [Flags.FromArch].
 func ParseInfo(b []byte) (Info, error) {
 	var in Info
 	var seen uint8 // 1 pos, 2 flags

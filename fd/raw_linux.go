@@ -66,6 +66,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 
 	fds = make([]FD, len(nums))
 	ok := make([]bool, len(nums))
+	arch := p.FS().Arch() // the running kernel's, whose numbers are normally this program's
 	workers := 1
 	if len(nums) >= parallelMin {
 		workers = min(runtime.GOMAXPROCS(0), len(nums)/(parallelMin/2))
@@ -102,6 +103,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 					if err == nil {
 						var in Info
 						if in, err = ParseInfo(b); err == nil {
+							in.Flags = in.Flags.FromArch(arch)
 							fds[i].setInfo(in, withMode)
 						} else {
 							err = procint.WithPath(err, p.Path("fdinfo", strconv.Itoa(nums[i])))

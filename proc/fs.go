@@ -9,6 +9,7 @@ import (
 	"iter"
 	"os"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -438,3 +439,62 @@ func (f *FS) All() iter.Seq2[Process, error] {
 
 // Process returns a handle for the process pid. It does no I/O.
 func (f *FS) Process(pid int) Process { return Process{PID: pid, fs: f} }
+
+// Arch returns the architecture of the kernel whose /proc the tree is, as
+// GOARCH names it ("amd64", "arm64"): the running kernel's for the live
+// /proc, and what a capture recorded ([CaptureInfo].Arch) for a capture, so
+// that values numbered per architecture (the open flags of fdinfo, decoded
+// by package fd) read right on a machine of another architecture.
+//
+// A capture that recorded none (written before captures recorded it), and a
+// tree that is no capture (an [fs.FS] given to [New]), are taken to be of the
+// running kernel's architecture, as every reader took them before.
+func (f *FS) Arch() string {
+	if a := f.recordedArch(); a != "" {
+		return a
+	}
+	return hostArch()
+}
+
+// recordedArch returns the architecture the tree is known to be of: the
+// running kernel's for the live /proc, a capture's recorded one, or "".
+func (f *FS) recordedArch() string {
+	if f.live {
+		return hostArch()
+	}
+	if c, err := f.CaptureInfo(); err == nil && c != nil {
+		return c.Arch
+	}
+	return ""
+}
+
+// hostArch is the running kernel's architecture: uname's machine as GOARCH
+// names it, or, for a machine name not known here, runtime.GOARCH.
+var hostArch = sync.OnceValue(func() string {
+	if a := goarchOfMachine(unameMachine()); a != "" {
+		return a
+	}
+	return runtime.GOARCH
+})
+
+// goarchOfMachine maps uname's machine (utsname.machine, as in uname -m)
+// to the GOARCH of the same architecture, or "" when not known.
+func goarchOfMachine(m string) string {
+	switch {
+	case m == "x86_64":
+		return "amd64"
+	case len(m) == 4 && m[0] == 'i' && m[2:] == "86": // i386 ... i686
+		return "386"
+	case m == "aarch64" || m == "aarch64_be" || m == "arm64":
+		return "arm64"
+	case strings.HasPrefix(m, "arm"): // armv7l, armv6l
+		return "arm"
+	case m == "ppc64le" || m == "ppc64" || m == "riscv64" || m == "s390x":
+		return m
+	case m == "loongarch64":
+		return "loong64"
+	case m == "sparc64":
+		return "sparc64"
+	}
+	return ""
+}
