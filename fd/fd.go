@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/procscope/procscope/internal/num"
 	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/proc"
 )
@@ -428,4 +429,14 @@ func readTable(p proc.Process, name string) ([]SocketInfo, error) {
 	}
 	socks, err := ParseNet(name, b)
 	return socks, procint.WithPath(err, path)
+}
+
+// releaseAtLeast reports whether the kernel release rel ("6.12.0-1-amd64")
+// is major.minor or later; an unreadable release is not.
+func releaseAtLeast(rel string, major, minor uint64) bool {
+	majS, rest, _ := strings.Cut(rel, ".")
+	minS := rest[:len(rest)-len(strings.TrimLeft(rest, "0123456789"))]
+	maj, ok1 := num.Uint([]byte(majS))
+	mn, ok2 := num.Uint([]byte(minS))
+	return ok1 && ok2 && (maj > major || maj == major && mn >= minor)
 }

@@ -119,3 +119,14 @@ func TestFromArch(t *testing.T) {
 }
 
 func popcount(f Flags) int { return bits.OnesCount32(uint32(f)) }
+
+func TestReleaseAtLeast(t *testing.T) {
+	for rel, want := range map[string]bool{
+		"6.2.0": true, "6.12.0-1-amd64": true, "7.0": true, "6.1.0-18-cloud-arm64": false,
+		"5.19.17": false, "6": false, "": false, "x.y": false, "6.2-rc1": true, "10.0.0": true,
+	} {
+		if got := releaseAtLeast(rel, 6, 2); got != want {
+			t.Errorf("releaseAtLeast(%q, 6, 2) = %v, want %v", rel, got, want)
+		}
+	}
+}

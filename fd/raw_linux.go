@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procscope/procscope/internal/num"
 	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/internal/rawio"
 	"github.com/procscope/procscope/proc"
@@ -212,8 +213,8 @@ func readFDNums(dfd int) ([]int, error) {
 			if i := bytes.IndexByte(name, 0); i >= 0 {
 				name = name[:i]
 			}
-			if num, ok := atoiBytes(name); ok { // skips "." and ".."
-				nums = append(nums, num)
+			if n, ok := num.UintN(name, 31); ok { // skips "." and ".."
+				nums = append(nums, int(n))
 			}
 		}
 	}
@@ -260,38 +261,13 @@ func readEntry(dfd, num int, lbuf []byte, st *unix.Stat_t, withMode bool) (targe
 
 var socketPrefix = []byte("socket:[")
 
-func atoiBytes(b []byte) (int, bool) {
-	if len(b) == 0 || len(b) > 10 {
-		return 0, false
-	}
-	n := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
-}
-
 var sizeCountsFDs = sync.OnceValue(func() bool {
 	// Since Linux 6.2 the size of /proc/PID/fd is the number of open fds.
 	var u unix.Utsname
 	if unix.Uname(&u) != nil {
 		return false
 	}
-	rel := unix.ByteSliceToString(u.Release[:])
-	var maj, min int
-	i := 0
-	for ; i < len(rel) && rel[i] >= '0' && rel[i] <= '9'; i++ {
-		maj = maj*10 + int(rel[i]-'0')
-	}
-	if i < len(rel) && rel[i] == '.' {
-		for i++; i < len(rel) && rel[i] >= '0' && rel[i] <= '9'; i++ {
-			min = min*10 + int(rel[i]-'0')
-		}
-	}
-	return maj > 6 || maj == 6 && min >= 2
+	return releaseAtLeast(unix.ByteSliceToString(u.Release[:]), 6, 2)
 })
 
 // countRaw stats /proc/PID/fd; ok is false when the kernel is too old for

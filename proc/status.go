@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"github.com/procscope/procscope/internal/num"
 )
 
 // procfs's ProcStatus lacks State, PPid, TracerPid, Threads, Seccomp,
@@ -302,40 +304,33 @@ func (s *Status) set(key, val []byte) error {
 }
 
 func decInt(b []byte) (int, error) {
-	v, ok := atoi(b)
+	v, ok := num.Int(b)
 	if !ok || int64(int(v)) != v {
 		return 0, errSyntax
 	}
 	return int(v), nil
 }
 
-// baseUint parses an unsigned number in base 8, 10 or 16.
-func baseUint(b []byte, base uint64) (uint64, error) {
-	if len(b) == 0 {
-		return 0, errSyntax
+// baseUint parses an unsigned number in base 8, 10 or 16, telling a number
+// too large from a malformed one.
+func baseUint(b []byte, base int) (uint64, error) {
+	var v uint64
+	var ok bool
+	switch base {
+	case 8:
+		v, ok = num.Octal(b, 64)
+	case 16:
+		v, ok = num.Hex(b, 64)
+	default:
+		v, ok = num.Uint(b)
 	}
-	var n uint64
-	for _, c := range b {
-		var d uint64
-		switch {
-		case c >= '0' && c <= '9':
-			d = uint64(c - '0')
-		case c >= 'a' && c <= 'f':
-			d = uint64(c-'a') + 10
-		case c >= 'A' && c <= 'F':
-			d = uint64(c-'A') + 10
-		default:
-			return 0, errSyntax
-		}
-		if d >= base {
-			return 0, errSyntax
-		}
-		if n > (1<<64-1-d)/base {
+	if !ok {
+		if num.Digits(b, base) {
 			return 0, strconv.ErrRange
 		}
-		n = n*base + d
+		return 0, errSyntax
 	}
-	return n, nil
+	return v, nil
 }
 
 func parseIDs(val []byte) (IDs, error) {

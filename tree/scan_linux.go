@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procscope/procscope/internal/num"
 	"github.com/procscope/procscope/internal/procint"
 )
 
@@ -225,7 +226,7 @@ func (r *rawReader) listNumeric(fd int, ids []int32, want int) ([]int32, error) 
 			if i := slices.Index(name, 0); i >= 0 {
 				name = name[:i]
 			}
-			if v, ok := parseUint(name); ok && v > 0 && v <= 1<<31-1 && name[0] != '0' {
+			if v, ok := num.Uint(name); ok && v > 0 && v <= 1<<31-1 && name[0] != '0' {
 				ids = append(ids, int32(v))
 				found++
 			}
