@@ -290,9 +290,10 @@ func Count(p proc.Process) (int, error) {
 // SocketCache holds the socket tables of each network namespace seen, keyed
 // by the namespace (the target of /proc/PID/ns/net), so a scan over many
 // processes reads each namespace's tables at most once. Tables are read
-// lazily, in the order of netTables, and only until every socket asked
-// for is found: a process with only TCP sockets costs one table. A cache
-// shows each table as it was when first read. It is safe for concurrent use.
+// lazily, in the order tcp, tcp6, udp, udp6, raw, raw6, unix, packet,
+// netlink, and only until every socket asked for is found: a process with
+// only TCP sockets costs one table. A cache shows each table as it was when
+// first read. It is safe for concurrent use.
 type SocketCache struct {
 	mu   sync.Mutex
 	tabs map[string]*nsTables

@@ -120,6 +120,7 @@ func (f *FS) FS() fs.FS { return f.fsys }
 // CaptureInfo returns the metadata of a capture ([CaptureFile]), or nil
 // when the tree is not a capture (such as the live /proc). An unreadable or
 // malformed capture.json is returned as an error.
+// The result is read once and shared by every caller: do not modify it.
 func (f *FS) CaptureInfo() (*CaptureInfo, error) {
 	f.once.Do(f.loadCapture)
 	return f.capture, f.capErr
