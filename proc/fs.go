@@ -114,9 +114,6 @@ func (f *FS) liveDir() string {
 	return ""
 }
 
-// FS returns the underlying file system.
-func (f *FS) FS() fs.FS { return f.fsys }
-
 // CaptureInfo returns the metadata of a capture ([CaptureFile]), or nil
 // when the tree is not a capture (such as the live /proc). An unreadable or
 // malformed capture.json is returned as an error.
