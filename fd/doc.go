@@ -7,7 +7,8 @@
 // without listing them), [Holders] and [HoldersOf] (every process holding a
 // file, like fuser), and the pure parsers [ParseInfo], [ParseNet] and
 // [ParseTarget]. Every function reads through a [proc.FS], so it works the
-// same on the live /proc, a capture and an [io/fs.FS].
+// same on the live /proc, a capture and an [io/fs.FS]. An [FD] encodes to
+// JSON ([FD.MarshalJSON]) as lsfd -json and inspect -json print it.
 //
 // # Files read
 //
@@ -52,6 +53,9 @@
 //   - [proc.ErrDamaged]: a capture lists an fd but lacks its fdinfo
 //   - [proc.ErrNoFileID]: with [Options.Stat], a link whose target a capture
 //     did not record
+//   - [context.Canceled] or [context.DeadlineExceeded]: [Holders] or
+//     [HoldersOf] stopped because its context is done, returning what it
+//     had found
 //
 // [List] returns what it could read together with the joined errors of the
 // parts it could not (an unreadable fdinfo keeps its entry with a nil Info;
@@ -71,8 +75,9 @@
 // Processes open and close fds while they are listed. An fd closed between
 // reading the directory and reading its link is left out without error; a
 // process that exits mid-listing gives an error matching fs.ErrNotExist. In
-// a [Holders] scan, processes that exit are skipped and processes that
-// cannot be read are counted in [HolderScan].Unreadable, never fatal.
+// a [Holders] scan, processes that exit or cannot be read are named in
+// [HolderScan].Failures ([proc.Failure]), never fatal; the scan stops
+// before the next process once its context is done.
 //
 // # Architectures
 //

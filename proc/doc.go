@@ -90,6 +90,11 @@
 //   - An FS made by [New] with a nil fs.FS fails every read with an error
 //     matching [fs.ErrInvalid].
 //
+// A scan over many processes (environ.Scan, fd.Holders, tree.Scan) returns
+// what it could read with the failures of the processes it could not, as
+// [Failure] values; [Failure] says which of them are expected. Within one
+// process, [Process.Info] keeps the error of each part it could not read.
+//
 // # Concurrency
 //
 // An [FS] is safe for concurrent use, [Default]'s shared one included. A
