@@ -120,7 +120,7 @@ func formatStatus(p *proc_, id int, comm string, st proc.State, nthreads int) st
 	kv("Ngid", "0")
 	kv("Pid", strconv.Itoa(id))
 	kv("PPid", strconv.Itoa(p.PPID))
-	kv("TracerPid", strconv.Itoa(p.TracerPid))
+	kv("TracerPid", strconv.Itoa(p.TracerPID))
 	kv("Uid", ids(p.UID))
 	kv("Gid", ids(p.GID))
 	kv("FDSize", "64")

@@ -70,7 +70,7 @@ type Process struct {
 
 	UID, GID  uint32   // real, effective, saved and file system IDs alike
 	Groups    []uint32 // supplementary groups
-	TracerPid int      // the pid of a tracer attached with ptrace, 0 for none
+	TracerPID int      // the pid of a tracer attached with ptrace, 0 for none
 
 	// Threads are the threads besides the thread group leader, which is
 	// always written as task/PID.
