@@ -30,8 +30,8 @@ func sample() *proctest.Tree {
 	lo := netip.MustParseAddrPort
 	return &proctest.Tree{Processes: []proctest.Process{
 		{PID: 1, Comm: "init", Cmdline: []string{"/sbin/init"}, Exe: "/sbin/init"},
-		{PID: 2, Comm: "kthreadd", Kernel: true},
-		{PID: 3, PPID: 2, Comm: "kworker/0:0", Kernel: true},
+		{PID: 2, Comm: "kthreadd", KernelThread: true},
+		{PID: 3, PPID: 2, Comm: "kworker/0:0", KernelThread: true},
 		{PID: 100, PPID: 1, Comm: awkward, Cmdline: []string{"/usr/bin/srv", "-a", "x y", "\xfe"},
 			Environ: []string{"HOME=/root", "BIN\xff=\xfe", "NOEQUALS", "DB_PASSWORD=hunter2"},
 			Exe:     "/usr/bin/srv", ExeDeleted: true, Cwd: "/srv",
@@ -359,7 +359,7 @@ func TestEnvironAndTree(t *testing.T) {
 			if snap.Len() != 6 || snap.Node(400) != nil {
 				t.Errorf("Scan: %d processes, gone 400 present: %v", snap.Len(), snap.Node(400) != nil)
 			}
-			if n := snap.Node(3); n == nil || !n.Kernel || n.Parent().PID != 2 {
+			if n := snap.Node(3); n == nil || !n.KernelThread || n.Parent().PID != 2 {
 				t.Errorf("Node(3) = %+v", n)
 			}
 			var b bytes.Buffer
@@ -480,5 +480,31 @@ func TestDirMatchesMapFS(t *testing.T) {
 	}
 	if n != files {
 		t.Errorf("directory holds %d files and links, MapFS %d", n, files)
+	}
+}
+
+// TestArch: a tree built as an arm64 kernel's reads as one, in memory and
+// on disk, and fd decodes its open flags by arm64's numbers whatever this
+// program is built for (0o200000 is arm64's O_DIRECT, amd64's O_DIRECTORY).
+func TestArch(t *testing.T) {
+	build := func() *proctest.Tree {
+		return &proctest.Tree{Arch: "arm64", Processes: []proctest.Process{{
+			PID: 1, Comm: "db",
+			FDs: []proctest.FD{proctest.File(3, "/data/db", os.O_RDWR|0o200000)},
+		}}}
+	}
+	for name, fsys := range map[string]*proc.FS{"mapfs": build().FS(t), "dir": build().Dir(t)} {
+		t.Run(name, func(t *testing.T) {
+			if a := fsys.Arch(); a != "arm64" {
+				t.Errorf("Arch() = %q, want arm64", a)
+			}
+			fds, err := fd.List(fsys.Process(1), &fd.Options{Info: true, NoSockets: true})
+			if err != nil || len(fds) != 1 || fds[0].Info == nil {
+				t.Fatalf("fd.List = %+v, %v", fds, err)
+			}
+			if f := fds[0].Info.Flags; !f.Has(fd.O_DIRECT) || f.Has(fd.O_DIRECTORY) || f.AccessMode() != fd.ReadWrite {
+				t.Errorf("flags %v; want O_RDWR|O_DIRECT as arm64 numbers them", f)
+			}
+		})
 	}
 }

@@ -80,13 +80,13 @@ func (b *builder) intern(c []byte) string {
 
 func (b *builder) add(st *statFields) *Node {
 	b.nodes = append(b.nodes, Node{
-		PID:        st.pid,
-		PPID:       st.ppid,
-		Comm:       b.intern(st.comm),
-		State:      proc.State(st.state),
-		StartTime:  st.startTime,
-		NumThreads: st.numThreads,
-		Kernel:     st.flags&pfKthread != 0,
+		PID:          st.pid,
+		PPID:         st.ppid,
+		Comm:         b.intern(st.comm),
+		State:        proc.State(st.state),
+		StartTime:    st.startTime,
+		NumThreads:   st.numThreads,
+		KernelThread: st.flags&pfKthread != 0,
 	})
 	return &b.nodes[len(b.nodes)-1]
 }

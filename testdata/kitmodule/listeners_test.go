@@ -40,8 +40,8 @@ func machine() *proctest.Tree {
 	ap := netip.MustParseAddrPort
 	return &proctest.Tree{Processes: []proctest.Process{
 		{PID: 1, Comm: "systemd", Cmdline: []string{"/sbin/init"}, Exe: "/usr/lib/systemd/systemd"},
-		{PID: 2, Comm: "kthreadd", Kernel: true},
-		{PID: 9, PPID: 2, Comm: "ksoftirqd/0", Kernel: true},
+		{PID: 2, Comm: "kthreadd", KernelThread: true},
+		{PID: 9, PPID: 2, Comm: "ksoftirqd/0", KernelThread: true},
 		{PID: 500, PPID: 1, Comm: "web (\n\xff)", Cmdline: []string{"/opt/web", "--port=8080", "a b"},
 			Environ: []string{"USER=www", "API_TOKEN=s3cr3t-v4lue", "RAW\xfe=\xfex", "NOEQUALS"},
 			Exe:     "/opt/web", ExeDeleted: true, UID: 33, GID: 33,
