@@ -55,8 +55,9 @@
 // Verbs mean one thing in every package: Parse turns bytes (or a link's
 // text) into a value and does no I/O ([ParseStat], fd.ParseInfo,
 // environ.Parse); Read reads one file of one process through an [FS] or a
-// [Process] (environ.Read); List returns several items of one process
-// (fd.List); Scan covers the whole machine (tree.Scan, environ.Scan). The
+// [Process] (environ.Read, container.Read); List returns several items
+// of one process (fd.List); Scan covers the whole machine (tree.Scan,
+// environ.Scan, container.Scan). The
 // readers of this package are methods named after the file they read,
 // without a verb ([Process.Stat] reads /proc/PID/stat).
 //
