@@ -228,8 +228,8 @@ func TestHidepidInside(t *testing.T) {
 		if err != nil {
 			continue // exited since the listing
 		}
-		if strconv.Itoa(int(st.Uid.Real)) != nobody {
-			t.Errorf("pid %d of uid %d is visible under hidepid=2", pid, st.Uid.Real)
+		if strconv.Itoa(int(st.UID.Real)) != nobody {
+			t.Errorf("pid %d of uid %d is visible under hidepid=2", pid, st.UID.Real)
 		}
 	}
 	if _, err := f.Process(1).Stat(); !errors.Is(err, fs.ErrNotExist) {

@@ -313,9 +313,9 @@ func capNames(s proc.CapSet) string { return strings.Join(s.Names(), ",") }
 // root reports uid 0 in the initial user namespace: the uid itself when p
 // is in the host's user namespace, else through uid_map.
 func (c *checker) root(st proc.Status) {
-	uid := st.Uid.Effective
-	if st.Uid.Real < uid {
-		uid = st.Uid.Real
+	uid := st.UID.Effective
+	if st.UID.Real < uid {
+		uid = st.UID.Real
 	}
 	shared, ok := c.hostNS("user")
 	if !ok {
@@ -324,7 +324,7 @@ func (c *checker) root(st proc.Status) {
 	}
 	if shared {
 		if uid == 0 {
-			c.find(RunningAsNonRoot, Restricted, "status", "Uid %d %d %d %d in the host's user namespace", st.Uid.Real, st.Uid.Effective, st.Uid.Saved, st.Uid.FS)
+			c.find(RunningAsNonRoot, Restricted, "status", "Uid %d %d %d %d in the host's user namespace", st.UID.Real, st.UID.Effective, st.UID.Saved, st.UID.FS)
 		}
 		return
 	}

@@ -23,7 +23,7 @@ func TestHoldersDamagedCapture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := fsys.Capture()
+	c, err := fsys.CaptureInfo()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,7 +117,7 @@ func ExampleHoldersOf() {
 	if err != nil {
 		panic(err)
 	}
-	c, err := fsys.Capture()
+	c, err := fsys.CaptureInfo()
 	if err != nil {
 		panic(err)
 	}

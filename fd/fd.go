@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/procscope/procscope/internal/num"
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -205,6 +207,7 @@ func listFS(p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanish
 		return nil, 0, nil, err
 	}
 	fds = make([]FD, 0, len(ents))
+	arch := p.FS().Arch() // the flags' numbering, for a capture of another architecture
 	for _, e := range ents {
 		n, err := strconv.Atoi(e.Name())
 		if err != nil || n < 0 {
@@ -237,9 +240,10 @@ func listFS(p proc.Process, withMode, withInfo, withStat bool) (fds []FD, vanish
 			if err == nil {
 				var in Info
 				if in, err = ParseInfo(b); err == nil {
+					in.Flags = in.Flags.FromArch(arch)
 					f.setInfo(in, withMode)
 				} else {
-					err = proc.WithPath(err, info)
+					err = procint.WithPath(err, info)
 				}
 			}
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -286,9 +290,10 @@ func Count(p proc.Process) (int, error) {
 // SocketCache holds the socket tables of each network namespace seen, keyed
 // by the namespace (the target of /proc/PID/ns/net), so a scan over many
 // processes reads each namespace's tables at most once. Tables are read
-// lazily, in the order of [NetTables], and only until every socket asked
-// for is found: a process with only TCP sockets costs one table. A cache
-// shows each table as it was when first read. It is safe for concurrent use.
+// lazily, in the order tcp, tcp6, udp, udp6, raw, raw6, unix, packet,
+// netlink, and only until every socket asked for is found: a process with
+// only TCP sockets costs one table. A cache shows each table as it was when
+// first read. It is safe for concurrent use.
 type SocketCache struct {
 	mu   sync.Mutex
 	tabs map[string]*nsTables
@@ -296,7 +301,7 @@ type SocketCache struct {
 
 type nsTables struct {
 	mu   sync.Mutex
-	next int                    // index into NetTables of the next table to read
+	next int                    // index into netTables of the next table to read
 	tab  map[uint64]*SocketInfo // pointers into the parsed tables
 	errs []error
 }
@@ -309,7 +314,7 @@ func NewSocketCache() *SocketCache { return &SocketCache{tabs: map[string]*nsTab
 func (t *nsTables) prefetch(p proc.Process, stop *atomic.Bool) {
 	for !stop.Load() {
 		t.mu.Lock()
-		if t.next >= len(NetTables) {
+		if t.next >= len(netTables) {
 			t.mu.Unlock()
 			return
 		}
@@ -320,7 +325,7 @@ func (t *nsTables) prefetch(p proc.Process, stop *atomic.Bool) {
 
 // readNext reads the next table; t.mu is held.
 func (t *nsTables) readNext(p proc.Process) {
-	name := NetTables[t.next]
+	name := netTables[t.next]
 	t.next++
 	socks, err := readTable(p, name)
 	if err != nil {
@@ -403,7 +408,7 @@ func (c *SocketCache) resolve(p proc.Process, fds []FD) error {
 // every table was read; t.mu is held.
 func (t *nsTables) readUntilFound(p proc.Process, inodes []uint64) {
 	found := 0 // inodes[:found] are in t.tab, which only grows
-	for t.next < len(NetTables) {
+	for t.next < len(netTables) {
 		for found < len(inodes) && t.tab[inodes[found]] != nil {
 			found++
 		}
@@ -424,5 +429,15 @@ func readTable(p proc.Process, name string) ([]SocketInfo, error) {
 		return nil, err
 	}
 	socks, err := ParseNet(name, b)
-	return socks, proc.WithPath(err, path)
+	return socks, procint.WithPath(err, path)
+}
+
+// releaseAtLeast reports whether the kernel release rel ("6.12.0-1-amd64")
+// is major.minor or later; an unreadable release is not.
+func releaseAtLeast(rel string, major, minor uint64) bool {
+	majS, rest, _ := strings.Cut(rel, ".")
+	minS := rest[:len(rest)-len(strings.TrimLeft(rest, "0123456789"))]
+	maj, ok1 := num.Uint([]byte(majS))
+	mn, ok2 := num.Uint([]byte(minS))
+	return ok1 && ok2 && (maj > major || maj == major && mn >= minor)
 }

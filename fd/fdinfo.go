@@ -80,15 +80,17 @@ type SignalfdInfo struct {
 
 // PidfdInfo is the state of a pidfd.
 type PidfdInfo struct {
-	Pid   int   // -1 when the process has been reaped, 0 when it is outside the reader's pid namespace
-	NSpid []int // the pid in each nested namespace, outermost first; nil when absent
+	PID   int   // -1 when the process has been reaped, 0 when it is outside the reader's pid namespace
+	NSPID []int // the pid in each nested namespace, outermost first; nil when absent
 }
 
 var errMissing = errors.New("missing field")
 
 // ParseInfo parses the contents of an fdinfo file. A returned error is a
 // [*proc.ParseError] whose Field names the line number; the Path is empty
-// (readers such as [ReadInfo] fill it in).
+// ([List] fills it in). Flags are taken as printed, in the numbers of this
+// program's architecture; [List] translates those of a tree of another
+// architecture with [Flags.FromArch].
 func ParseInfo(b []byte) (Info, error) {
 	var in Info
 	var seen uint8 // 1 pos, 2 flags
@@ -198,16 +200,16 @@ func (in *Info) parseLine(line string, seen *uint8) error {
 	case "Pid":
 		var v int64
 		v, err = strconv.ParseInt(value, 10, 32)
-		in.pidfd().Pid = int(v)
+		in.pidfd().PID = int(v)
 	case "NSpid":
 		p := in.pidfd()
-		p.NSpid = []int{}
+		p.NSPID = []int{}
 		for f := range strings.FieldsSeq(value) {
 			var v int64
 			if v, err = strconv.ParseInt(f, 10, 32); err != nil {
 				break
 			}
-			p.NSpid = append(p.NSpid, int(v))
+			p.NSPID = append(p.NSPID, int(v))
 		}
 	default:
 		in.Extra = append(in.Extra, Field{Name: name, Value: value})

@@ -69,7 +69,7 @@ func TestParseInfo(t *testing.T) {
 		{
 			name: "pidfd",
 			in:   "pos:\t0\nflags:\t02000002\nmnt_id:\t4\nino:\t5279\nPid:\t5278\nNSpid:\t5278\t1\n",
-			want: Info{Flags: O_CLOEXEC | 2, MntID: 4, Ino: 5279, Pidfd: &PidfdInfo{Pid: 5278, NSpid: []int{5278, 1}}},
+			want: Info{Flags: O_CLOEXEC | 2, MntID: 4, Ino: 5279, Pidfd: &PidfdInfo{PID: 5278, NSPID: []int{5278, 1}}},
 		},
 		{
 			name: "unknown lines kept",

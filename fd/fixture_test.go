@@ -143,7 +143,7 @@ func byFD(fds []FD) map[int]FD {
 
 func TestHoldersFixture(t *testing.T) {
 	fsys, pid, netns, r, _ := kindsFixture(t)
-	c, err := fsys.Capture()
+	c, err := fsys.CaptureInfo()
 	if err != nil || c == nil {
 		t.Fatalf("Capture: %v, %v", c, err)
 	}

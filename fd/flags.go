@@ -7,7 +7,10 @@ import (
 
 // Flags is the flags field of /proc/PID/fdinfo/N: the open file's f_flags
 // with O_CLOEXEC added when the descriptor has close-on-exec set. Every bit
-// the kernel printed is kept; [Flags.String] names the known ones.
+// the kernel printed is kept; [Flags.String] names the known ones. The
+// numbers are those of the architecture this program is built for (the O_*
+// constants'): [List] translates the flags of a tree of another
+// architecture, such as an arm64 capture read on amd64 ([Flags.FromArch]).
 type Flags uint32
 
 // AccessMode is the O_ACCMODE part of [Flags].
@@ -48,9 +51,10 @@ func (f Flags) AccessMode() AccessMode { return AccessMode(f & 3) }
 // Has reports whether all bits of mask are set in f.
 func (f Flags) Has(mask Flags) bool { return f&mask == mask }
 
-// Open flag bits as the kernel defines them for this architecture (octal, as
-// fdinfo prints them). O_DIRECT, O_LARGEFILE, O_DIRECTORY and O_NOFOLLOW
-// differ between amd64 and arm64 and are defined in flags_*.go.
+// Open flag bits as the kernel defines them (octal, as fdinfo prints them).
+// O_DIRECT, O_LARGEFILE, O_DIRECTORY and O_NOFOLLOW differ between amd64
+// and arm64: their constants have the numbers of the architecture this
+// program is built for, and [Flags.FromArch] translates another's.
 const (
 	O_CREAT    Flags = 0o100
 	O_EXCL     Flags = 0o200

@@ -34,7 +34,7 @@ func FuzzParseInfo(f *testing.F) {
 }
 
 func FuzzParseNet(f *testing.F) {
-	for i, table := range NetTables {
+	for i, table := range netTables {
 		b, err := os.ReadFile("testdata/net/" + table)
 		if err != nil {
 			f.Fatal(err)
@@ -42,7 +42,7 @@ func FuzzParseNet(f *testing.F) {
 		f.Add(uint8(i), b)
 	}
 	f.Add(uint8(6), []byte("h\n0: 1 2 3 4 5 6 /a b\nc\n"))
-	for i, table := range NetTables {
+	for i, table := range netTables {
 		files, _ := filepath.Glob("../internal/fixtures/testdata/*/*/net/" + table)
 		for _, name := range files {
 			if b, err := os.ReadFile(name); err == nil {
@@ -51,7 +51,7 @@ func FuzzParseNet(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, which uint8, b []byte) {
-		table := NetTables[int(which)%len(NetTables)]
+		table := netTables[int(which)%len(netTables)]
 		socks, err := ParseNet(table, b)
 		if err != nil && socks != nil {
 			t.Fatalf("ParseNet(%s) error %v with %d sockets", table, err, len(socks))

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -185,11 +186,11 @@ func (s *holderScan) matchFD(p proc.Process, f FD) (bool, AccessMode, error) {
 	b, err := p.FS().ReadFile(name)
 	if err != nil {
 		// fd/N was listed: a capture without its fdinfo is damaged.
-		return false, 0, p.FS().Damaged(name, err)
+		return false, 0, procint.Damaged(p.FS(), name, err)
 	}
 	in, err := ParseInfo(b)
 	if err != nil {
-		return false, 0, proc.WithPath(err, name)
+		return false, 0, procint.WithPath(err, name)
 	}
 	mode := in.Flags.AccessMode()
 	if !s.byDevIno() {

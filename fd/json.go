@@ -39,7 +39,8 @@ type socketJSON struct {
 //	unknown), target (the raw link target), path and deleted (for files,
 //	the path without " (deleted)"), inode, mode (r, w, u, or "?" for an
 //	O_PATH fd, open for neither), flags, pos and mnt_id (from fdinfo, every
-//	flag bit kept; null when fdinfo was not read), and for a socket only,
+//	flag bit kept, numbered as [Flags] is: by the architecture the program
+//	is built for; null when fdinfo was not read), and for a socket only,
 //	socket: {proto, local, remote, state}.
 //
 // Local and Remote are "ip:port" or "[ip6]:port" for inet sockets; Local is

@@ -417,7 +417,7 @@ func TestListLive(t *testing.T) {
 	}
 	pf := get("pidfd")
 	check("pidfd", pf, AnonInode, SubPidfd, ReadWrite)
-	if pf.Info.Pidfd == nil || pf.Info.Pidfd.Pid != pid {
+	if pf.Info.Pidfd == nil || pf.Info.Pidfd.PID != pid {
 		t.Errorf("pidfd: %+v, want pid %d", pf.Info.Pidfd, pid)
 	}
 	mf := get("memfd")

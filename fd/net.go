@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/procscope/procscope/internal/num"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -16,9 +17,9 @@ import (
 // has no raw, packet or netlink parser; and its udp line parser indexes
 // field 12 without checking the field count.
 
-// NetTables lists the per-namespace socket tables that [List] (through a
+// netTables lists the per-namespace socket tables that [List] (through a
 // [SocketCache]) reads from /proc/PID/net, in the order they are read.
-var NetTables = []string{"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "packet", "netlink"}
+var netTables = []string{"tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "packet", "netlink"}
 
 // SocketInfo is one line of a /proc/PID/net table: the kernel's view of a socket
 // in one network namespace. Which fields are set depends on Proto.
@@ -145,7 +146,9 @@ var (
 )
 
 // ParseNet parses the contents of /proc/PID/net/TABLE, where table is one
-// of [NetTables]. A returned error is a [*proc.ParseError] whose Field names
+// of tcp, tcp6, udp, udp6, raw, raw6, unix, packet and netlink (the tables
+// [List] reads, through a [SocketCache]); any other table is an error
+// matching [proc.ErrParse]. A returned error is a [*proc.ParseError] whose Field names
 // the line and column; the Path is empty.
 func ParseNet(table string, b []byte) ([]SocketInfo, error) {
 	var parse func(line []byte) (SocketInfo, error)
@@ -238,21 +241,21 @@ func (f *fieldScanner) present(name string) {
 // hex, dec and decSigned read a number of at most bits bits.
 func (f *fieldScanner) hex(name string, bits int) uint64 {
 	v := f.field()
-	n, ok := hexUint(v, bits)
+	n, ok := num.Hex(v, bits)
 	f.check(ok, name, v)
 	return n
 }
 
 func (f *fieldScanner) dec(name string, bits int) uint64 {
 	v := f.field()
-	n, ok := decUint(v, bits)
+	n, ok := num.UintN(v, bits)
 	f.check(ok, name, v)
 	return n
 }
 
 func (f *fieldScanner) decSigned(name string, bits int) int64 {
 	v := f.field()
-	n, ok := decInt(v, bits)
+	n, ok := num.IntN(v, bits)
 	f.check(ok, name, v)
 	return n
 }
@@ -289,47 +292,6 @@ func (f *fieldScanner) next() []byte {
 	return b[i:j]
 }
 
-// hexUint parses an unsigned hex number of at most bits bits.
-func hexUint(b []byte, bits int) (uint64, bool) {
-	if len(b) == 0 || len(b) > 16 {
-		return 0, false
-	}
-	var v uint64
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		v = v<<4 | uint64(c)
-	}
-	if bits < 64 && v>>bits != 0 {
-		return 0, false
-	}
-	return v, true
-}
-
-func decUint(b []byte, bits int) (uint64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(string(b), 10, bits)
-	return v, err == nil
-}
-
-func decInt(b []byte, bits int) (int64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	v, err := strconv.ParseInt(string(b), 10, bits)
-	return v, err == nil
-}
-
 func colErr(field string, value []byte) error {
 	if len(value) == 0 {
 		return &proc.ParseError{Field: field, Err: errShort}
@@ -346,13 +308,13 @@ func parseAddr(b []byte) (netip.AddrPort, bool) {
 		return netip.AddrPort{}, false
 	}
 	h, p := b[:i], b[i+1:]
-	port, ok := hexUint(p, 16)
+	port, ok := num.Hex(p, 16)
 	if !ok {
 		return netip.AddrPort{}, false
 	}
 	switch len(h) {
 	case 8:
-		w, ok := hexUint(h, 32)
+		w, ok := num.Hex(h, 32)
 		if !ok {
 			return netip.AddrPort{}, false
 		}
@@ -361,7 +323,7 @@ func parseAddr(b []byte) (netip.AddrPort, bool) {
 	case 32:
 		var a [16]byte
 		for k := 0; k < 4; k++ {
-			w, ok := hexUint(h[k*8:k*8+8], 32)
+			w, ok := num.Hex(h[k*8:k*8+8], 32)
 			if !ok {
 				return netip.AddrPort{}, false
 			}
@@ -384,8 +346,8 @@ func parseInetLine(line []byte) (SocketInfo, error) {
 	v := f.field()
 	tx, rx, _ := bytes.Cut(v, []byte{':'})
 	var okTx, okRx bool
-	s.TxQueue, okTx = hexUint(tx, 64)
-	s.RxQueue, okRx = hexUint(rx, 64)
+	s.TxQueue, okTx = num.Hex(tx, 64)
+	s.RxQueue, okRx = num.Hex(rx, 64)
 	f.check(okTx && okRx, "tx_queue:rx_queue", v)
 	f.skip(2) // tr:tm->when retrnsmt
 	s.UID = uint32(f.dec("uid", 32))

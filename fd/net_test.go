@@ -139,7 +139,7 @@ func TestParseNetErrors(t *testing.T) {
 
 // TestParseNetFiles parses every table captured from a live process.
 func TestParseNetFiles(t *testing.T) {
-	for _, table := range NetTables {
+	for _, table := range netTables {
 		t.Run(table, func(t *testing.T) {
 			b, err := os.ReadFile("testdata/net/" + table)
 			if err != nil {

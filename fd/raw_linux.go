@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procscope/procscope/internal/num"
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/internal/rawio"
 	"github.com/procscope/procscope/proc"
 )
@@ -24,12 +26,8 @@ import (
 // BenchmarkList). It is used only on the live /proc ([proc.FS.Live]), never
 // on a capture, whose link modes live in capture.json.
 
-func rawDir(f *proc.FS) string {
-	if f.Live() {
-		return f.Dir()
-	}
-	return ""
-}
+// rawDir returns the directory of f when it is the live /proc, or "".
+func rawDir(f *proc.FS) string { return procint.LiveDir(f) }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
@@ -46,7 +44,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 	fdDir := dir + "/" + p.Path("fd")
 	dfd, err := unix.Open(fdDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, 0, nil, proc.PathError("open", p.Path("fd"), err)
+		return nil, 0, nil, procint.PathError("open", p.Path("fd"), err)
 	}
 	defer unix.Close(dfd)
 	infoDfd := -1
@@ -63,12 +61,13 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 
 	nums, err := readFDNums(dfd)
 	if err != nil {
-		return nil, 0, nil, proc.PathError("getdents", p.Path("fd"), err)
+		return nil, 0, nil, procint.PathError("getdents", p.Path("fd"), err)
 	}
 	slices.Sort(nums) // the kernel gives numeric order already; this is cheap then
 
 	fds = make([]FD, len(nums))
 	ok := make([]bool, len(nums))
+	arch := p.FS().Arch() // the running kernel's, whose numbers are normally this program's
 	workers := 1
 	if len(nums) >= parallelMin {
 		workers = min(runtime.GOMAXPROCS(0), len(nums)/(parallelMin/2))
@@ -105,9 +104,10 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 					if err == nil {
 						var in Info
 						if in, err = ParseInfo(b); err == nil {
+							in.Flags = in.Flags.FromArch(arch)
 							fds[i].setInfo(in, withMode)
 						} else {
-							err = proc.WithPath(err, p.Path("fdinfo", strconv.Itoa(nums[i])))
+							err = procint.WithPath(err, p.Path("fdinfo", strconv.Itoa(nums[i])))
 						}
 					} else if err != unix.ENOENT && err != unix.ESRCH {
 						err = &fs.PathError{Op: "read", Path: p.Path("fdinfo", strconv.Itoa(nums[i])), Err: err}
@@ -155,14 +155,14 @@ func statEntry(dfd, num int, stx *unix.Statx_t, f *FD) error {
 	cname := strconv.AppendInt(nameBuf[:0], int64(num), 10)
 	cname = append(cname, 0)
 	_, _, e := unix.Syscall6(unix.SYS_STATX, uintptr(dfd), uintptr(unsafe.Pointer(&cname[0])),
-		unix.AT_STATX_DONT_SYNC, proc.StatxMask, uintptr(unsafe.Pointer(stx)), 0)
+		unix.AT_STATX_DONT_SYNC, procint.StatxMask, uintptr(unsafe.Pointer(stx)), 0)
 	if e != 0 {
 		if e == unix.ENOENT || e == unix.ESRCH {
 			return nil
 		}
 		return e
 	}
-	f.setFile(proc.FileIDOfStatx(stx))
+	f.setFile(proc.FileID(procint.FileIDOfStatx(stx)))
 	return nil
 }
 
@@ -213,8 +213,8 @@ func readFDNums(dfd int) ([]int, error) {
 			if i := bytes.IndexByte(name, 0); i >= 0 {
 				name = name[:i]
 			}
-			if num, ok := atoiBytes(name); ok { // skips "." and ".."
-				nums = append(nums, num)
+			if n, ok := num.UintN(name, 31); ok { // skips "." and ".."
+				nums = append(nums, int(n))
 			}
 		}
 	}
@@ -261,38 +261,13 @@ func readEntry(dfd, num int, lbuf []byte, st *unix.Stat_t, withMode bool) (targe
 
 var socketPrefix = []byte("socket:[")
 
-func atoiBytes(b []byte) (int, bool) {
-	if len(b) == 0 || len(b) > 10 {
-		return 0, false
-	}
-	n := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
-}
-
 var sizeCountsFDs = sync.OnceValue(func() bool {
 	// Since Linux 6.2 the size of /proc/PID/fd is the number of open fds.
 	var u unix.Utsname
 	if unix.Uname(&u) != nil {
 		return false
 	}
-	rel := unix.ByteSliceToString(u.Release[:])
-	var maj, min int
-	i := 0
-	for ; i < len(rel) && rel[i] >= '0' && rel[i] <= '9'; i++ {
-		maj = maj*10 + int(rel[i]-'0')
-	}
-	if i < len(rel) && rel[i] == '.' {
-		for i++; i < len(rel) && rel[i] >= '0' && rel[i] <= '9'; i++ {
-			min = min*10 + int(rel[i]-'0')
-		}
-	}
-	return maj > 6 || maj == 6 && min >= 2
+	return releaseAtLeast(unix.ByteSliceToString(u.Release[:]), 6, 2)
 })
 
 // countRaw stats /proc/PID/fd; ok is false when the kernel is too old for
@@ -303,7 +278,7 @@ func countRaw(dir string, p proc.Process) (n int, ok bool, err error) {
 	}
 	var st unix.Stat_t
 	if err := unix.Stat(dir+"/"+p.Path("fd"), &st); err != nil {
-		return 0, false, proc.PathError("stat", p.Path("fd"), err)
+		return 0, false, procint.PathError("stat", p.Path("fd"), err)
 	}
 	return int(st.Size), true, nil
 }

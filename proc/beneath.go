@@ -25,13 +25,13 @@ var ErrLink = errors.New("symbolic link in a capture, not followed")
 // process as they report an unreadable file.
 var ErrDamaged = errors.New("missing or empty in the capture (damaged)")
 
-// Damaged returns the error for name, a file that must exist, found missing
+// damaged returns the error for name, a file that must exist, found missing
 // (err matches [fs.ErrNotExist]) or, with err nil, empty. In a capture it is
 // an error matching [ErrDamaged] and not fs.ErrNotExist, unless the capture
 // recorded the process as gone; elsewhere it is err, which may be nil: the
-// process exited.
-func (f *FS) Damaged(name string, err error) error {
-	if c, cerr := f.Capture(); c == nil || cerr != nil || errors.Is(err, ErrGone) {
+// process exited. The packages beside this one reach it as procint.Damaged.
+func (f *FS) damaged(name string, err error) error {
+	if c, cerr := f.CaptureInfo(); c == nil || cerr != nil || errors.Is(err, ErrGone) {
 		return err
 	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/internal/rawio"
 )
 
@@ -179,7 +180,7 @@ type statInfo struct {
 
 func (s *statInfo) Name() string       { return s.name }
 func (s *statInfo) Size() int64        { return s.st.Size }
-func (s *statInfo) Mode() fs.FileMode  { return ModeFromStat(s.st.Mode) }
+func (s *statInfo) Mode() fs.FileMode  { return procint.ModeFromStat(s.st.Mode) }
 func (s *statInfo) ModTime() time.Time { return time.Unix(s.st.Mtim.Unix()) }
 func (s *statInfo) IsDir() bool        { return s.Mode().IsDir() }
 func (s *statInfo) Sys() any           { return &s.st }

@@ -117,7 +117,7 @@ func TestCaptureNeverFollowsLinks(t *testing.T) {
 			if err != nil && (strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), name)) {
 				t.Errorf("ReadFile(%s): error %q is not one line naming the file", name, err)
 			}
-			if _, err := fs.ReadFile(f.FS(), name); !errors.Is(err, ErrLink) {
+			if _, err := fs.ReadFile(f.fsys, name); !errors.Is(err, ErrLink) {
 				t.Errorf("fs.ReadFile(FS(), %s): %v; want ErrLink", name, err)
 			}
 		}
@@ -144,10 +144,10 @@ func TestCaptureNeverFollowsLinks(t *testing.T) {
 		if s, err := f.ReadLink("7967/comm"); !errors.Is(err, syscall.EINVAL) {
 			t.Errorf("ReadLink of a regular file = %q, %v; want EINVAL", s, err)
 		}
-		if fi, err := fs.Lstat(f.FS(), "7967/cwd"); err != nil || fi.Mode()&fs.ModeSymlink == 0 || fi.Name() != "cwd" {
+		if fi, err := fs.Lstat(f.fsys, "7967/cwd"); err != nil || fi.Mode()&fs.ModeSymlink == 0 || fi.Name() != "cwd" {
 			t.Errorf("fs.Lstat(7967/cwd) = %v, %v; want the link itself", fi, err)
 		}
-		if _, err := f.FS().Open("7967/cwd"); !errors.Is(err, ErrLink) {
+		if _, err := f.fsys.Open("7967/cwd"); !errors.Is(err, ErrLink) {
 			t.Errorf("Open(7967/cwd): %v; want ErrLink", err)
 		}
 		if exe, err := f.Process(7967).Exe(); err != nil || exe.Path != "/usr/bin/dash" || exe.Ino != 247072 {
@@ -318,7 +318,7 @@ func TestCaptureSpecialFiles(t *testing.T) {
 			if _, err := f.Process(7967).Stat(); !errors.Is(err, errNotRegular) {
 				t.Errorf("Stat of a named pipe: %v; want it refused", err)
 			}
-			if _, err := fs.ReadFile(f.FS(), "7967/stat"); !errors.Is(err, errNotRegular) {
+			if _, err := fs.ReadFile(f.fsys, "7967/stat"); !errors.Is(err, errNotRegular) {
 				t.Errorf("fs.ReadFile of a named pipe: %v; want it refused", err)
 			}
 			if zero {

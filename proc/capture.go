@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/procscope/procscope/internal/procint"
 )
 
 // CaptureFile is the file at the root of a capture that records what a
@@ -20,11 +22,17 @@ const CaptureFile = "capture.json"
 
 // CaptureInfo is the content of [CaptureFile].
 type CaptureInfo struct {
-	Time    time.Time `json:"time"`
-	Kernel  string    `json:"kernel,omitempty"`
-	Command []string  `json:"command,omitempty"`
-	Note    string    `json:"note,omitempty"`
-	PIDs    []int     `json:"pids"`
+	Time   time.Time `json:"time"`
+	Kernel string    `json:"kernel,omitempty"`
+	// Arch is the architecture of the kernel whose /proc was captured, as
+	// GOARCH names it ("amd64", "arm64"), from uname's machine: some
+	// values in /proc (the open flags in fdinfo) are numbered per
+	// architecture. A capture written before captures recorded it has
+	// none; see [FS.Arch].
+	Arch    string   `json:"arch,omitempty"`
+	Command []string `json:"command,omitempty"`
+	Note    string   `json:"note,omitempty"`
+	PIDs    []int    `json:"pids"`
 	// Links maps each captured link ("123/exe", "123/fd/3") to what lstat
 	// and stat said of it at capture time.
 	Links map[string]CapturedLink `json:"links,omitempty"`
@@ -36,7 +44,7 @@ type CaptureInfo struct {
 	EmptyDirs []string `json:"empty_dirs,omitempty"`
 	// Additions records each later run of [Capture] with
 	// [CaptureOptions.Add] that added processes to the capture; Time,
-	// Kernel, Command and Note above are those of the first run.
+	// Kernel, Arch, Command and Note above are those of the first run.
 	Additions []CaptureAddition `json:"additions,omitempty"`
 }
 
@@ -45,6 +53,7 @@ type CaptureInfo struct {
 type CaptureAddition struct {
 	Time    time.Time `json:"time"`
 	Kernel  string    `json:"kernel,omitempty"`
+	Arch    string    `json:"arch,omitempty"`
 	Command []string  `json:"command,omitempty"`
 	Note    string    `json:"note,omitempty"`
 	PIDs    []int     `json:"pids"`
@@ -115,6 +124,7 @@ func Capture(dst string, src *FS, pids []int, opts *CaptureOptions) (_ *CaptureI
 	info := &CaptureInfo{
 		Time:    now,
 		Kernel:  kernel,
+		Arch:    src.recordedArch(),
 		Command: opts.Command,
 		Note:    opts.Note,
 		PIDs:    pids,
@@ -124,6 +134,10 @@ func Capture(dst string, src *FS, pids []int, opts *CaptureOptions) (_ *CaptureI
 	old, created, err := prepareCapture(dst, pids, opts.Add)
 	if err != nil {
 		return nil, err
+	}
+	if old != nil && old.Arch != "" && info.Arch != "" && old.Arch != info.Arch {
+		// One capture, one numbering of the per-architecture values.
+		return nil, fmt.Errorf("capture %s: holds processes of an arch %s kernel, cannot add those of an arch %s kernel", dst, old.Arch, info.Arch)
 	}
 	defer func() {
 		if err != nil {
@@ -196,7 +210,7 @@ func prepareCapture(dst string, pids []int, add bool) (old *CaptureInfo, created
 	if err != nil {
 		return nil, nil, err
 	}
-	if old, err = f.Capture(); err != nil {
+	if old, err = f.CaptureInfo(); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", dst, err)
 	}
 	if old == nil {
@@ -226,7 +240,7 @@ func (c *CaptureInfo) merge(n *CaptureInfo) *CaptureInfo {
 	maps.Copy(m.Errors, n.Errors)
 	m.EmptyDirs = append(slices.Clone(c.EmptyDirs), n.EmptyDirs...)
 	m.Additions = append(slices.Clone(c.Additions), CaptureAddition{
-		Time: n.Time, Kernel: n.Kernel, Command: n.Command, Note: n.Note, PIDs: n.PIDs,
+		Time: n.Time, Kernel: n.Kernel, Arch: n.Arch, Command: n.Command, Note: n.Note, PIDs: n.PIDs,
 	})
 	return &m
 }
@@ -359,7 +373,7 @@ func (c *capturer) link(name string) error {
 		l.LinkMode = uint32(fi.Mode().Perm())
 	}
 	if id, err := c.src.StatLink(name); err == nil {
-		l.Dev, l.Ino, l.Nlink, l.Mode = id.Dev, id.Ino, id.Nlink, rawMode(id.Mode)
+		l.Dev, l.Ino, l.Nlink, l.Mode = id.Dev, id.Ino, id.Nlink, procint.RawMode(id.Mode)
 	} else {
 		// The link vanished between readlink and stat, or its target cannot
 		// be followed: keep the target, and say that nothing else is known.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/procscope/procscope/internal/num"
 )
 
 // procfs's ProcCgroup splits each line on every ':' (a path with a colon
@@ -60,7 +62,7 @@ func ParseCgroup(b []byte) ([]Cgroup, error) {
 		if !ok1 || !ok2 {
 			return nil, parseErr(lineField(n, "line"), string(line), errSyntax)
 		}
-		h, ok := atou(id)
+		h, ok := num.Uint(id)
 		if !ok || h > 1<<31-1 {
 			return nil, parseErr(lineField(n, "hierarchy ID"), string(id), errSyntax)
 		}

@@ -88,12 +88,11 @@ func parseErr(field, value string, err error) error {
 	return &ParseError{Field: field, Value: value, Err: err}
 }
 
-// WithPath names the file in the [*ParseError]s of err (itself, or wrapped
+// withPath names the file in the [*ParseError]s of err (itself, or wrapped
 // or joined in it) that a parser of bytes returned without one, and returns
-// err. Packages with parsers of their own /proc files use it to name the
-// file, as this package's readers do. Parse errors are made fresh by each
-// parse, so they are filled in place.
-func WithPath(err error, name string) error {
+// err. The packages beside this one reach it as procint.WithPath. Parse
+// errors are made fresh by each parse, so they are filled in place.
+func withPath(err error, name string) error {
 	var pe *ParseError
 	if errors.As(err, &pe) && pe.Path == "" {
 		pe.Path = name
@@ -120,11 +119,12 @@ func normalize(err error) error {
 	return goneError{errno}
 }
 
-// PathError wraps the failure of a system call on the file name (relative to
-// the tree's root) as [FS]'s methods do, for packages that make raw system
-// calls on the live /proc: ESRCH matches [ErrGone] and [fs.ErrNotExist],
-// ENOENT [fs.ErrNotExist], EACCES and EPERM [fs.ErrPermission].
-func PathError(op, name string, err error) error {
+// pathError wraps the failure of a system call on the file name (relative to
+// the tree's root) as [FS]'s methods do: ESRCH matches [ErrGone] and
+// [fs.ErrNotExist], ENOENT [fs.ErrNotExist], EACCES and EPERM
+// [fs.ErrPermission]. The packages beside this one, which make raw system
+// calls on the live /proc, reach it as procint.PathError.
+func pathError(op, name string, err error) error {
 	return normalize(&fs.PathError{Op: op, Path: name, Err: err})
 }
 

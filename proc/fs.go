@@ -9,6 +9,7 @@ import (
 	"iter"
 	"os"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/internal/rawio"
 )
 
@@ -79,7 +81,7 @@ func NewDir(dir string) (*FS, error) {
 		return nil, &fs.PathError{Op: "open", Path: dir, Err: underlying(err)}
 	}
 	f := &FS{fsys: dirFS{t}, dir: dir, tree: t}
-	if _, err := f.Capture(); err != nil {
+	if _, err := f.CaptureInfo(); err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
 	return f, nil
@@ -97,23 +99,26 @@ var defaultFS = sync.OnceValue(func() *FS {
 // Default returns the FS of the live system, NewDir("/proc").
 func Default() *FS { return defaultFS() }
 
-// Dir returns the directory the FS was created with by [NewDir], or "" for an
-// FS created by [New].
-func (f *FS) Dir() string { return f.dir }
-
-// Live reports whether the FS is a mounted proc file system (see [NewDir]).
-// Packages that make raw system calls on paths below [FS.Dir] for speed do
-// so only when it is true, and otherwise use the FS methods, which read a
-// capture beneath its root.
+// Live reports whether the FS is a mounted proc file system, read with
+// direct system calls and its links followed by the kernel (see [NewDir],
+// which decides it once). The packages of this module that make raw system
+// calls for speed (fd, tree) do so only when it is true, and otherwise read
+// through the FS methods, which read a capture beneath its root.
 func (f *FS) Live() bool { return f.live }
 
-// FS returns the underlying file system.
-func (f *FS) FS() fs.FS { return f.fsys }
+// liveDir returns the directory of a live FS, or "".
+func (f *FS) liveDir() string {
+	if f.live {
+		return f.dir
+	}
+	return ""
+}
 
-// Capture returns the metadata of a capture, or nil when the tree is not a
-// capture (such as the live /proc). An unreadable or malformed capture.json
-// is returned as an error.
-func (f *FS) Capture() (*CaptureInfo, error) {
+// CaptureInfo returns the metadata of a capture ([CaptureFile]), or nil
+// when the tree is not a capture (such as the live /proc). An unreadable or
+// malformed capture.json is returned as an error.
+// The result is read once and shared by every caller: do not modify it.
+func (f *FS) CaptureInfo() (*CaptureInfo, error) {
 	f.once.Do(f.loadCapture)
 	return f.capture, f.capErr
 }
@@ -136,7 +141,7 @@ func (f *FS) loadCapture() {
 
 // recorded returns the error a capture recorded for name, if any.
 func (f *FS) recorded(op, name string) error {
-	c, err := f.Capture()
+	c, err := f.CaptureInfo()
 	if err != nil {
 		return err
 	}
@@ -177,7 +182,7 @@ func putBuf(bp *[]byte) {
 // parseFile reads the file name and hands its content to parse, which must
 // not keep the slice. A parse error is given the file's name.
 func (f *FS) parseFile(name string, parse func([]byte) error) error {
-	return f.withFile(name, func(b []byte) error { return WithPath(parse(b), name) })
+	return f.withFile(name, func(b []byte) error { return withPath(parse(b), name) })
 }
 
 // withFile reads the whole file name and hands its content to use, which
@@ -253,7 +258,7 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 		return nil, err
 	}
 	ents, err := fs.ReadDir(f.fsys, name)
-	c, _ := f.Capture()
+	c, _ := f.CaptureInfo()
 	if c == nil {
 		return ents, normalize(err)
 	}
@@ -294,7 +299,7 @@ func (f *FS) Lstat(name string) (fs.FileInfo, error) {
 	if err := f.recorded("lstat", name); err != nil {
 		return nil, err
 	}
-	c, err := f.Capture()
+	c, err := f.CaptureInfo()
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +347,7 @@ func (f *FS) StatLink(name string) (FileID, error) {
 	if err := f.recorded("stat", name); err != nil {
 		return FileID{}, err
 	}
-	c, err := f.Capture()
+	c, err := f.CaptureInfo()
 	if err != nil {
 		return FileID{}, err
 	}
@@ -351,12 +356,12 @@ func (f *FS) StatLink(name string) (FileID, error) {
 		if !ok || l.NoStat {
 			return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
 		}
-		return FileID{Dev: l.Dev, Ino: l.Ino, Nlink: l.Nlink, Mode: ModeFromStat(l.Mode)}, nil
+		return FileID{Dev: l.Dev, Ino: l.Ino, Nlink: l.Nlink, Mode: procint.ModeFromStat(l.Mode)}, nil
 	}
 	if f.live {
 		id, err := statLive(f.osPath(name))
 		if err != nil {
-			return FileID{}, PathError("stat", name, err)
+			return FileID{}, pathError("stat", name, err)
 		}
 		return id, nil
 	}
@@ -373,7 +378,7 @@ func (f *FS) StatLink(name string) (FileID, error) {
 	if !ok {
 		return FileID{}, &fs.PathError{Op: "stat", Path: name, Err: ErrNoFileID}
 	}
-	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Mode: ModeFromStat(uint32(st.Mode))}, nil
+	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Mode: procint.ModeFromStat(uint32(st.Mode))}, nil
 }
 
 func underlying(err error) error {
@@ -382,67 +387,6 @@ func underlying(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// ModeFromStat converts a raw st_mode, as stat(2) and statx(2) return it,
-// to an [fs.FileMode].
-func ModeFromStat(m uint32) fs.FileMode {
-	mode := fs.FileMode(m & 0o777)
-	switch m & syscall.S_IFMT {
-	case syscall.S_IFDIR:
-		mode |= fs.ModeDir
-	case syscall.S_IFLNK:
-		mode |= fs.ModeSymlink
-	case syscall.S_IFIFO:
-		mode |= fs.ModeNamedPipe
-	case syscall.S_IFSOCK:
-		mode |= fs.ModeSocket
-	case syscall.S_IFCHR:
-		mode |= fs.ModeDevice | fs.ModeCharDevice
-	case syscall.S_IFBLK:
-		mode |= fs.ModeDevice
-	}
-	if m&syscall.S_ISUID != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if m&syscall.S_ISGID != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if m&syscall.S_ISVTX != 0 {
-		mode |= fs.ModeSticky
-	}
-	return mode
-}
-
-// rawMode converts an fs.FileMode back to st_mode bits, for captures.
-func rawMode(m fs.FileMode) uint32 {
-	r := uint32(m.Perm())
-	switch {
-	case m&fs.ModeDir != 0:
-		r |= syscall.S_IFDIR
-	case m&fs.ModeSymlink != 0:
-		r |= syscall.S_IFLNK
-	case m&fs.ModeNamedPipe != 0:
-		r |= syscall.S_IFIFO
-	case m&fs.ModeSocket != 0:
-		r |= syscall.S_IFSOCK
-	case m&fs.ModeCharDevice != 0:
-		r |= syscall.S_IFCHR
-	case m&fs.ModeDevice != 0:
-		r |= syscall.S_IFBLK
-	default:
-		r |= syscall.S_IFREG
-	}
-	if m&fs.ModeSetuid != 0 {
-		r |= syscall.S_ISUID
-	}
-	if m&fs.ModeSetgid != 0 {
-		r |= syscall.S_ISGID
-	}
-	if m&fs.ModeSticky != 0 {
-		r |= syscall.S_ISVTX
-	}
-	return r
 }
 
 // PIDs returns the pids of all processes in numeric order.
@@ -496,3 +440,62 @@ func (f *FS) All() iter.Seq2[Process, error] {
 
 // Process returns a handle for the process pid. It does no I/O.
 func (f *FS) Process(pid int) Process { return Process{PID: pid, fs: f} }
+
+// Arch returns the architecture of the kernel whose /proc the tree is, as
+// GOARCH names it ("amd64", "arm64"): the running kernel's for the live
+// /proc, and what a capture recorded ([CaptureInfo].Arch) for a capture, so
+// that values numbered per architecture (the open flags of fdinfo, decoded
+// by package fd) read right on a machine of another architecture.
+//
+// A capture that recorded none (written before captures recorded it), and a
+// tree that is no capture (an [fs.FS] given to [New]), are taken to be of the
+// running kernel's architecture, as every reader took them before.
+func (f *FS) Arch() string {
+	if a := f.recordedArch(); a != "" {
+		return a
+	}
+	return hostArch()
+}
+
+// recordedArch returns the architecture the tree is known to be of: the
+// running kernel's for the live /proc, a capture's recorded one, or "".
+func (f *FS) recordedArch() string {
+	if f.live {
+		return hostArch()
+	}
+	if c, err := f.CaptureInfo(); err == nil && c != nil {
+		return c.Arch
+	}
+	return ""
+}
+
+// hostArch is the running kernel's architecture: uname's machine as GOARCH
+// names it, or, for a machine name not known here, runtime.GOARCH.
+var hostArch = sync.OnceValue(func() string {
+	if a := goarchOfMachine(unameMachine()); a != "" {
+		return a
+	}
+	return runtime.GOARCH
+})
+
+// goarchOfMachine maps uname's machine (utsname.machine, as in uname -m)
+// to the GOARCH of the same architecture, or "" when not known.
+func goarchOfMachine(m string) string {
+	switch {
+	case m == "x86_64":
+		return "amd64"
+	case len(m) == 4 && m[0] == 'i' && m[2:] == "86": // i386 ... i686
+		return "386"
+	case m == "aarch64" || m == "aarch64_be" || m == "arm64":
+		return "arm64"
+	case strings.HasPrefix(m, "arm"): // armv7l, armv6l
+		return "arm"
+	case m == "ppc64le" || m == "ppc64" || m == "riscv64" || m == "s390x":
+		return m
+	case m == "loongarch64":
+		return "loong64"
+	case m == "sparc64":
+		return "sparc64"
+	}
+	return ""
+}

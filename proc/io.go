@@ -1,6 +1,10 @@
 package proc
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/procscope/procscope/internal/num"
+)
 
 // IO is the content of /proc/PID/io: the I/O counters of the process (its
 // threads included, its reaped children not). See proc_pid_io(5).
@@ -50,7 +54,7 @@ func ParseIO(b []byte) (IO, error) {
 		default:
 			return IO{}, parseErr(lineField(n, "key"), string(key), errSyntax)
 		}
-		x, ok := atou(val)
+		x, ok := num.Uint(val)
 		if !ok {
 			return IO{}, parseErr(string(key), string(val), errSyntax)
 		}

@@ -3,6 +3,8 @@ package proc
 import (
 	"bytes"
 	"strconv"
+
+	"github.com/procscope/procscope/internal/num"
 )
 
 // procfs's ProcLimits turns "unlimited" into -1 in an int64, so a real
@@ -152,7 +154,7 @@ func limitValue(b []byte, field string) (uint64, error) {
 	if string(b) == "unlimited" {
 		return Unlimited, nil
 	}
-	v, ok := atou(b)
+	v, ok := num.Uint(b)
 	if !ok {
 		return 0, parseErr(field, string(b), errSyntax)
 	}

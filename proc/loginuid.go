@@ -1,6 +1,10 @@
 package proc
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/procscope/procscope/internal/num"
+)
 
 // AuditID is an audit identifier of a process: the login uid of
 // /proc/PID/loginuid or the audit session of /proc/PID/sessionid. Both are
@@ -26,7 +30,7 @@ func (a AuditID) String() string {
 // ParseAuditID parses the content of a loginuid or sessionid file: a
 // decimal number below 2^32, with no newline.
 func ParseAuditID(b []byte) (AuditID, error) {
-	n, ok := atou(b)
+	n, ok := num.Uint(b)
 	if !ok || n > 1<<32-1 {
 		return 0, parseErr("id", string(b), errSyntax)
 	}

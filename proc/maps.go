@@ -2,6 +2,8 @@ package proc
 
 import (
 	"bytes"
+
+	"github.com/procscope/procscope/internal/num"
 )
 
 // procfs's ProcMaps parses through strings and a bufio.Scanner, and keeps
@@ -90,8 +92,8 @@ func parseMapsLine(line []byte) (Map, error) {
 	}
 	start, end, ok := bytes.Cut(addr, []byte{'-'})
 	var ok1, ok2 bool
-	m.Start, ok1 = hexU(start, 64)
-	m.End, ok2 = hexU(end, 64)
+	m.Start, ok1 = num.Hex(start, 64)
+	m.End, ok2 = num.Hex(end, 64)
 	if !ok || !ok1 || !ok2 || m.End < m.Start {
 		return Map{}, parseErr("address", string(addr), errSyntax)
 	}
@@ -99,17 +101,17 @@ func parseMapsLine(line []byte) (Map, error) {
 		return Map{}, parseErr("perms", string(perms), errSyntax)
 	}
 	m.Perms = MapPerms{Read: perms[0] == 'r', Write: perms[1] == 'w', Exec: perms[2] == 'x', Shared: perms[3] == 's'}
-	if m.Offset, ok = hexU(off, 64); !ok {
+	if m.Offset, ok = num.Hex(off, 64); !ok {
 		return Map{}, parseErr("offset", string(off), errSyntax)
 	}
 	maj, min, ok := bytes.Cut(dev, []byte{':'})
-	x, ok1 := hexU(maj, 32)
-	y, ok2 := hexU(min, 32)
+	x, ok1 := num.Hex(maj, 32)
+	y, ok2 := num.Hex(min, 32)
 	if !ok || !ok1 || !ok2 {
 		return Map{}, parseErr("dev", string(dev), errSyntax)
 	}
 	m.Major, m.Minor = uint32(x), uint32(y)
-	if m.Inode, ok = atou(ino); !ok {
+	if m.Inode, ok = num.Uint(ino); !ok {
 		return Map{}, parseErr("inode", string(ino), errSyntax)
 	}
 	// The kernel pads with blanks before the name; a name never starts
@@ -119,29 +121,6 @@ func parseMapsLine(line []byte) (Map, error) {
 }
 
 func permOK(c, want byte) bool { return c == want || c == '-' }
-
-// hexU parses a hexadecimal number of at most bits bits.
-func hexU(b []byte, bits int) (uint64, bool) {
-	if len(b) == 0 || len(b) > bits/4 {
-		return 0, false
-	}
-	var n uint64
-	for _, c := range b {
-		var d byte
-		switch {
-		case c >= '0' && c <= '9':
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		n = n<<4 | uint64(d)
-	}
-	return n, true
-}
 
 func readMaps(f *FS, name string) (ms []Map, err error) {
 	err = f.parseFile(name, func(b []byte) error {

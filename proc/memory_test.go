@@ -25,7 +25,7 @@ func TestParseSmapsRollup(t *testing.T) {
 	in := "5600cfa50000-7ffda2b94000 ---p 00000000 00:00 0                          [rollup]\n" +
 		"Rss:                1700 kB\nPss:                 275 kB\nPss_Dirty:           108 kB\n" +
 		"Private_Dirty:       108 kB\nSwapPss:               0 kB\nLocked:                4 kB\nNew_Thing:            2 kB\n"
-	want := SmapsRollup{Start: 0x5600cfa50000, End: 0x7ffda2b94000, Rss: 1700 << 10, Pss: 275 << 10, PssDirty: 108 << 10,
+	want := SmapsRollup{Start: 0x5600cfa50000, End: 0x7ffda2b94000, RSS: 1700 << 10, PSS: 275 << 10, PSSDirty: 108 << 10,
 		PrivateDirty: 108 << 10, Locked: 4 << 10, Extra: map[string]uint64{"New_Thing": 2 << 10}}
 	got, err := ParseSmapsRollup([]byte(in))
 	if err != nil {

@@ -3,6 +3,8 @@ package proc
 import (
 	"bytes"
 	"strings"
+
+	"github.com/procscope/procscope/internal/num"
 )
 
 // procfs's GetProcMounts reads a path (not an fs.FS or a capture) through
@@ -81,8 +83,8 @@ func parseMountLine(line []byte) (Mount, error) {
 	}
 	m.ID, m.ParentID = int(id), int(parent)
 	maj, min, ok := bytes.Cut(dev, []byte{':'})
-	x, ok1 := atou(maj)
-	y, ok2 := atou(min)
+	x, ok1 := num.Uint(maj)
+	y, ok2 := num.Uint(min)
 	if !ok || !ok1 || !ok2 || x > 1<<32-1 || y > 1<<32-1 {
 		return Mount{}, parseErr("major:minor", string(dev), errSyntax)
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"strings"
+
+	"github.com/procscope/procscope/internal/num"
 )
 
 // procfs's Namespaces keys namespaces by a string inode and cannot read a
@@ -32,7 +34,7 @@ func ParseNamespace(link string) (typ string, inode uint64, err error) {
 	if !ok || t == "" || !strings.HasSuffix(rest, "]") {
 		return "", 0, parseErr("link", link, errSyntax)
 	}
-	n, ok := atou([]byte(rest[:len(rest)-1]))
+	n, ok := num.Uint([]byte(rest[:len(rest)-1]))
 	if !ok {
 		return "", 0, parseErr("inode", rest[:len(rest)-1], errSyntax)
 	}
@@ -52,7 +54,7 @@ func readNamespace(f *FS, path, name string) (Namespace, error) {
 	}
 	t, ino, err := ParseNamespace(link)
 	if err != nil {
-		return Namespace{}, WithPath(err, path)
+		return Namespace{}, withPath(err, path)
 	}
 	return Namespace{Name: name, Type: t, Inode: ino}, nil
 }

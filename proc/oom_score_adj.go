@@ -1,10 +1,12 @@
 package proc
 
+import "github.com/procscope/procscope/internal/num"
+
 // ParseOOMScoreAdj parses the content of an oom_score_adj file: a decimal
 // number from -1000 (never kill) to 1000 (kill first), and a newline.
 func ParseOOMScoreAdj(b []byte) (int, error) {
 	v, ok := cutNL(b)
-	n, ok2 := atoi(v)
+	n, ok2 := num.Int(v)
 	if !ok || !ok2 || n < -1000 || n > 1000 {
 		return 0, parseErr("oom_score_adj", string(b), errSyntax)
 	}

@@ -46,8 +46,8 @@ func TestParseStatusEscapesAndExtra(t *testing.T) {
 	in := "Name:\ta\\nb\\\\c\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t7\nPid:\t7\nPPid:\t1\nTracerPid:\t0\n" +
 		"Uid:\t1\t2\t3\t4\nGid:\t5\t6\t7\t8\nGroups:\t10 20 \nNSpid:\t7\t1\nVmRSS:\t  100 kB\nThreads:\t1\nSigQ:\t1/63\n" +
 		"SigCgt:\t0000000000004000\nCapEff:\t0000000000200000\nNoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\nNewKey:\tsome value\n"
-	want := Status{Name: "a\nb\\c", Umask: 0o22, State: Sleeping, Tgid: 7, Pid: 7, PPid: 1,
-		Uid: IDs{1, 2, 3, 4}, Gid: IDs{5, 6, 7, 8}, Groups: []uint32{10, 20}, NSpid: []int{7, 1}, VmRSS: 100 * 1024,
+	want := Status{Name: "a\nb\\c", Umask: 0o22, State: Sleeping, TGID: 7, PID: 7, PPID: 1,
+		UID: IDs{1, 2, 3, 4}, GID: IDs{5, 6, 7, 8}, Groups: []uint32{10, 20}, NSPID: []int{7, 1}, VMRSS: 100 * 1024,
 		Threads: 1, SigQ: SigQ{1, 63}, SigCgt: 1 << 14, CapEff: 1 << 21, NoNewPrivs: true, Seccomp: SeccompFilter,
 		SeccompFilters: 3, Extra: map[string]string{"NewKey": "some value"}}
 	got, err := ParseStatus([]byte(in))

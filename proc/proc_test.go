@@ -149,7 +149,7 @@ func summarize(t *testing.T, p proc.Process) summary {
 	exe.Dev, exe.Ino = 0, 0 // differ per machine; checked in TestExeDeleted
 	return summary{
 		Comm: st.Comm, State: st.State, Kthread: st.IsKernelThread(), NumThreads: st.NumThreads,
-		TracerPid: status.TracerPid, Name: status.Name, Cmdline: cmdline, Exe: exe, ExeErr: exeErr, Threads: threads,
+		TracerPid: status.TracerPID, Name: status.Name, Cmdline: cmdline, Exe: exe, ExeErr: exeErr, Threads: threads,
 	}
 }
 
@@ -272,8 +272,8 @@ func TestLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status.Name != st.Comm || status.PPid != os.Getpid() || status.Threads != st.NumThreads || status.Tgid != st.PID {
-		t.Errorf("Status() = name %q ppid %d threads %d tgid %d; want it to agree with Stat", status.Name, status.PPid, status.Threads, status.Tgid)
+	if status.Name != st.Comm || status.PPID != os.Getpid() || status.Threads != st.NumThreads || status.TGID != st.PID {
+		t.Errorf("Status() = name %q ppid %d threads %d tgid %d; want it to agree with Stat", status.Name, status.PPID, status.Threads, status.TGID)
 	}
 	cmdline, err := p.Cmdline()
 	if err != nil {
@@ -421,13 +421,13 @@ func TestCaptureRoundTrip(t *testing.T) {
 			err11, err12, err13, err14, err15, err16, err17, err18); err != nil {
 			t.Fatal(err)
 		}
-		if len(cgs) == 0 || len(nss) < 7 || len(mounts) == 0 || attr.LSM == "" || len(limits) != 16 || rollup.Rss == 0 || len(maps) == 0 {
+		if len(cgs) == 0 || len(nss) < 7 || len(mounts) == 0 || attr.LSM == "" || len(limits) != 16 || rollup.RSS == 0 || len(maps) == 0 {
 			t.Errorf("read %d cgroup lines, %d namespaces, %d mounts, LSM %q, %d limits, Rss %d, %d maps; want each",
-				len(cgs), len(nss), len(mounts), attr.LSM, len(limits), rollup.Rss, len(maps))
+				len(cgs), len(nss), len(mounts), attr.LSM, len(limits), rollup.RSS, len(maps))
 		}
 		// Of smaps_rollup, only Rss holds still in a stopped process: the
 		// proportional and shared sums change as others map the same files.
-		return []any{st, status, cmdline, exe, cwd, tids, cgs, nss, mounts, attr, limits, statm, rollup.Rss, maps, io, oom, login, session}
+		return []any{st, status, cmdline, exe, cwd, tids, cgs, nss, mounts, attr, limits, statm, rollup.RSS, maps, io, oom, login, session}
 	}
 	// SigQ counts the signals queued for the whole user, not the process:
 	// it changes with anything else the user runs.

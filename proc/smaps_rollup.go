@@ -13,18 +13,20 @@ import (
 // SmapsRollup is the content of /proc/PID/smaps_rollup: the sums of
 // smaps(5) over every mapping, in bytes (the kernel prints kB). Lines a
 // kernel does not print leave their fields zero; lines this package does
-// not know are kept in Extra, in bytes.
+// not know are kept in Extra, in bytes. Each field is the line of the same
+// name, spelled with Go's capitals for initialisms: RSS is the line Rss,
+// SwapPSS the line SwapPss, FilePMDMapped the line FilePmdMapped.
 type SmapsRollup struct {
 	// Start and End span the mappings: the first one's start and the
 	// last one's end.
 	Start, End uint64
 
-	Rss            uint64
-	Pss            uint64
-	PssDirty       uint64
-	PssAnon        uint64
-	PssFile        uint64
-	PssShmem       uint64
+	RSS            uint64
+	PSS            uint64
+	PSSDirty       uint64
+	PSSAnon        uint64
+	PSSFile        uint64
+	PSSShmem       uint64
 	SharedClean    uint64
 	SharedDirty    uint64
 	PrivateClean   uint64
@@ -34,12 +36,12 @@ type SmapsRollup struct {
 	KSM            uint64
 	LazyFree       uint64
 	AnonHugePages  uint64
-	ShmemPmdMapped uint64
-	FilePmdMapped  uint64
+	ShmemPMDMapped uint64
+	FilePMDMapped  uint64
 	SharedHugetlb  uint64
 	PrivateHugetlb uint64
 	Swap           uint64
-	SwapPss        uint64
+	SwapPSS        uint64
 	Locked         uint64
 
 	Extra map[string]uint64
@@ -92,17 +94,17 @@ func ParseSmapsRollup(b []byte) (SmapsRollup, error) {
 func (s *SmapsRollup) field(key []byte) *uint64 {
 	switch string(key) {
 	case "Rss":
-		return &s.Rss
+		return &s.RSS
 	case "Pss":
-		return &s.Pss
+		return &s.PSS
 	case "Pss_Dirty":
-		return &s.PssDirty
+		return &s.PSSDirty
 	case "Pss_Anon":
-		return &s.PssAnon
+		return &s.PSSAnon
 	case "Pss_File":
-		return &s.PssFile
+		return &s.PSSFile
 	case "Pss_Shmem":
-		return &s.PssShmem
+		return &s.PSSShmem
 	case "Shared_Clean":
 		return &s.SharedClean
 	case "Shared_Dirty":
@@ -122,9 +124,9 @@ func (s *SmapsRollup) field(key []byte) *uint64 {
 	case "AnonHugePages":
 		return &s.AnonHugePages
 	case "ShmemPmdMapped":
-		return &s.ShmemPmdMapped
+		return &s.ShmemPMDMapped
 	case "FilePmdMapped":
-		return &s.FilePmdMapped
+		return &s.FilePMDMapped
 	case "Shared_Hugetlb":
 		return &s.SharedHugetlb
 	case "Private_Hugetlb":
@@ -132,7 +134,7 @@ func (s *SmapsRollup) field(key []byte) *uint64 {
 	case "Swap":
 		return &s.Swap
 	case "SwapPss":
-		return &s.SwapPss
+		return &s.SwapPSS
 	case "Locked":
 		return &s.Locked
 	}

@@ -3,6 +3,8 @@ package proc
 import (
 	"bytes"
 	"strconv"
+
+	"github.com/procscope/procscope/internal/num"
 )
 
 // procfs's ProcStat cannot read from an fs.FS, keeps State as a string,
@@ -100,7 +102,7 @@ func ParseStat(b []byte) (Stat, error) {
 	if open < 1 || close < open {
 		return Stat{}, parseErr("comm", string(b), errSyntax)
 	}
-	pid, ok := atoi(bytes.TrimSpace(b[:open]))
+	pid, ok := num.Int(bytes.TrimSpace(b[:open]))
 	if !ok {
 		return Stat{}, parseErr("pid", string(b[:open]), errSyntax)
 	}
@@ -193,7 +195,7 @@ func (f *fieldScanner) token(name string) []byte {
 
 func (f *fieldScanner) uint(dst *uint64, name string) {
 	if tok := f.token(name); tok != nil {
-		v, ok := atou(tok)
+		v, ok := num.Uint(tok)
 		if !ok {
 			f.err = parseErr(name, string(tok), errSyntax)
 		}
@@ -203,7 +205,7 @@ func (f *fieldScanner) uint(dst *uint64, name string) {
 
 func (f *fieldScanner) int64(dst *int64, name string) {
 	if tok := f.token(name); tok != nil {
-		v, ok := atoi(tok)
+		v, ok := num.Int(tok)
 		if !ok {
 			f.err = parseErr(name, string(tok), errSyntax)
 		}
@@ -218,48 +220,6 @@ func (f *fieldScanner) int(dst *int, name string) {
 }
 
 func (f *fieldScanner) skip(name string) { f.token(name) }
-
-// atou parses a decimal unsigned integer; it fails on overflow.
-func atou(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	var n uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		if n > (1<<64-1-d)/10 {
-			return 0, false
-		}
-		n = n*10 + d
-	}
-	return n, true
-}
-
-// atoi parses a decimal integer with an optional sign.
-func atoi(b []byte) (int64, bool) {
-	neg := false
-	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
-		neg = b[0] == '-'
-		b = b[1:]
-	}
-	u, ok := atou(b)
-	if !ok {
-		return 0, false
-	}
-	if neg {
-		if u > 1<<63 {
-			return 0, false
-		}
-		return -int64(u), true
-	}
-	if u > 1<<63-1 {
-		return 0, false
-	}
-	return int64(u), true
-}
 
 func readStat(f *FS, name string) (s Stat, err error) {
 	err = f.parseFile(name, func(b []byte) error {

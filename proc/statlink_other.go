@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"syscall"
+
+	"github.com/procscope/procscope/internal/procint"
 )
 
 // statLive stats the file behind a link with stat(2): there is no statx.
@@ -22,5 +24,5 @@ func statLive(path string) (FileID, error) {
 	if !ok {
 		return FileID{}, ErrNoFileID
 	}
-	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Mode: ModeFromStat(uint32(st.Mode))}, nil
+	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Nlink: uint64(st.Nlink), Mode: procint.ModeFromStat(uint32(st.Mode))}, nil
 }

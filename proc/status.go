@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+
+	"github.com/procscope/procscope/internal/num"
 )
 
 // procfs's ProcStatus lacks State, PPid, TracerPid, Threads, Seccomp,
@@ -13,41 +15,43 @@ import (
 // Status is the content of /proc/PID/status. Memory sizes are in bytes (the
 // kernel prints kB). Lines a kernel does not print, such as the Vm* lines of
 // a kernel thread, leave their fields zero; lines this package does not know
-// are kept in Extra.
+// are kept in Extra. Each field is the line of the same name, spelled with
+// Go's capitals for initialisms (see "Names" in the package documentation):
+// PPID is the line PPid, VMRSS the line VmRSS, NSPID the line NSpid.
 type Status struct {
 	Name      string // unescaped: raw bytes of the command name
 	Umask     uint32
 	State     State
-	Tgid      int
-	Ngid      int
-	Pid       int
-	PPid      int
-	TracerPid int
-	Uid       IDs
-	Gid       IDs
+	TGID      int
+	NGID      int
+	PID       int
+	PPID      int
+	TracerPID int
+	UID       IDs
+	GID       IDs
 	FDSize    int
 	Groups    []uint32
-	NStgid    []int
-	NSpid     []int
-	NSpgid    []int
-	NSsid     []int
+	NSTGID    []int
+	NSPID     []int
+	NSPGID    []int
+	NSSID     []int
 	Kthread   bool
 
-	VmPeak       uint64
-	VmSize       uint64
-	VmLck        uint64
-	VmPin        uint64
-	VmHWM        uint64
-	VmRSS        uint64
-	RssAnon      uint64
-	RssFile      uint64
-	RssShmem     uint64
-	VmData       uint64
-	VmStk        uint64
-	VmExe        uint64
-	VmLib        uint64
-	VmPTE        uint64
-	VmSwap       uint64
+	VMPeak       uint64
+	VMSize       uint64
+	VMLck        uint64
+	VMPin        uint64
+	VMHWM        uint64
+	VMRSS        uint64
+	RSSAnon      uint64
+	RSSFile      uint64
+	RSSShmem     uint64
+	VMData       uint64
+	VMStk        uint64
+	VMExe        uint64
+	VMLib        uint64
+	VMPTE        uint64
+	VMSwap       uint64
 	HugetlbPages uint64
 	CoreDumping  bool
 	THPEnabled   bool
@@ -72,8 +76,8 @@ type Status struct {
 
 	SpeculationStoreBypass    string
 	SpeculationIndirectBranch string
-	CpusAllowed               string // hex mask
-	CpusAllowedList           string
+	CPUsAllowed               string // hex mask
+	CPUsAllowedList           string
 	MemsAllowed               string // hex mask
 	MemsAllowedList           string
 
@@ -150,7 +154,7 @@ func ParseStatus(b []byte) (Status, error) {
 			return Status{}, parseErr(string(key), string(val), err)
 		}
 	}
-	if s.Name == "" && s.Pid == 0 {
+	if s.Name == "" && s.PID == 0 {
 		return Status{}, parseErr("Pid", "", errTruncated)
 	}
 	return s, nil
@@ -173,63 +177,63 @@ func (s *Status) set(key, val []byte) error {
 		}
 		s.State = State(val[0])
 	case "Tgid":
-		s.Tgid, err = decInt(val)
+		s.TGID, err = decInt(val)
 	case "Ngid":
-		s.Ngid, err = decInt(val)
+		s.NGID, err = decInt(val)
 	case "Pid":
-		s.Pid, err = decInt(val)
+		s.PID, err = decInt(val)
 	case "PPid":
-		s.PPid, err = decInt(val)
+		s.PPID, err = decInt(val)
 	case "TracerPid":
-		s.TracerPid, err = decInt(val)
+		s.TracerPID, err = decInt(val)
 	case "Uid":
-		s.Uid, err = parseIDs(val)
+		s.UID, err = parseIDs(val)
 	case "Gid":
-		s.Gid, err = parseIDs(val)
+		s.GID, err = parseIDs(val)
 	case "FDSize":
 		s.FDSize, err = decInt(val)
 	case "Groups":
 		s.Groups, err = parseList(val, func(b []byte) (uint32, error) { v, err := baseUint(b, 10); return uint32(v), err })
 	case "NStgid":
-		s.NStgid, err = parseList(val, decInt)
+		s.NSTGID, err = parseList(val, decInt)
 	case "NSpid":
-		s.NSpid, err = parseList(val, decInt)
+		s.NSPID, err = parseList(val, decInt)
 	case "NSpgid":
-		s.NSpgid, err = parseList(val, decInt)
+		s.NSPGID, err = parseList(val, decInt)
 	case "NSsid":
-		s.NSsid, err = parseList(val, decInt)
+		s.NSSID, err = parseList(val, decInt)
 	case "Kthread":
 		s.Kthread, err = parseBool01(val)
 	case "VmPeak":
-		s.VmPeak, err = parseKB(val)
+		s.VMPeak, err = parseKB(val)
 	case "VmSize":
-		s.VmSize, err = parseKB(val)
+		s.VMSize, err = parseKB(val)
 	case "VmLck":
-		s.VmLck, err = parseKB(val)
+		s.VMLck, err = parseKB(val)
 	case "VmPin":
-		s.VmPin, err = parseKB(val)
+		s.VMPin, err = parseKB(val)
 	case "VmHWM":
-		s.VmHWM, err = parseKB(val)
+		s.VMHWM, err = parseKB(val)
 	case "VmRSS":
-		s.VmRSS, err = parseKB(val)
+		s.VMRSS, err = parseKB(val)
 	case "RssAnon":
-		s.RssAnon, err = parseKB(val)
+		s.RSSAnon, err = parseKB(val)
 	case "RssFile":
-		s.RssFile, err = parseKB(val)
+		s.RSSFile, err = parseKB(val)
 	case "RssShmem":
-		s.RssShmem, err = parseKB(val)
+		s.RSSShmem, err = parseKB(val)
 	case "VmData":
-		s.VmData, err = parseKB(val)
+		s.VMData, err = parseKB(val)
 	case "VmStk":
-		s.VmStk, err = parseKB(val)
+		s.VMStk, err = parseKB(val)
 	case "VmExe":
-		s.VmExe, err = parseKB(val)
+		s.VMExe, err = parseKB(val)
 	case "VmLib":
-		s.VmLib, err = parseKB(val)
+		s.VMLib, err = parseKB(val)
 	case "VmPTE":
-		s.VmPTE, err = parseKB(val)
+		s.VMPTE, err = parseKB(val)
 	case "VmSwap":
-		s.VmSwap, err = parseKB(val)
+		s.VMSwap, err = parseKB(val)
 	case "HugetlbPages":
 		s.HugetlbPages, err = parseKB(val)
 	case "CoreDumping":
@@ -279,9 +283,9 @@ func (s *Status) set(key, val []byte) error {
 	case "SpeculationIndirectBranch":
 		s.SpeculationIndirectBranch = string(val)
 	case "Cpus_allowed":
-		s.CpusAllowed = string(val)
+		s.CPUsAllowed = string(val)
 	case "Cpus_allowed_list":
-		s.CpusAllowedList = string(val)
+		s.CPUsAllowedList = string(val)
 	case "Mems_allowed":
 		s.MemsAllowed = string(val)
 	case "Mems_allowed_list":
@@ -300,40 +304,33 @@ func (s *Status) set(key, val []byte) error {
 }
 
 func decInt(b []byte) (int, error) {
-	v, ok := atoi(b)
+	v, ok := num.Int(b)
 	if !ok || int64(int(v)) != v {
 		return 0, errSyntax
 	}
 	return int(v), nil
 }
 
-// baseUint parses an unsigned number in base 8, 10 or 16.
-func baseUint(b []byte, base uint64) (uint64, error) {
-	if len(b) == 0 {
-		return 0, errSyntax
+// baseUint parses an unsigned number in base 8, 10 or 16, telling a number
+// too large from a malformed one.
+func baseUint(b []byte, base int) (uint64, error) {
+	var v uint64
+	var ok bool
+	switch base {
+	case 8:
+		v, ok = num.Octal(b, 64)
+	case 16:
+		v, ok = num.Hex(b, 64)
+	default:
+		v, ok = num.Uint(b)
 	}
-	var n uint64
-	for _, c := range b {
-		var d uint64
-		switch {
-		case c >= '0' && c <= '9':
-			d = uint64(c - '0')
-		case c >= 'a' && c <= 'f':
-			d = uint64(c-'a') + 10
-		case c >= 'A' && c <= 'F':
-			d = uint64(c-'A') + 10
-		default:
-			return 0, errSyntax
-		}
-		if d >= base {
-			return 0, errSyntax
-		}
-		if n > (1<<64-1-d)/base {
+	if !ok {
+		if num.Digits(b, base) {
 			return 0, strconv.ErrRange
 		}
-		n = n*base + d
+		return 0, errSyntax
 	}
-	return n, nil
+	return v, nil
 }
 
 func parseIDs(val []byte) (IDs, error) {

@@ -376,8 +376,8 @@ func checkRollup(t *testing.T, what, out string, r proc.SmapsRollup) {
 	if err != nil {
 		t.Fatalf("ps output %q", out)
 	}
-	got := r.Rss / 1024
-	if diff := int64(got) - int64(rss); r.Rss == 0 || diff < -256 || diff > 256 {
+	got := r.RSS / 1024
+	if diff := int64(got) - int64(rss); r.RSS == 0 || diff < -256 || diff > 256 {
 		t.Errorf("%s: SmapsRollup().Rss = %d KiB; ps -o rss = %d KiB", what, got, rss)
 	}
 }

@@ -40,7 +40,7 @@ func (p *proc_) startTime() uint64 {
 // between parentheses.
 func formatStat(p *proc_, id int, comm string, st proc.State, nthreads int) string {
 	flags := uint64(0x400100) // PF_RANDOMIZE | PF_FORKNOEXEC, as for most user processes
-	if p.Kernel {
+	if p.KernelThread {
 		flags = pfKthread | 0x40 | 0x8000 // PF_KTHREAD | PF_FORKNOEXEC | PF_NOFREEZE
 	}
 	var startCode, endCode, startStack uint64
@@ -49,10 +49,10 @@ func formatStat(p *proc_, id int, comm string, st proc.State, nthreads int) stri
 	}
 	exitSignal := 17 // SIGCHLD
 	pgrp, session := p.PID, p.PID
-	if p.PPID > 1 && !p.Kernel {
+	if p.PPID > 1 && !p.KernelThread {
 		pgrp, session = p.PPID, p.PPID
 	}
-	if p.Kernel {
+	if p.KernelThread {
 		pgrp, session = 0, 0
 	}
 	fields := []string{
@@ -120,7 +120,7 @@ func formatStatus(p *proc_, id int, comm string, st proc.State, nthreads int) st
 	kv("Ngid", "0")
 	kv("Pid", strconv.Itoa(id))
 	kv("PPid", strconv.Itoa(p.PPID))
-	kv("TracerPid", strconv.Itoa(p.TracerPid))
+	kv("TracerPid", strconv.Itoa(p.TracerPID))
 	kv("Uid", ids(p.UID))
 	kv("Gid", ids(p.GID))
 	kv("FDSize", "64")
@@ -136,7 +136,7 @@ func formatStatus(p *proc_, id int, comm string, st proc.State, nthreads int) st
 	kv("NSpid", strconv.Itoa(id))
 	kv("NSpgid", strconv.Itoa(p.PID))
 	kv("NSsid", strconv.Itoa(p.PID))
-	kv("Kthread", bit(p.Kernel))
+	kv("Kthread", bit(p.KernelThread))
 	if !p.noMem {
 		kb := func(k string, pages uint64) { kv(k, fmt.Sprintf("%8d kB", pages*pageSize/1024)) }
 		kb("VmPeak", p.vmPages())

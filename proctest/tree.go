@@ -27,6 +27,12 @@ type Tree struct {
 	// Kernel is the kernel release recorded in capture.json;
 	// "" means "6.12.0-proctest".
 	Kernel string
+	// Arch is the kernel's architecture recorded in capture.json, as
+	// GOARCH names it ("arm64"); "" records none, and the tree then reads
+	// as the running kernel's (see [proc.FS.Arch]). The open flags of
+	// [FD].Flags are written as given: give them in Arch's numbers, as
+	// that kernel would print them.
+	Arch string
 	// Time is the capture time recorded in capture.json; the zero value
 	// means 2026-01-01T00:00:00Z, so that output is reproducible.
 	Time time.Time
@@ -48,9 +54,9 @@ type Process struct {
 	// environment, executable, working directory, fds or memory, as the
 	// kernel shows a process that exited and was not reaped.
 	State proc.State
-	// Kernel makes a kernel thread: PF_KTHREAD in stat, "Kthread: 1" in
+	// KernelThread makes a kernel thread: PF_KTHREAD in stat, "Kthread: 1" in
 	// status, no command line, environment, executable, fds or memory.
-	Kernel bool
+	KernelThread bool
 	// Gone makes a process that exits between the listing of /proc and
 	// the reading of its files: its directory is listed, and reading any
 	// file in it fails with ESRCH (errors match [proc.ErrGone] and
@@ -70,7 +76,7 @@ type Process struct {
 
 	UID, GID  uint32   // real, effective, saved and file system IDs alike
 	Groups    []uint32 // supplementary groups
-	TracerPid int      // the pid of a tracer attached with ptrace, 0 for none
+	TracerPID int      // the pid of a tracer attached with ptrace, 0 for none
 
 	// Threads are the threads besides the thread group leader, which is
 	// always written as task/PID.
@@ -292,6 +298,7 @@ func (t *Tree) build() (*built, error) {
 		b: &built{files: map[string]file{}, info: proc.CaptureInfo{
 			Time:   t.Time,
 			Kernel: t.Kernel,
+			Arch:   t.Arch,
 			Links:  map[string]proc.CapturedLink{},
 			Errors: map[string]string{},
 		}},
@@ -393,10 +400,10 @@ func (bd *builder) prepare(p *Process) *proc_ {
 	if r.state == 0 {
 		r.state = proc.Sleeping
 	}
-	if p.Kernel && p.State == 0 {
+	if p.KernelThread && p.State == 0 {
 		r.state = proc.Idle
 	}
-	r.noMem = p.Kernel || r.state == proc.Zombie
+	r.noMem = p.KernelThread || r.state == proc.Zombie
 	r.exe = p.Exe
 	if r.exe == "" {
 		r.exe = "/usr/bin/proctest"

@@ -30,8 +30,8 @@ func sample() *proctest.Tree {
 	lo := netip.MustParseAddrPort
 	return &proctest.Tree{Processes: []proctest.Process{
 		{PID: 1, Comm: "init", Cmdline: []string{"/sbin/init"}, Exe: "/sbin/init"},
-		{PID: 2, Comm: "kthreadd", Kernel: true},
-		{PID: 3, PPID: 2, Comm: "kworker/0:0", Kernel: true},
+		{PID: 2, Comm: "kthreadd", KernelThread: true},
+		{PID: 3, PPID: 2, Comm: "kworker/0:0", KernelThread: true},
 		{PID: 100, PPID: 1, Comm: awkward, Cmdline: []string{"/usr/bin/srv", "-a", "x y", "\xfe"},
 			Environ: []string{"HOME=/root", "BIN\xff=\xfe", "NOEQUALS", "DB_PASSWORD=hunter2"},
 			Exe:     "/usr/bin/srv", ExeDeleted: true, Cwd: "/srv",
@@ -97,14 +97,14 @@ func TestProcReaders(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if status.Name != st.Comm || status.Pid != 100 || status.PPid != 1 || status.Uid.Effective != 1000 ||
+			if status.Name != st.Comm || status.PID != 100 || status.PPID != 1 || status.UID.Effective != 1000 ||
 				!cmp.Equal(status.Groups, []uint32{4, 27}) || status.Threads != 3 ||
 				status.CapEff != 1<<21 || status.CapBnd != 1<<41-1 || !status.NoNewPrivs ||
 				status.Seccomp != proc.SeccompFilter || status.SeccompFilters != 2 || status.Kthread {
 				t.Errorf("Status() = %+v", status)
 			}
-			if status.VmRSS != 256*4096 || status.Extra["untag_mask"] == "" {
-				t.Errorf("Status() memory: VmRSS %d, extra %v", status.VmRSS, status.Extra)
+			if status.VMRSS != 256*4096 || status.Extra["untag_mask"] == "" {
+				t.Errorf("Status() memory: VmRSS %d, extra %v", status.VMRSS, status.Extra)
 			}
 			comm, err := p.Comm()
 			if err != nil || comm != st.Comm {
@@ -163,7 +163,7 @@ func TestProcReaders(t *testing.T) {
 				t.Errorf("Statm() = %+v, %v", statm, err)
 			}
 			rollup, err := p.SmapsRollup()
-			if err != nil || rollup.Rss != 1024*1024 {
+			if err != nil || rollup.RSS != 1024*1024 {
 				t.Errorf("SmapsRollup() = %+v, %v", rollup, err)
 			}
 			maps, err := p.Maps()
@@ -213,7 +213,7 @@ func TestSpecialProcesses(t *testing.T) {
 			if args, err := k.Cmdline(); err != nil || len(args) != 0 {
 				t.Errorf("kernel thread Cmdline() = %q, %v", args, err)
 			}
-			if status, err := k.Status(); err != nil || !status.Kthread || status.VmRSS != 0 {
+			if status, err := k.Status(); err != nil || !status.Kthread || status.VMRSS != 0 {
 				t.Errorf("kernel thread Status() = %+v, %v", status, err)
 			}
 			if _, err := k.SmapsRollup(); err == nil {
@@ -314,7 +314,7 @@ func TestFDs(t *testing.T) {
 			if in := info(15).Inotify; len(in) != 2 || in[0].WD != 1 {
 				t.Errorf("inotify info %+v", in)
 			}
-			if pf := info(16).Pidfd; pf == nil || pf.Pid != 200 {
+			if pf := info(16).Pidfd; pf == nil || pf.PID != 200 {
 				t.Errorf("pidfd info %+v", pf)
 			}
 			if f := fds[2]; f.Mode != fd.WriteOnly || !f.Info.Flags.Has(fd.O_APPEND|fd.O_CLOEXEC) {
@@ -359,7 +359,7 @@ func TestEnvironAndTree(t *testing.T) {
 			if snap.Len() != 6 || snap.Node(400) != nil {
 				t.Errorf("Scan: %d processes, gone 400 present: %v", snap.Len(), snap.Node(400) != nil)
 			}
-			if n := snap.Node(3); n == nil || !n.Kernel || n.Parent().PID != 2 {
+			if n := snap.Node(3); n == nil || !n.KernelThread || n.Parent().PID != 2 {
 				t.Errorf("Node(3) = %+v", n)
 			}
 			var b bytes.Buffer
@@ -480,5 +480,31 @@ func TestDirMatchesMapFS(t *testing.T) {
 	}
 	if n != files {
 		t.Errorf("directory holds %d files and links, MapFS %d", n, files)
+	}
+}
+
+// TestArch: a tree built as an arm64 kernel's reads as one, in memory and
+// on disk, and fd decodes its open flags by arm64's numbers whatever this
+// program is built for (0o200000 is arm64's O_DIRECT, amd64's O_DIRECTORY).
+func TestArch(t *testing.T) {
+	build := func() *proctest.Tree {
+		return &proctest.Tree{Arch: "arm64", Processes: []proctest.Process{{
+			PID: 1, Comm: "db",
+			FDs: []proctest.FD{proctest.File(3, "/data/db", os.O_RDWR|0o200000)},
+		}}}
+	}
+	for name, fsys := range map[string]*proc.FS{"mapfs": build().FS(t), "dir": build().Dir(t)} {
+		t.Run(name, func(t *testing.T) {
+			if a := fsys.Arch(); a != "arm64" {
+				t.Errorf("Arch() = %q, want arm64", a)
+			}
+			fds, err := fd.List(fsys.Process(1), &fd.Options{Info: true, NoSockets: true})
+			if err != nil || len(fds) != 1 || fds[0].Info == nil {
+				t.Fatalf("fd.List = %+v, %v", fds, err)
+			}
+			if f := fds[0].Info.Flags; !f.Has(fd.O_DIRECT) || f.Has(fd.O_DIRECTORY) || f.AccessMode() != fd.ReadWrite {
+				t.Errorf("flags %v; want O_RDWR|O_DIRECT as arm64 numbers them", f)
+			}
+		})
 	}
 }

@@ -93,7 +93,7 @@ func whatIs(tid int) (what string, gone bool) {
 		return "", false
 	}
 	switch {
-	case st.Tgid == os.Getpid():
+	case st.TGID == os.Getpid():
 		return fmt.Sprintf("pid %d is this process (%q): a process cannot trace itself", tid, st.Name), false
 	case st.State == proc.Zombie:
 		return fmt.Sprintf("pid %d is a zombie (%q): it has exited and waits for its parent to reap it", tid, st.Name), true
@@ -122,7 +122,7 @@ func permissionHint(tid int) string {
 		// target's real, effective and saved uids (__ptrace_may_access,
 		// PTRACE_MODE_REALCREDS).
 		me := uint32(os.Getuid())
-		if u := st.Uid; u.Real != me || u.Effective != me || u.Saved != me {
+		if u := st.UID; u.Real != me || u.Effective != me || u.Saved != me {
 			hints = append(hints, fmt.Sprintf("pid %d runs as uid %d, euid %d, suid %d and we run as uid %d: tracing it needs CAP_SYS_PTRACE",
 				tid, u.Real, u.Effective, u.Saved, me))
 		}
@@ -142,7 +142,7 @@ func tracerPID(tid int) int {
 	if err != nil {
 		return 0
 	}
-	return st.TracerPid
+	return st.TracerPID
 }
 
 // tgidOf returns the thread group of thread tid from /proc/tid/status.
@@ -151,7 +151,7 @@ func tgidOf(tid int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return st.Tgid, nil
+	return st.TGID, nil
 }
 
 // notExist is the one-line error for a pid that does not exist; err (ESRCH

@@ -115,8 +115,8 @@ func TestGroupStopBlocks(t *testing.T) {
 	tr := attachOrSkip(t, pid)
 	tracer := 0
 	for range 500 {
-		if st, _ := proc.Default().Process(pid).Status(); st.TracerPid != 0 && st.State != proc.Running {
-			tracer = st.TracerPid
+		if st, _ := proc.Default().Process(pid).Status(); st.TracerPID != 0 && st.State != proc.Running {
+			tracer = st.TracerPID
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -139,12 +139,12 @@ func TestGroupStopBlocks(t *testing.T) {
 	var st proc.Status
 	var err error
 	for range 500 {
-		if st, err = proc.Default().Process(pid).Status(); err != nil || st.State == proc.Stopped && st.TracerPid == 0 {
+		if st, err = proc.Default().Process(pid).Status(); err != nil || st.State == proc.Stopped && st.TracerPID == 0 {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if err != nil || st.State != proc.Stopped || st.TracerPid != 0 {
+	if err != nil || st.State != proc.Stopped || st.TracerPID != 0 {
 		t.Errorf("after the detach: %+v, %v; want stopped and untraced", st.State, err)
 	}
 }

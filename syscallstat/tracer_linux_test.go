@@ -258,7 +258,7 @@ func procState(pid int) (state byte, tracer int) {
 	if err != nil {
 		return 0, -1
 	}
-	return byte(st.State), st.TracerPid
+	return byte(st.State), st.TracerPID
 }
 
 func TestGroupStop(t *testing.T) {
@@ -820,5 +820,5 @@ func TestCancelSeccompKillsAll(t *testing.T) {
 	}
 	st, _ := proc.Default().Process(child).Status()
 	t.Errorf("the command's child %d still runs after the cancellation (state %v, TracerPid %d, seccomp mode %d): its calls fail with ENOSYS",
-		child, st.State, st.TracerPid, st.Seccomp)
+		child, st.State, st.TracerPID, st.Seccomp)
 }

@@ -50,7 +50,7 @@
 // exec'ing since (it is not dumpable, and hidepid=2 hides it even from its
 // owner until its next exec). A process whose PPID is 0
 // (pid 1, kthreadd, a pid namespace's init) is a root. Kernel threads are
-// marked [Node.Kernel]. A pid is read once, so no process is listed twice.
+// marked [Node.KernelThread]. A pid is read once, so no process is listed twice.
 //
 // # Concurrent use
 //

@@ -144,7 +144,7 @@ func TestLiveSubtreeQueries(t *testing.T) {
 	count := 0
 	for d := range n.Descendants() {
 		count++
-		if d.Kernel {
+		if d.KernelThread {
 			t.Errorf("helper %d marked as a kernel thread", d.PID)
 		}
 	}
@@ -168,7 +168,7 @@ func TestLiveSubtreeQueries(t *testing.T) {
 			t.Errorf("last ancestor %d has a parent", a[len(a)-1].PID)
 		}
 	}
-	if k := s.Node(2); k != nil && !k.Kernel {
+	if k := s.Node(2); k != nil && !k.KernelThread {
 		t.Errorf("kthreadd (pid 2) not marked as a kernel thread")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -48,8 +49,8 @@ func Scan(ctx context.Context, fsys *proc.FS, opts *Options) (*Snapshot, error) 
 	if err := ctx.Err(); err != nil {
 		return link(nil, nil), err
 	}
-	if fsys.Live() {
-		return scanDir(ctx, fsys.Dir(), o)
+	if dir := procint.LiveDir(fsys); dir != "" {
+		return scanDir(ctx, dir, o)
 	}
 	return scanFS(ctx, fsys, o)
 }
@@ -79,13 +80,13 @@ func (b *builder) intern(c []byte) string {
 
 func (b *builder) add(st *statFields) *Node {
 	b.nodes = append(b.nodes, Node{
-		PID:        st.pid,
-		PPID:       st.ppid,
-		Comm:       b.intern(st.comm),
-		State:      proc.State(st.state),
-		StartTime:  st.startTime,
-		NumThreads: st.numThreads,
-		Kernel:     st.flags&pfKthread != 0,
+		PID:          st.pid,
+		PPID:         st.ppid,
+		Comm:         b.intern(st.comm),
+		State:        proc.State(st.state),
+		StartTime:    st.startTime,
+		NumThreads:   st.numThreads,
+		KernelThread: st.flags&pfKthread != 0,
 	})
 	return &b.nodes[len(b.nodes)-1]
 }
@@ -132,7 +133,7 @@ func scanFS(ctx context.Context, fsys *proc.FS, o Options) (*Snapshot, error) {
 		data, err := fsys.ReadFile(name)
 		if err != nil || len(data) == 0 {
 			// Gone, or exited after the open; in a capture, damaged.
-			err = fsys.Damaged(name, err)
+			err = procint.Damaged(fsys, name, err)
 			if err == nil {
 				err = emptyStat(name)
 			}
@@ -208,12 +209,4 @@ func emptyStat(name string) error {
 }
 
 // withPath names the file in a ParseError from parseStat.
-func withPath(err error, name string) error {
-	var pe *proc.ParseError
-	if errors.As(err, &pe) && pe.Path == "" {
-		cp := *pe
-		cp.Path = name
-		return &cp
-	}
-	return err
-}
+func withPath(err error, name string) error { return procint.WithPath(err, name) }

@@ -15,7 +15,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/internal/num"
+	"github.com/procscope/procscope/internal/procint"
 )
 
 // scanDir is the fast path of Scan for a /proc directory on disk. Per
@@ -163,7 +164,7 @@ func (r *rawReader) setPath(pid int, suffix string) {
 func (r *rawReader) name() string { return string(r.path[:len(r.path)-1]) }
 
 func (r *rawReader) pathError(op string, err error) error {
-	return proc.PathError(op, r.name(), err)
+	return procint.PathError(op, r.name(), err)
 }
 
 func (r *rawReader) openat(flags int) (int, error) {
@@ -232,7 +233,7 @@ func (r *rawReader) listNumeric(fd int, ids []int32, want int) ([]int32, error) 
 			if i := slices.Index(name, 0); i >= 0 {
 				name = name[:i]
 			}
-			if v, ok := parseUint(name); ok && v > 0 && v <= 1<<31-1 && name[0] != '0' {
+			if v, ok := num.Uint(name); ok && v > 0 && v <= 1<<31-1 && name[0] != '0' {
 				ids = append(ids, int32(v))
 				found++
 			}

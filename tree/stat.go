@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 
+	"github.com/procscope/procscope/internal/num"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -40,7 +41,7 @@ func parseStat(b []byte) (statFields, error) {
 	if open < 1 || end < open {
 		return statFields{}, &proc.ParseError{Field: "comm", Value: string(b), Err: errSyntax}
 	}
-	pid, ok := parseUint(bytes.TrimRight(b[:open], " "))
+	pid, ok := num.Uint(bytes.TrimRight(b[:open], " "))
 	if !ok || pid == 0 || pid > 1<<31-1 {
 		return statFields{}, &proc.ParseError{Field: "pid", Value: string(b[:open]), Err: errSyntax}
 	}
@@ -73,25 +74,25 @@ func parseStat(b []byte) (statFields, error) {
 			}
 			s.state = tok[0]
 		case 4:
-			v, ok := parseUint(tok)
+			v, ok := num.Uint(tok)
 			if !ok || v > 1<<31-1 {
 				bad = "ppid"
 			}
 			s.ppid = int(v)
 		case 9:
-			v, ok := parseUint(tok)
+			v, ok := num.Uint(tok)
 			if !ok || v > 1<<32-1 {
 				bad = "flags"
 			}
 			s.flags = uint32(v)
 		case 20:
-			v, ok := parseUint(tok)
+			v, ok := num.Uint(tok)
 			if !ok || v > 1<<31-1 {
 				bad = "num_threads"
 			}
 			s.numThreads = int(v)
 		case 22:
-			v, ok := parseUint(tok)
+			v, ok := num.Uint(tok)
 			if !ok {
 				bad = "starttime"
 			}
@@ -109,22 +110,3 @@ func parseStat(b []byte) (statFields, error) {
 }
 
 var errTruncated = errors.New("file truncated")
-
-// parseUint parses a decimal number without allocating.
-func parseUint(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	var v uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		if v > (1<<64-1-d)/10 {
-			return 0, false
-		}
-		v = v*10 + d
-	}
-	return v, true
-}

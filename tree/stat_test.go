@@ -85,3 +85,18 @@ func FuzzParseStat(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseStat parses this process's stat as Scan does, without the
+// read: go test -run '^$' -bench ParseStat -benchmem ./tree/
+func BenchmarkParseStat(b *testing.B) {
+	data, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		b.Skip(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseStat(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -13,13 +13,13 @@ import (
 // and everything it points to are shared with the snapshot and must not be
 // modified.
 type Node struct {
-	PID        int
-	PPID       int        // the parent pid from stat, as read (even when that parent is absent)
-	Comm       string     // raw bytes of comm, not escaped
-	State      proc.State // scheduling state from stat
-	StartTime  uint64     // clock ticks since boot
-	NumThreads int        // from stat
-	Kernel     bool       // a kernel thread (PF_KTHREAD)
+	PID          int
+	PPID         int        // the parent pid from stat, as read (even when that parent is absent)
+	Comm         string     // raw bytes of comm, not escaped
+	State        proc.State // scheduling state from stat
+	StartTime    uint64     // clock ticks since boot
+	NumThreads   int        // from stat
+	KernelThread bool       // a kernel thread (PF_KTHREAD)
 	// Orphan is set when PPID is not 0 but the parent is not in the snapshot
 	// (it exited, is hidden, or its pid was reused by a younger process). An
 	// orphan hangs under the snapshot's root process instead.

@@ -37,8 +37,8 @@ func mapFS(procs ...string) fstest.MapFS {
 func TestScanEdgeCases(t *testing.T) {
 	tr := proctest.Tree{Processes: []proctest.Process{
 		{PID: 1, Comm: "init", StartTime: 10},
-		{PID: 2, Comm: "kthreadd", Kernel: true, StartTime: 10},
-		{PID: 3, PPID: 2, Comm: "kworker/0:0", Kernel: true, StartTime: 11},
+		{PID: 2, Comm: "kthreadd", KernelThread: true, StartTime: 10},
+		{PID: 3, PPID: 2, Comm: "kworker/0:0", KernelThread: true, StartTime: 11},
 		{PID: 10, PPID: 1, Comm: "a) (b", StartTime: 20,
 			Threads: []proctest.Thread{{TID: 14, Comm: "worker"}, {TID: 15, Comm: "io"}}},
 		{PID: 11, PPID: 99, Comm: "orphan", StartTime: 30}, // parent 99 is absent
@@ -76,7 +76,7 @@ func TestScanEdgeCases(t *testing.T) {
 	if diff := cmp.Diff([]int{1, 2, 20}, roots); diff != "" {
 		t.Errorf("Roots() (-want +got):\n%s", diff)
 	}
-	if !s.Node(3).Kernel || !s.Node(2).Kernel || s.Node(1).Kernel {
+	if !s.Node(3).KernelThread || !s.Node(2).KernelThread || s.Node(1).KernelThread {
 		t.Errorf("kernel threads not marked")
 	}
 	for _, tt := range []struct {

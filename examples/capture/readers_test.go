@@ -63,7 +63,7 @@ func TestCapturesReaders(t *testing.T) {
 		add(p.LoginUID())
 		add(p.SessionID())
 		r, err := p.SmapsRollup()
-		add(r.Rss, err)
+		add(r.RSS, err)
 		return vals
 	}
 	if diff := cmp.Diff(read(live), read(captured)); diff != "" {

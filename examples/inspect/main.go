@@ -169,9 +169,9 @@ func tableRow(p proc.Process, users userNames, sec cli.Secrets) (r row, ok bool)
 		r.PPID, r.Threads = &st.PPID, &st.NumThreads
 	}
 	if status, err := p.Status(); err == nil {
-		u := users.name(status.Uid.Real)
+		u := users.name(status.UID.Real)
 		r.User = &u
-		if status.TracerPid != 0 {
+		if status.TracerPID != 0 {
 			r.Flags = append(r.Flags, "traced")
 		}
 	}
@@ -408,10 +408,10 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool, sec cli.Secrets) erro
 		d.Root = &info.Root
 	}
 	if s := info.Status; s != nil {
-		uids := [4]uint32{s.Uid.Real, s.Uid.Effective, s.Uid.Saved, s.Uid.FS}
-		gids := [4]uint32{s.Gid.Real, s.Gid.Effective, s.Gid.Saved, s.Gid.FS}
+		uids := [4]uint32{s.UID.Real, s.UID.Effective, s.UID.Saved, s.UID.FS}
+		gids := [4]uint32{s.GID.Real, s.GID.Effective, s.GID.Saved, s.GID.FS}
 		seccomp := int(s.Seccomp)
-		d.UIDs, d.GIDs, d.TracerPID, d.Seccomp, d.NoNewPrivs = &uids, &gids, &s.TracerPid, &seccomp, &s.NoNewPrivs
+		d.UIDs, d.GIDs, d.TracerPID, d.Seccomp, d.NoNewPrivs = &uids, &gids, &s.TracerPID, &seccomp, &s.NoNewPrivs
 		d.CapEff = s.CapEff.String()
 		if d.Threads == nil {
 			d.Threads = &s.Threads
@@ -454,9 +454,9 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool, sec cli.Secrets) erro
 		d.Statm = &statm{Size: m.Size, Resident: m.Resident, Shared: m.Shared, Text: m.Text, Data: m.Data}
 	}
 	if r := info.SmapsRollup; r != nil {
-		d.Rollup = &rollup{Rss: r.Rss, Pss: r.Pss, PssAnon: r.PssAnon, PssFile: r.PssFile, PssShmem: r.PssShmem,
+		d.Rollup = &rollup{Rss: r.RSS, Pss: r.PSS, PssAnon: r.PSSAnon, PssFile: r.PSSFile, PssShmem: r.PSSShmem,
 			SharedClean: r.SharedClean, SharedDirty: r.SharedDirty, PrivateClean: r.PrivateClean, PrivateDirty: r.PrivateDirty,
-			Anonymous: r.Anonymous, Swap: r.Swap, SwapPss: r.SwapPss, Locked: r.Locked}
+			Anonymous: r.Anonymous, Swap: r.Swap, SwapPss: r.SwapPSS, Locked: r.Locked}
 	}
 	if info.Maps != nil {
 		d.Maps = []mapping{}

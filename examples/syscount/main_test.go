@@ -329,8 +329,8 @@ func TestAttachInterrupt(t *testing.T) {
 	if err != nil {
 		t.Fatalf("target after detach: %v", err)
 	}
-	if st.TracerPid != 0 {
-		t.Errorf("still traced by %d", st.TracerPid)
+	if st.TracerPID != 0 {
+		t.Errorf("still traced by %d", st.TracerPID)
 	}
 	if st.State == proc.Stopped || st.State == proc.TracingStop {
 		t.Errorf("left stopped: state %v", st.State)
@@ -404,7 +404,7 @@ func TestAttachTermAfterThreadExit(t *testing.T) {
 	t.Cleanup(func() { sc.Process.Kill() })
 	// Attached once the helper is traced.
 	for range 1000 {
-		if st, _ := proc.Default().Process(pid).Status(); st.TracerPid != 0 {
+		if st, _ := proc.Default().Process(pid).Status(); st.TracerPID != 0 {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)

@@ -40,8 +40,8 @@ func machine() *proctest.Tree {
 	ap := netip.MustParseAddrPort
 	return &proctest.Tree{Processes: []proctest.Process{
 		{PID: 1, Comm: "systemd", Cmdline: []string{"/sbin/init"}, Exe: "/usr/lib/systemd/systemd"},
-		{PID: 2, Comm: "kthreadd", Kernel: true},
-		{PID: 9, PPID: 2, Comm: "ksoftirqd/0", Kernel: true},
+		{PID: 2, Comm: "kthreadd", KernelThread: true},
+		{PID: 9, PPID: 2, Comm: "ksoftirqd/0", KernelThread: true},
 		{PID: 500, PPID: 1, Comm: "web (\n\xff)", Cmdline: []string{"/opt/web", "--port=8080", "a b"},
 			Environ: []string{"USER=www", "API_TOKEN=s3cr3t-v4lue", "RAW\xfe=\xfex", "NOEQUALS"},
 			Exe:     "/opt/web", ExeDeleted: true, UID: 33, GID: 33,
@@ -120,7 +120,7 @@ func TestProc(t *testing.T) {
 			t.Errorf("Stat() = %+v, %v", st, err)
 		}
 		s, err := p.Status()
-		if err != nil || s.Name != st.Comm || s.Uid.Real != 33 || s.CapEff != 1<<10 || !s.NoNewPrivs || s.Seccomp != proc.SeccompFilter || s.SeccompFilters != 1 {
+		if err != nil || s.Name != st.Comm || s.UID.Real != 33 || s.CapEff != 1<<10 || !s.NoNewPrivs || s.Seccomp != proc.SeccompFilter || s.SeccompFilters != 1 {
 			t.Errorf("Status() = %+v, %v", s, err)
 		}
 		if args, err := p.Cmdline(); err != nil || !slices.Equal(args, []string{"/opt/web", "--port=8080", "a b"}) {
@@ -162,7 +162,7 @@ func TestProc(t *testing.T) {
 		if m, err := p.Statm(); err != nil || m.Resident == 0 {
 			t.Errorf("Statm() = %+v, %v", m, err)
 		}
-		if r, err := p.SmapsRollup(); err != nil || r.Rss == 0 {
+		if r, err := p.SmapsRollup(); err != nil || r.RSS == 0 {
 			t.Errorf("SmapsRollup() = %+v, %v", r, err)
 		}
 		if m, err := p.Maps(); err != nil || len(m) == 0 || !strings.HasPrefix(m[0].Path, "/opt/web") {
@@ -239,7 +239,7 @@ func TestFD(t *testing.T) {
 			if ep := fds[8].Info.Epoll; len(ep) != 2 || ep[1].Ino != fds[3].Inode {
 				t.Errorf("epoll targets %+v, want fds 3 and 4", ep)
 			}
-			if pf := fds[13].Info.Pidfd; pf == nil || pf.Pid != 600 {
+			if pf := fds[13].Info.Pidfd; pf == nil || pf.PID != 600 {
 				t.Errorf("pidfd %+v", pf)
 			}
 		}
@@ -301,7 +301,7 @@ func TestCaptureRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	fsys := proctest.Capture(t, dir)
-	info, err := fsys.Capture()
+	info, err := fsys.CaptureInfo()
 	if err != nil || info == nil || !slices.Equal(info.PIDs, []int{1, 2, 9, 500, 600, 700, 800, 900, 1000}) {
 		t.Fatalf("Capture() = %+v, %v", info, err)
 	}

@@ -1,6 +1,8 @@
+//go:build arm64 || arm
+
 package fd
 
-// Flag bits that differ on arm64 (arch/arm64/include/uapi/asm/fcntl.h).
+// Flag bits that differ on arm64 and arm (arch/arm64/include/uapi/asm/fcntl.h).
 const (
 	O_DIRECTORY Flags = 0o40000
 	O_NOFOLLOW  Flags = 0o100000
