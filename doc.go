@@ -16,6 +16,8 @@
 //	             rendering byte-identical to pstree -p
 //	syscallstat  ptrace: count a command's or a running process's system calls,
 //	             like strace -c -f
+//	container    /proc/PID/{cgroup,ns/,mountinfo,attr/,status}: which container and
+//	             pod, and what the kernel enforces, in Pod Security Standards terms
 //
 // Everything that reads /proc takes a [github.com/procscope/procscope/proc.FS]:
 // [github.com/procscope/procscope/proc.Default] for the live system, or
@@ -26,5 +28,5 @@
 // each package's ErrParse for a malformed file.
 //
 // The programs under examples/ show each job in a few dozen lines: inspect,
-// capture, lsfd, procenv, pstree and syscount.
+// capture, lsfd, procenv, pstree, syscount and audit.
 package procscope

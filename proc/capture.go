@@ -66,7 +66,7 @@ type CapturedLink struct {
 // files a capture copies: everything the procscope packages read.
 var (
 	captureFiles = []string{"stat", "status", "comm", "cmdline", "environ", "statm", "maps", "mountinfo", "cgroup", "limits", "io", "wchan",
-		"smaps_rollup", "oom_score_adj", "loginuid", "sessionid", "attr/current", "attr/apparmor/current", "attr/smack/current"}
+		"smaps_rollup", "oom_score_adj", "loginuid", "sessionid", "attr/current", "attr/apparmor/current", "attr/smack/current", "uid_map"}
 	captureTaskFiles = []string{"stat", "status", "comm", "cmdline"}
 	captureLinks     = []string{"exe", "cwd", "root"}
 	captureNetFiles  = []string{"tcp", "tcp6", "udp", "udp6", "udplite", "udplite6", "raw", "raw6", "unix", "packet", "netlink"}

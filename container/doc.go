@@ -1,0 +1,74 @@
+// Package container tells, from /proc alone, which container and pod a
+// process belongs to, and what the kernel really enforces on it, in the
+// terms of the Kubernetes Pod Security Standards.
+//
+// # Identity
+//
+// [Identify] reads a process's cgroup file (/proc/PID/cgroup) and names the
+// runtime (docker, containerd, CRI-O, podman, LXC, ECS), the container id,
+// the Kubernetes pod UID and QoS class, the cgroup driver (systemd or
+// cgroupfs) and version (v1, v2, hybrid). It knows the layouts established
+// projects document (cadvisor, falcosecurity/libs, the Datadog agent,
+// Tetragon; the tests name the source of each case). A path none of them
+// explains is [Unknown], with the raw path and the reason kept: never a
+// guess. A runtime's monitor (CRI-O's and podman's conmon, LXC's monitor)
+// is told apart from the container it watches.
+//
+// Processes of the same container group together: [Scan] returns a
+// [Snapshot] with one [Group] per container (container id -> pids) and the
+// pods (pod UID -> container ids).
+//
+// # Observed posture
+//
+// [Check] compares one process with a [Reference] (pid 1's namespaces,
+// mounts and bounding set; where pid 1 cannot be read, as in some
+// sandboxes, the caller's own, with a note saying so) and returns a
+// [Posture]: a typed list of [Finding]s, each naming the [Control], the
+// [Level] it breaks (baseline or restricted), the evidence (the /proc file
+// and the value read there) and the pid. The controls are the Pod Security
+// Standards' that /proc can observe:
+//
+//   - host-namespaces (baseline): the host's net, pid, ipc, uts, mnt or
+//     cgroup namespace; host-user-namespace (restricted): the host's user
+//     namespace, which the standards do not require leaving at any level
+//   - privileged-containers (baseline): every capability of the reference's
+//     bounding set effective, no seccomp filter and no LSM confinement
+//   - capabilities: beyond the baseline set (baseline), beyond
+//     NET_BIND_SERVICE (restricted), in the bounding, permitted, effective
+//     or ambient set
+//   - seccomp (restricted): no filter. An explicit Unconfined (a baseline
+//     violation) and an unset profile look the same from /proc, so the
+//     finding claims only the level it surely breaks.
+//   - privilege-escalation (restricted): NoNewPrivs off
+//   - running-as-non-root (restricted): uid 0 in the initial user namespace
+//     (through uid_map for a process in a user namespace)
+//   - apparmor, selinux (baseline): an unconfined profile or type
+//   - hostpath-volumes (baseline): the host's /, /proc, /var/lib/kubelet or
+//     a runtime socket (or a directory holding one) visible in the
+//     process's mounts, found by matching each mount's device and root with
+//     the reference's mounts
+//
+// and what the hardening guide adds: read-only-root-filesystem
+// (restricted), secrets in the environment or command line (baseline,
+// through [environ.Classify] and [environ.ClassifyArgs]; evidence names
+// the variable and the kind of secret, never the value), a
+// deleted-executable or memfd one (baseline), and a host-network-listener:
+// a socket listening on all addresses in the host's network namespace
+// (baseline). A control that could not be checked (a file unreadable, a
+// kernel without an LSM) is listed in Posture.Unobserved with the reason.
+// Processes outside any container are in the host's namespaces by
+// definition: their namespace controls are not reported.
+//
+// # Errors
+//
+// A process that exited while being read gives an error matching
+// [fs.ErrNotExist] (and [proc.ErrGone] on ESRCH); a file the caller may not
+// read matches [fs.ErrPermission]; a malformed file is a [*proc.ParseError]
+// naming the file. [Check] and [Scan] return what they could read together
+// with the errors; a process that exits during a [Scan] is left out.
+//
+// # Concurrency
+//
+// Identify, IdentifyPath and Check are safe for concurrent use; a Snapshot
+// is plain data.
+package container
