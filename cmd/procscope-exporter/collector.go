@@ -26,7 +26,9 @@ var containerLabels = []string{"runtime", "container_id", "pod_uid", "qos"}
 // set, so that processes coming and going never add series.
 var errorKinds = []string{"permission", "gone", "malformed", "damaged", "reference", "other"}
 
-func with(labels ...string) []string { return append(append([]string(nil), containerLabels...), labels...) }
+func with(labels ...string) []string {
+	return append(append([]string(nil), containerLabels...), labels...)
+}
 
 var (
 	descProcesses = prometheus.NewDesc("procscope_container_processes",
