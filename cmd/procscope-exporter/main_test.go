@@ -1,0 +1,597 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+const (
+	podUID  = "3d274242-8ee0-11e9-a8a6-1e68d864ef1a"
+	ctrA    = "3e74d3fd9db4c9dd921ae05c2502fb984d0cde1b36e581b13f79c639da4518a1"
+	ctrB    = "b7a3c1e2d4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1"
+	secretV = "river-frost-ember"
+)
+
+var kinds = []string{"net", "pid", "ipc", "uts", "user", "cgroup", "mnt"}
+
+// proc describes one process of a fake tree.
+type fakeProc struct {
+	pid     int
+	cgroup  string
+	uid     string
+	caps    string // CapPrm, CapEff and CapBnd
+	nnp     string // NoNewPrivs
+	seccomp string
+	env     string
+	cmdline string
+	threads int
+	fds     int
+	host    bool // in pid 1's namespaces
+	exe     string
+	attr    string // default: an AppArmor profile in enforce mode
+	uidMap  string // default: 0 100000 65536
+}
+
+// writeTree writes a /proc-like tree of the processes (pid 1, the host
+// reference, first), with the files identity and posture read, a stat
+// with num_threads, and fd links.
+func writeTree(t *testing.T, procs ...fakeProc) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, data string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := func(name, target string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range procs {
+		pid := strconv.Itoa(p.pid)
+		write(pid+"/cgroup", "0::"+p.cgroup+"\n")
+		write(pid+"/status", "Name:\tx\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t"+pid+"\nNgid:\t0\nPid:\t"+pid+"\nPPid:\t1\nTracerPid:\t0\n"+
+			"Uid:\t"+p.uid+"\t"+p.uid+"\t"+p.uid+"\t"+p.uid+"\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\nThreads:\t"+strconv.Itoa(p.threads)+"\n"+
+			"CapInh:\t0000000000000000\nCapPrm:\t"+p.caps+"\nCapEff:\t"+p.caps+"\nCapBnd:\t"+p.caps+"\nCapAmb:\t0000000000000000\n"+
+			"NoNewPrivs:\t"+p.nnp+"\nSeccomp:\t"+p.seccomp+"\nSeccomp_filters:\t1\n")
+		write(pid+"/stat", pid+" (x) S 1 "+pid+" "+pid+" 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 "+strconv.Itoa(p.threads)+
+			" 0 100 1000 10 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n")
+		write(pid+"/environ", p.env)
+		write(pid+"/cmdline", p.cmdline)
+		write(pid+"/attr/current", cmpOr(p.attr, "docker-default (enforce)")+"\n")
+		write(pid+"/uid_map", cmpOr(p.uidMap, "0 100000 65536")+"\n")
+		if p.host {
+			write(pid+"/mountinfo", "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n")
+		} else {
+			write(pid+"/mountinfo", "500 400 0:99 / / ro,relatime - overlay overlay rw\n")
+		}
+		for i, k := range kinds {
+			ino := 5000 + 100*p.pid + i
+			if p.host {
+				ino = 4000 + i
+			}
+			link(pid+"/ns/"+k, k+":["+strconv.Itoa(ino)+"]")
+		}
+		if p.exe != "" {
+			link(pid+"/exe", p.exe)
+		}
+		for i := 0; i < p.fds; i++ {
+			link(pid+"/fd/"+strconv.Itoa(i), "/dev/null")
+		}
+		if p.fds == 0 {
+			if err := os.MkdirAll(filepath.Join(dir, pid, "fd"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+const (
+	noCaps  = "0000000000000000"
+	allCaps = "000001ffffffffff"
+)
+
+// fakeNode is pid 1 on the host, two processes of container A (burstable
+// pod, cgroupfs driver; one with a password in its environment) and one of
+// container B (systemd driver, privileged: every capability, no seccomp).
+func fakeNode(t *testing.T) string {
+	return writeTree(t,
+		fakeProc{pid: 1, cgroup: "/init.scope", uid: "0", caps: allCaps, nnp: "0", seccomp: "0", cmdline: "init\x00", threads: 1, fds: 3, host: true},
+		fakeProc{pid: 42, cgroup: "/kubepods/burstable/pod" + podUID + "/" + ctrA, uid: "1000", caps: noCaps, nnp: "1", seccomp: "2",
+			env: "PATH=/bin\x00DB_PASSWORD=" + secretV + "\x00", cmdline: "app\x00", threads: 4, fds: 5},
+		fakeProc{pid: 43, cgroup: "/kubepods/burstable/pod" + podUID + "/" + ctrA, uid: "1000", caps: noCaps, nnp: "0", seccomp: "2",
+			env: "PATH=/bin\x00", cmdline: "worker\x00", threads: 2, fds: 1},
+		fakeProc{pid: 50, cgroup: "/system.slice/docker-" + ctrB + ".scope", uid: "0", caps: allCaps, nnp: "0", seccomp: "0",
+			env: "HOME=/root\x00", cmdline: "sh\x00", threads: 1, fds: 2, attr: "unconfined", uidMap: "0 0 4294967295"},
+	)
+}
+
+type families map[string]*dto.MetricFamily
+
+func getMetrics(t *testing.T, h http.Handler, header map[string]string) (families, string) {
+	t.Helper()
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("/metrics: %d %s", rec.Code, rec.Body)
+	}
+	body := rec.Body.String()
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	fams, err := parser.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("parse /metrics: %v\n%s", err, body)
+	}
+	return fams, body
+}
+
+// value sums the series of name whose labels include want; n is how many.
+func (f families) value(name string, want map[string]string) (v float64, n int) {
+	mf := f[name]
+	if mf == nil {
+		return 0, 0
+	}
+next:
+	for _, m := range mf.Metric {
+		have := map[string]string{}
+		for _, l := range m.Label {
+			have[l.GetName()] = l.GetValue()
+		}
+		for k, w := range want {
+			if have[k] != w {
+				continue next
+			}
+		}
+		n++
+		switch {
+		case m.Gauge != nil:
+			v += m.Gauge.GetValue()
+		case m.Counter != nil:
+			v += m.Counter.GetValue()
+		}
+	}
+	return v, n
+}
+
+func newTestHandler(t *testing.T, args ...string) http.Handler {
+	t.Helper()
+	c, err := parseFlags(args, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := newHandler(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func ctr(id, runtime, qos string) map[string]string {
+	pod := ""
+	if qos != "" {
+		pod = podUID
+	}
+	return map[string]string{"runtime": runtime, "container_id": id, "pod_uid": pod, "qos": qos}
+}
+
+func plus(m map[string]string, kv ...string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
+// TestMetricsFakeTree checks every per-container series against a fake
+// node whose processes are known.
+func TestMetricsFakeTree(t *testing.T) {
+	h := newTestHandler(t, "-root", fakeNode(t))
+	f, body := getMetrics(t, h, nil)
+	a, b := ctr(ctrA, "cri", "Burstable"), ctr(ctrB, "docker", "")
+	host := ctr("", "host", "")
+	for _, tt := range []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{"procscope_container_processes", a, 2},
+		{"procscope_container_processes", b, 1},
+		{"procscope_container_processes", host, 1},
+		{"procscope_container_threads", a, 6},
+		{"procscope_container_threads", b, 1},
+		{"procscope_container_open_fds", a, 6},
+		{"procscope_container_open_fds", b, 2},
+		{"procscope_container_open_fds", host, 3},
+		{"procscope_container_secret_processes", plus(a, "source", "environ"), 1},
+		{"procscope_container_secret_processes", plus(a, "source", "cmdline"), 0},
+		{"procscope_container_secret_processes", plus(b, "source", "environ"), 0},
+		{"procscope_container_findings", plus(a, "control", "privilege-escalation", "level", "restricted"), 1},
+		{"procscope_container_findings", plus(a, "control", "secrets", "level", "baseline"), 1},
+		{"procscope_container_findings", plus(b, "control", "privileged-containers", "level", "baseline"), 1},
+		{"procscope_container_findings", plus(b, "control", "seccomp", "level", "restricted"), 1},
+		{"procscope_container_findings", plus(b, "control", "running-as-non-root", "level", "restricted"), 1},
+		{"procscope_container_deleted_executable_processes", a, 0},
+		{"procscope_scrape_processes", nil, 4},
+		{"procscope_scrape_cut", nil, 0},
+		{"procscope_scrape_errors", map[string]string{"kind": "other"}, 0},
+	} {
+		got, n := f.value(tt.name, tt.labels)
+		if n != 1 || got != tt.want {
+			t.Errorf("%s%v = %v (%d series), want %v", tt.name, tt.labels, got, n, tt.want)
+		}
+	}
+	// Container A has no seccomp finding, and pid 1 (a host process) no
+	// finding at all without -host.
+	for _, l := range []map[string]string{plus(a, "control", "seccomp"), plus(a, "control", "privileged-containers"), host} {
+		if _, n := f.value("procscope_container_findings", l); n != 0 {
+			t.Errorf("procscope_container_findings%v: %d series, want none", l, n)
+		}
+	}
+	if _, n := f.value("procscope_scrape_errors", nil); n != len(errorKinds) {
+		t.Errorf("procscope_scrape_errors: %d series, want %d (one per kind)", n, len(errorKinds))
+	}
+	if strings.Contains(body, secretV) || strings.Contains(body, "DB_PASSWORD") {
+		t.Errorf("/metrics holds the secret or its variable's name:\n%s", body)
+	}
+	for _, mf := range f {
+		for _, m := range mf.Metric {
+			for _, l := range m.Label {
+				if l.GetName() == "pid" || l.GetValue() == "42" {
+					t.Errorf("%s has a pid label: %v", mf.GetName(), m.Label)
+				}
+			}
+		}
+	}
+
+	h = newTestHandler(t, "-root", fakeNode(t), "-host")
+	f, _ = getMetrics(t, h, nil)
+	if v, _ := f.value("procscope_container_findings", plus(host, "control", "running-as-non-root")); v != 1 {
+		t.Errorf("-host: pid 1's running-as-non-root finding = %v, want 1", v)
+	}
+}
+
+// TestSecretNames: a variable's name is a label only when -secret-names
+// allows it, and the value never is.
+func TestSecretNames(t *testing.T) {
+	dir := fakeNode(t)
+	for _, tt := range []struct {
+		names string
+		want  int
+	}{{"", 0}, {"API_KEY", 0}, {"API_KEY,DB_PASSWORD", 1}} {
+		f, body := getMetrics(t, newTestHandler(t, "-root", dir, "-secret-names", tt.names), nil)
+		v, n := f.value("procscope_container_secret_variable_processes", map[string]string{"name": "DB_PASSWORD", "container_id": ctrA})
+		if n != tt.want || (n == 1 && v != 1) {
+			t.Errorf("-secret-names %q: DB_PASSWORD series %d (value %v), want %d", tt.names, n, v, tt.want)
+		}
+		if tt.want == 0 && strings.Contains(body, "DB_PASSWORD") {
+			t.Errorf("-secret-names %q: the name is exported", tt.names)
+		}
+		if strings.Contains(body, secretV) {
+			t.Errorf("-secret-names %q: the value is exported", tt.names)
+		}
+	}
+}
+
+// TestDeadline: a scrape whose deadline (the Prometheus header less the
+// offset) has passed is cut and says so; one with time to spare is not.
+func TestDeadline(t *testing.T) {
+	h := newTestHandler(t, "-timeout-offset", "0")
+	for _, tt := range []struct {
+		header string
+		cut    float64
+	}{{"0.000000001", 1}, {"60", 0}, {"0.000000001", 1}} {
+		f, _ := getMetrics(t, h, map[string]string{"X-Prometheus-Scrape-Timeout-Seconds": tt.header})
+		if v, _ := f.value("procscope_scrape_cut", nil); v != tt.cut {
+			t.Errorf("timeout %s s: procscope_scrape_cut = %v, want %v", tt.header, v, tt.cut)
+		}
+		if tt.cut == 0 {
+			if v, _ := f.value("procscope_scrape_processes", nil); v < 2 {
+				t.Errorf("timeout %s s: %v processes read, want the whole machine", tt.header, v)
+			}
+		}
+	}
+	f, _ := getMetrics(t, h, nil)
+	if v, _ := f.value("procscope_scrape_cuts_total", nil); v != 2 {
+		t.Errorf("procscope_scrape_cuts_total = %v, want 2", v)
+	}
+	s := &server{c: config{timeoutOffset: 500 * time.Millisecond, scrapeTimeout: 10 * time.Second}}
+	for _, tt := range []struct {
+		header string
+		want   time.Duration
+	}{{"", 10 * time.Second}, {"10", 9500 * time.Millisecond}, {"0.25", 250 * time.Millisecond}, {"x", 10 * time.Second}, {"-1", 10 * time.Second}} {
+		r := httptest.NewRequest("GET", "/metrics", nil)
+		if tt.header != "" {
+			r.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", tt.header)
+		}
+		if d, ok := s.deadline(r); !ok || d != tt.want {
+			t.Errorf("header %q: deadline %v %v, want %v", tt.header, d, ok, tt.want)
+		}
+	}
+}
+
+// TestListensOnLoopback: the default address is loopback, and run serves
+// /metrics there.
+func TestListensOnLoopback(t *testing.T) {
+	c, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, _, err := net.SplitHostPort(c.listen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		t.Errorf("default -listen %q is not a loopback address", c.listen)
+	}
+	addr := startExporter(t, "-listen", "127.0.0.1:0")
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "procscope_container_processes{") {
+		t.Errorf("GET /metrics: %s\n%s", resp.Status, b)
+	}
+	if err := run(context.Background(), []string{"-h"}, io.Discard, nil); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: %v, want flag.ErrHelp (exit 0)", err)
+	}
+}
+
+// startExporter runs the exporter until the test ends and returns its
+// address.
+func startExporter(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, io.Discard, func(a net.Addr) { addrc <- a.String() }) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	select {
+	case a := <-addrc:
+		return a
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the exporter did not start")
+	}
+	return ""
+}
+
+// TestChurn scrapes the live /proc while short-lived children come and go:
+// every scrape succeeds, the error series stay the fixed set, no label
+// holds a child's pid, and the series do not grow with the churn.
+func TestChurn(t *testing.T) {
+	truePath, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no true(1) to churn with")
+	}
+	h := newTestHandler(t)
+	quiet, _ := getMetrics(t, h, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	var pids = make(chan int, 1<<16)
+	done := make(chan struct{})
+	const workers = 4
+	for i := 0; i < workers; i++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for ctx.Err() == nil {
+				cmd := exec.Command(truePath)
+				if err := cmd.Start(); err != nil {
+					continue
+				}
+				select {
+				case pids <- cmd.Process.Pid:
+				default:
+				}
+				cmd.Wait()
+			}
+		}()
+	}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			for i := 0; i < workers; i++ {
+				<-done
+			}
+			close(pids)
+		})
+	}
+	t.Cleanup(stop)
+	keys := map[string]bool{}
+	for _, s := range seriesKeys(quiet) {
+		keys[s] = true
+	}
+	base := len(keys)
+	const scrapes = 15
+	for i := 0; i < scrapes; i++ {
+		f, _ := getMetrics(t, h, nil)
+		if _, n := f.value("procscope_scrape_errors", nil); n != len(errorKinds) {
+			t.Errorf("scrape %d: %d procscope_scrape_errors series, want %d", i, n, len(errorKinds))
+		}
+		if v, _ := f.value("procscope_scrape_errors", map[string]string{"kind": "other"}); v != 0 {
+			t.Errorf("scrape %d: %v errors of kind other", i, v)
+		}
+		for _, s := range seriesKeys(f) {
+			keys[s] = true
+		}
+	}
+	stop()
+	var childPIDs []string
+	for p := range pids {
+		childPIDs = append(childPIDs, strconv.Itoa(p))
+	}
+	if len(childPIDs) < scrapes {
+		t.Fatalf("only %d children started: no churn to test", len(childPIDs))
+	}
+	for k := range keys {
+		if !strings.HasPrefix(k, "procscope_") {
+			continue
+		}
+		for _, p := range childPIDs {
+			if strings.Contains(k, `="`+p+`"`) {
+				t.Errorf("series %s holds child pid %s", k, p)
+			}
+		}
+	}
+	// The churning children are in this test's cgroup: they may add a
+	// finding series or two of its group, never one per process.
+	if grown := len(keys) - base; grown > 10 {
+		t.Errorf("%d series over %d scrapes of %d children, %d when quiet: the series grow with the churn", len(keys), scrapes, len(childPIDs), base)
+	}
+}
+
+func seriesKeys(f families) []string {
+	var out []string
+	for name, mf := range f {
+		if !strings.HasPrefix(name, "procscope_") {
+			continue
+		}
+		for _, m := range mf.Metric {
+			var l []string
+			for _, p := range m.Label {
+				l = append(l, p.GetName()+"="+strconv.Quote(p.GetValue()))
+			}
+			slices.Sort(l)
+			out = append(out, name+"{"+strings.Join(l, ",")+"}")
+		}
+	}
+	return out
+}
+
+// TestPromtoolCheckMetrics: the exposition of the live machine and of the
+// fake node pass `promtool check metrics`.
+func TestPromtoolCheckMetrics(t *testing.T) {
+	promtool := need(t, "promtool")
+	for _, args := range [][]string{nil, {"-root", fakeNode(t), "-host", "-secret-names", "DB_PASSWORD"}} {
+		_, body := getMetrics(t, newTestHandler(t, args...), nil)
+		cmd := exec.Command(promtool, "check", "metrics")
+		cmd.Stdin = strings.NewReader(body)
+		out, err := cmd.CombinedOutput()
+		if err != nil || len(bytes.TrimSpace(out)) > 0 {
+			t.Errorf("promtool check metrics (%q): %v\n%s", args, err, out)
+		}
+	}
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func need(t *testing.T, tool string) string {
+	t.Helper()
+	p, err := exec.LookPath(tool)
+	if err != nil {
+		t.Skipf("%s not installed (Debian package prometheus): %v", tool, err)
+	}
+	return p
+}
+
+// TestAuditMatchesAuditJSON: /audit serves what `audit -json` prints, for
+// the whole node, at each level, with -host, and for one pid.
+func TestAuditMatchesAuditJSON(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build examples/audit")
+	}
+	audit := filepath.Join(t.TempDir(), "audit")
+	if out, err := exec.Command(gobin, "build", "-o", audit, "../../examples/audit").CombinedOutput(); err != nil {
+		t.Fatalf("go build examples/audit: %v\n%s", err, out)
+	}
+	dir := fakeNode(t)
+	h := newTestHandler(t, "-root", dir)
+	for _, tt := range []struct {
+		query string
+		args  []string
+	}{
+		{"", nil},
+		{"?level=baseline", []string{"-level", "baseline"}},
+		{"?host=1", []string{"-host"}},
+		{"?pid=42", []string{"42"}},
+		{"?pid=50&level=baseline", []string{"-level", "baseline", "50"}},
+	} {
+		cmd := exec.Command(audit, append([]string{"-root", dir, "-json"}, tt.args...)...)
+		want, err := cmd.Output()
+		var ee *exec.ExitError
+		if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 2) {
+			t.Fatalf("audit %q: %v", tt.args, err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/audit"+tt.query, nil))
+		if rec.Code != 200 {
+			t.Fatalf("/audit%s: %d %s", tt.query, rec.Code, rec.Body)
+		}
+		var w, g any
+		if err := json.Unmarshal(want, &w); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &g); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(w, g); diff != "" {
+			t.Errorf("/audit%s differs from audit -json %q (-audit +exporter):\n%s", tt.query, tt.args, diff)
+		}
+		if strings.Contains(rec.Body.String(), secretV) {
+			t.Errorf("/audit%s serves the secret", tt.query)
+		}
+	}
+	for _, tt := range []struct {
+		query string
+		code  int
+	}{{"?level=strict", 400}, {"?pid=x", 400}, {"?pid=999", 404}, {"?host=maybe", 400}} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/audit"+tt.query, nil))
+		if rec.Code != tt.code {
+			t.Errorf("/audit%s: %d, want %d", tt.query, rec.Code, tt.code)
+		}
+	}
+}
+
