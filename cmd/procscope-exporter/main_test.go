@@ -594,4 +594,3 @@ func TestAuditMatchesAuditJSON(t *testing.T) {
 		}
 	}
 }
-
