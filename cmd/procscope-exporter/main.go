@@ -1,3 +1,5 @@
+//go:build linux
+
 // Procscope-exporter serves what procscope reads from /proc to Prometheus:
 // per container, the processes, threads and open fds, the Pod Security
 // Standards controls the kernel does not enforce (as examples/audit finds
