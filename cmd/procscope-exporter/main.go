@@ -63,6 +63,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -81,7 +82,16 @@ import (
 // privileges, which is for the node's operators only.
 const defaultListen = "127.0.0.1:9755"
 
+// softMemoryLimit keeps the heap of a scrape of a few thousand processes
+// (the postures of all of them are held until grouped) from doubling
+// before the collector runs: RSS stays under 40 MiB (bench/exporter.sh).
+// GOMEMLIMIT overrides it.
+const softMemoryLimit = 24 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {

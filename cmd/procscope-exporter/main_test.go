@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/proc"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -591,6 +592,47 @@ func TestAuditMatchesAuditJSON(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/audit"+tt.query, nil))
 		if rec.Code != tt.code {
 			t.Errorf("/audit%s: %d, want %d", tt.query, rec.Code, tt.code)
+		}
+	}
+}
+
+// BenchmarkScrape reads the live /proc as a scrape does (bench/exporter.sh
+// compares whole scrapes with process-exporter on a large population).
+func BenchmarkScrape(b *testing.B) {
+	c, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := newHandler(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+// TestThreads: the thread count from /proc/PID/task's link count is
+// num_threads of stat, for processes with one thread and with many.
+func TestThreads(t *testing.T) {
+	fsys := proc.Default()
+	if !fsys.Live() {
+		t.Skip("/proc is not a mounted proc file system")
+	}
+	for _, pid := range []int{os.Getpid(), os.Getppid(), 1} {
+		p := fsys.Process(pid)
+		st, err := p.Stat()
+		if err != nil {
+			continue
+		}
+		n, err := threads(fsys, p)
+		if err != nil || n != st.NumThreads {
+			t.Errorf("pid %d: %d threads (%v), stat says %d", pid, n, err, st.NumThreads)
 		}
 	}
 }
