@@ -235,3 +235,55 @@ func TestAlertRules(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeQueries: the PromQL queries of the README's "Many machines"
+// section parse (promtool check rules on a rule file recording each one),
+// and name only metrics the exporter serves.
+func TestReadmeQueries(t *testing.T) {
+	promtool := need(t, "promtool")
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "## Many machines")
+	if !ok {
+		t.Fatal("README.md has no Many machines section")
+	}
+	_, rest, ok = strings.Cut(rest, "```promql\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no promql block in the Many machines section")
+	}
+	rules := "groups:\n  - name: readme\n    rules:\n"
+	served := map[string]bool{}
+	for _, d := range []string{"procscope_container_processes", "procscope_container_threads", "procscope_container_open_fds",
+		"procscope_container_findings", "procscope_container_secret_processes", "procscope_container_secret_variable_processes",
+		"procscope_container_deleted_executable_processes", "procscope_unobserved_processes", "procscope_scrape_duration_seconds",
+		"procscope_scrape_processes", "procscope_scrape_errors", "procscope_scrape_cut", "procscope_scrape_errors_total",
+		"procscope_scrape_cuts_total", "procscope_scrapes_total"} {
+		served[d] = true
+	}
+	n := 0
+	for _, line := range strings.Split(block, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		n++
+		rules += "      - record: readme:query" + strconv.Itoa(n) + "\n        expr: " + strconv.Quote(line) + "\n"
+		for _, w := range strings.FieldsFunc(line, func(r rune) bool { return !(r == '_' || r >= 'a' && r <= 'z') }) {
+			if strings.HasPrefix(w, "procscope_") && !served[w] {
+				t.Errorf("README query %q: the exporter serves no %s", line, w)
+			}
+		}
+	}
+	if n < 5 {
+		t.Fatalf("only %d queries", n)
+	}
+	f := filepath.Join(t.TempDir(), "readme.yml")
+	if err := os.WriteFile(f, []byte(rules), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(promtool, "check", "rules", f).CombinedOutput(); err != nil {
+		t.Errorf("the README's queries do not parse: %v\n%s", err, out)
+	}
+}
