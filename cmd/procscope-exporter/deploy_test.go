@@ -3,14 +3,20 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/procscope/procscope/internal/runctest"
+	"github.com/procscope/procscope/proc"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -285,5 +291,109 @@ func TestReadmeQueries(t *testing.T) {
 	}
 	if out, err := exec.Command(promtool, "check", "rules", f).CombinedOutput(); err != nil {
 		t.Errorf("the README's queries do not parse: %v\n%s", err, out)
+	}
+}
+
+// TestManifestCapabilities runs the exporter as the DaemonSet does: uid 0
+// with only the capabilities the manifest adds (setpriv --bounding-set,
+// --no-new-privs), and audits a process of another user holding a secret.
+// With them, every control of that process is observed (but the LSM ones
+// where the kernel has none); without any one of them, some control goes
+// unobserved for lack of permission: each is needed, and they suffice.
+func TestManifestCapabilities(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run the exporter with chosen capabilities")
+	}
+	setpriv := need(t, "setpriv")
+	gobin := need(t, "go")
+	sleep := need(t, "sleep")
+	objs, _ := manifests(t)
+	sc := objs["DaemonSet"].(*appsv1.DaemonSet).Spec.Template.Spec.Containers[0].SecurityContext
+	var caps []string
+	for _, c := range sc.Capabilities.Add {
+		caps = append(caps, strings.ToLower(string(c)))
+	}
+	bin := filepath.Join(t.TempDir(), "procscope-exporter")
+	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	child := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sleep, "600")
+	child.Env = []string{"DB_PASSWORD=glacier-amber-nightfall-42"}
+	child.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-child.Process.Pid, syscall.SIGKILL)
+		child.Wait()
+	})
+	pid := child.Process.Pid
+	runctest.WaitFor(t, "the child to run as uid 65534", func() bool {
+		st, err := proc.Default().Process(pid).Status()
+		return err == nil && st.Uid.Effective == 65534 && strings.HasSuffix(st.Name, "sleep")
+	})
+
+	audit := func(keep []string) (findings []string, unobserved []string) {
+		t.Helper()
+		addr := freeLoopback(t)
+		cmd := exec.Command(setpriv, "--bounding-set", "-all,+"+strings.Join(keep, ",+"), "--inh-caps", "-all", "--no-new-privs", bin, "-listen", addr)
+		if len(keep) == 0 {
+			cmd = exec.Command(setpriv, "--bounding-set", "-all", "--inh-caps", "-all", "--no-new-privs", bin, "-listen", addr)
+		}
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}()
+		var row struct {
+			Findings []struct {
+				Control string `json:"control"`
+			} `json:"findings"`
+			Unobserved []struct {
+				Control string `json:"control"`
+				Reason  string `json:"reason"`
+			} `json:"unobserved"`
+		}
+		runctest.WaitFor(t, "the exporter to serve /audit", func() bool {
+			resp, err := http.Get("http://" + addr + "/audit?pid=" + strconv.Itoa(pid))
+			if err != nil {
+				return false
+			}
+			defer resp.Body.Close()
+			return resp.StatusCode == 200 && json.NewDecoder(resp.Body).Decode(&row) == nil
+		})
+		for _, f := range row.Findings {
+			findings = append(findings, f.Control)
+		}
+		for _, u := range row.Unobserved {
+			if strings.Contains(u.Reason, "no LSM label") {
+				continue // the kernel's doing, not a capability's
+			}
+			unobserved = append(unobserved, u.Control+": "+u.Reason)
+		}
+		return findings, unobserved
+	}
+
+	findings, unobserved := audit(caps)
+	if len(unobserved) > 0 {
+		t.Errorf("with %v: unobserved %q", caps, unobserved)
+	}
+	if !slices.Contains(findings, "secrets") {
+		t.Errorf("with %v: no secrets finding for the other user's process (findings %v)", caps, findings)
+	}
+	for i := range caps {
+		fewer := slices.Delete(slices.Clone(caps), i, i+1)
+		_, unobserved := audit(fewer)
+		denied := false
+		for _, u := range unobserved {
+			denied = denied || strings.Contains(u, "permission denied")
+		}
+		if !denied {
+			t.Errorf("without %s: nothing denied (unobserved %q): the capability is not needed", caps[i], unobserved)
+		}
 	}
 }

@@ -531,7 +531,7 @@ func need(t *testing.T, tool string) string {
 	t.Helper()
 	p, err := exec.LookPath(tool)
 	if err != nil {
-		t.Skipf("%s not installed (Debian package prometheus): %v", tool, err)
+		t.Skipf("%s not installed (.ci/run installs it): %v", tool, err)
 	}
 	return p
 }
