@@ -3,6 +3,7 @@
 package procscope_test
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -16,24 +17,27 @@ import (
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/tree"
 )
 
-// The test binary re-executes itself in a few roles (see TestMain).
-const roleEnv = "PROCSCOPE_TEST_ROLE"
+// The test binary re-executes itself in a few roles (see
+// proctest.RegisterHelper): a sleeper that lives until its stdin closes, a
+// churner (churn) and a process that exits at once.
+func init() {
+	proctest.RegisterHelper("sleeper", func([]string) int {
+		os.Stdin.Read(make([]byte, 1)) // until the test closes our stdin
+		return 0
+	})
+	proctest.RegisterHelper("churner", func([]string) int { churn(); return 0 })
+	proctest.RegisterHelper("exit", func([]string) int { return 0 })
+}
 
 func TestMain(m *testing.M) {
-	switch os.Getenv(roleEnv) {
-	case "":
-		code := m.Run()
-		removeExamples()
-		os.Exit(code)
-	case "sleeper":
-		os.Stdin.Read(make([]byte, 1)) // until the test closes our stdin
-	case "churner":
-		churn()
-	case "exit":
-	}
+	proctest.RunHelper()
+	code := m.Run()
+	removeExamples()
+	os.Exit(code)
 }
 
 // churn starts and reaps short-lived processes and threads as fast as it
@@ -48,8 +52,8 @@ func churn() {
 		go func() { // processes
 			defer wg.Done()
 			for !stop.Load() {
-				c := exec.Command(exe)
-				c.Env = []string{roleEnv + "=exit"}
+				c := exec.Command(exe, proctest.HelperArgs("exit")...)
+				c.Env = []string{}
 				c.Run()
 			}
 		}()
@@ -69,12 +73,7 @@ func churn() {
 // startRole starts the test binary in a role; closing stdin ends it.
 func startRole(t *testing.T, role string) *exec.Cmd {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := exec.Command(exe)
-	c.Env = append(os.Environ(), roleEnv+"="+role)
+	c := proctest.HelperCommand(t, role)
 	stdin, err := c.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -111,13 +110,13 @@ func TestChurn(t *testing.T) {
 	scans := 0
 	for scans < 3 || time.Now().Before(deadline) {
 		scans++
-		snap, err := tree.Scan(f, &tree.Options{Threads: true})
+		snap, err := tree.Scan(context.Background(), f, &tree.Options{Threads: true})
 		if err != nil {
 			t.Fatalf("scan %d: tree.Scan: %v", scans, err)
 		}
-		for _, err := range snap.Errors() {
-			if !allowed(err) {
-				t.Errorf("scan %d: tree.Scan per-process error %v", scans, err)
+		for _, f := range snap.Failures() {
+			if !allowed(f) {
+				t.Errorf("scan %d: tree.Scan per-process failure %v", scans, f)
 			}
 		}
 		seen := map[int]bool{}

@@ -16,6 +16,9 @@
 //	             rendering byte-identical to pstree -p
 //	syscallstat  ptrace: count a command's or a running process's system calls,
 //	             like strace -c -f
+//	proctest     fake /proc trees in the kernel's formats, captures as fixtures,
+//	             golden files and helper processes, for the tests of tools
+//	             built on procscope
 //	container    /proc/PID/{cgroup,ns/,mountinfo,attr/,status}: which container and
 //	             pod, and what the kernel enforces, in Pod Security Standards terms
 //

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/procscope/procscope/proctest"
 )
 
 // secretPlant is one known secret planted in the child of
@@ -59,6 +61,7 @@ func randomWord(n int) string {
 
 func plantedSecrets() []secretPlant {
 	pw, ghp, flagPw, javaArgPw := randomWord(20), "ghp_"+randomWord(36), randomWord(18), randomWord(16)
+	bare := "ghp_" + randomWord(36)
 	javaPw, curlPw := randomWord(16), randomWord(14)
 	kubeToken := randomWord(24) + "." + randomWord(40)
 	keyPEM := "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA" + randomWord(64) + "\n-----END RSA PRIVATE KEY-----\n"
@@ -68,6 +71,8 @@ func plantedSecrets() []secretPlant {
 	return []secretPlant{
 		{name: "env-password", env: "DB_PASSWORD=" + pw, values: []string{pw}},
 		{name: "env-github-token", env: "GITHUB_TOKEN=" + ghp, values: []string{ghp}},
+		// An entry without '=': the token on its own, no name to go by.
+		{name: "env-bare-token", env: bare, values: []string{bare}},
 		{name: "cmdline-password", arg: "--password=" + flagPw, values: []string{flagPw}},
 		{name: "cmdline-java-option", arg: "-Dspring.datasource.password=" + javaArgPw, values: []string{javaArgPw}},
 		{name: "env-kubeconfig", env: "KUBE_CONFIG=" + kubeconfig, values: []string{kubeToken, keyData}},
@@ -95,12 +100,8 @@ func TestPlantedSecrets(t *testing.T) {
 	dir := worldDir(t)
 	bin := examplesDir(t)
 
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	child := exec.Command(exe)
-	child.Env = []string{roleEnv + "=sleeper", "PATH=/usr/bin:/bin"}
+	child := proctest.HelperCommand(t, "sleeper")
+	child.Env = []string{"PATH=/usr/bin:/bin"}
 	for _, p := range plants {
 		if p.env != "" {
 			child.Env = append(child.Env, p.env)

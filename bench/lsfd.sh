@@ -24,7 +24,7 @@ go test -c -o "$tmp/fd.test" ./fd
 go build -o "$tmp/lsfd" ./examples/lsfd
 
 mkfifo "$tmp/stdin"
-FD_TEST_HELPER=many FD_TEST_N=$N "$tmp/fd.test" <"$tmp/stdin" >"$tmp/helper.out" &
+FD_TEST_N=$N "$tmp/fd.test" -proctest.helper=many <"$tmp/stdin" >"$tmp/helper.out" &
 helper_pid=$!
 exec 3>"$tmp/stdin" # the helper exits when this closes
 for _ in $(seq 100); do [ -s "$tmp/helper.out" ] && break; sleep 0.1; done

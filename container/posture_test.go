@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
 // fakeProc writes one process into a /proc-like tree at dir: files by
@@ -37,11 +39,6 @@ func fakeProc(t *testing.T, dir string, pid string, files, links map[string]stri
 	}
 }
 
-const fakeStatus = "Name:\tapp\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t42\nNgid:\t0\nPid:\t42\nPPid:\t1\nTracerPid:\t0\n" +
-	"Uid:\t%UID%\t%UID%\t%UID%\t%UID%\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\nThreads:\t1\n" +
-	"CapInh:\t0000000000000000\nCapPrm:\t%CAP%\nCapEff:\t%CAP%\nCapBnd:\t%CAP%\nCapAmb:\t0000000000000000\n" +
-	"NoNewPrivs:\t1\nSeccomp:\t%SECCOMP%\nSeccomp_filters:\t1\n"
-
 func fakeNS(prefix int) map[string]string {
 	m := map[string]string{}
 	for i, k := range NamespaceKinds {
@@ -51,34 +48,40 @@ func fakeNS(prefix int) map[string]string {
 }
 
 // fakeContainer is a process in its own namespaces, with the given label,
-// uid (and uid_map), capabilities and seccomp mode.
+// uid (and uid_map), capabilities (hex, as status prints them) and seccomp
+// mode, built with proctest in the kernel's formats.
 func fakeContainer(t *testing.T, label, uid, uidMap, caps, seccomp string) (*proc.FS, *Reference) {
-	dir := t.TempDir()
-	status := strings.NewReplacer("%UID%", uid, "%CAP%", caps, "%SECCOMP%", seccomp).Replace(fakeStatus)
-	files := map[string]string{
-		"cgroup":    "0::/kubepods/burstable/pod3d274242-8ee0-11e9-a8a6-1e68d864ef1a/" + ddKube + "\n",
-		"status":    status,
-		"mountinfo": "500 400 0:99 / / ro,relatime - overlay overlay rw\n",
-		"environ":   "PATH=/bin\x00",
-		"cmdline":   "app\x00",
-	}
-	if label != "" {
-		files["attr/current"] = label
+	t.Helper()
+	capSet, err1 := strconv.ParseUint(caps, 16, 64)
+	mode, err2 := strconv.Atoi(seccomp)
+	id, err3 := strconv.ParseUint(uid, 10, 32)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		t.Fatal(err)
 	}
 	if uidMap == "" {
 		uidMap = "0 100000 65536\n"
 	}
-	files["uid_map"] = uidMap
-	fakeProc(t, dir, "42", files, fakeNS(5000))
-	if err := os.Mkdir(filepath.Join(dir, "42", "fd"), 0o700); err != nil {
-		t.Fatal(err)
+	ns := map[string]uint64{}
+	for i, k := range NamespaceKinds {
+		ns[k] = uint64(5000 + i)
 	}
+	tr := proctest.Tree{Processes: []proctest.Process{{
+		PID: 42, PPID: 1, Comm: "app", Cmdline: []string{"app"}, Environ: []string{"PATH=/bin"},
+		UID: uint32(id), Caps: &proctest.Caps{Prm: proc.CapSet(capSet), Eff: proc.CapSet(capSet), Bnd: proc.CapSet(capSet)},
+		NoNewPrivs: true, Seccomp: proc.SeccompMode(mode), SeccompFilters: 1,
+		Cgroup:     "/kubepods/burstable/pod3d274242-8ee0-11e9-a8a6-1e68d864ef1a/" + ddKube,
+		Namespaces: ns, Label: label,
+		Files: map[string]string{
+			"mountinfo": "500 400 0:99 / / ro,relatime - overlay overlay rw\n",
+			"uid_map":   uidMap,
+		},
+	}}}
 	ref := &Reference{PID: 1, Namespaces: map[string]uint64{}, CapBnd: 0x1ffffffffff,
 		Mounts: []proc.Mount{{ID: 1, Major: 254, Root: "/", MountPoint: "/"}}}
 	for i, k := range NamespaceKinds {
 		ref.Namespaces[k] = uint64(4000 + i)
 	}
-	return proc.New(os.DirFS(dir)), ref
+	return tr.FS(t), ref
 }
 
 func controls(p Posture) []string {

@@ -5,8 +5,7 @@ import (
 	"github.com/procscope/procscope/secret"
 )
 
-// The secret classifier is called from here only (it is moving from
-// package environ to its own package).
+// The secret classifier (package secret) is called from here only.
 
 // secrets reports the secrets in p's environment and command line, named
 // with the kind of secret, never with the value.

@@ -3,13 +3,14 @@
 package environ
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/prometheus/procfs"
 )
 
@@ -50,7 +51,7 @@ func TestProcfsDropsPastOneMiB(t *testing.T) {
 	if len(got) != 1024 {
 		t.Errorf("procfs v0.23.0 Environ returned %d entries; expected its 1 MiB cap to drop the last one (did procfs change? then update this test and doc)", len(got))
 	}
-	env, err := Read(proctest.Dir(t, dir).Process(1))
+	env, err := Read(proctest.Capture(t, dir).Process(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func BenchmarkProcfsSplit1MiB(b *testing.B) {
 
 // BenchmarkRead1MiB reads and parses DIR/1/environ through proc.
 func BenchmarkRead1MiB(b *testing.B) {
-	p := proctest.Dir(b, tree1MiB(b)).Process(1)
+	p := proctest.Capture(b, tree1MiB(b)).Process(1)
 	b.SetBytes(1048595)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -128,7 +129,7 @@ func BenchmarkScanLive(b *testing.B) {
 	var res *ScanResult
 	for b.Loop() {
 		var err error
-		if res, err = Scan(f, nil); err != nil {
+		if res, err = Scan(context.Background(), f, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,9 +1,12 @@
 package environ_test
 
 import (
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"time"
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/proc"
@@ -36,12 +39,13 @@ func ExampleRedact() {
 	// DB_PASSWORD=<redacted:password>
 }
 
-func ExampleEnv_Records() {
-	env := environ.Parse([]byte("DB_PASSWORD=hunter22\x00BARE\x00N\xff=v\x00"))
-	b, _ := json.Marshal(env.Records(nil))
-	fmt.Println(string(b))
+func ExampleEnv_Secrets() {
+	env := environ.Parse([]byte("HOME=/root\x00DB_PASSWORD=hunter22\x00BARE\x00"))
+	for _, s := range env.Secrets() {
+		fmt.Println(s.Index, s.Name, s.Reason) // a Secret carries no value
+	}
 	// Output:
-	// [{"name":"DB_PASSWORD","value":"\u003credacted:password\u003e","secret":true,"reason":"password"},{"name":"BARE","value":null,"secret":false,"reason":""},{"name":"N\ufffd","value":"v","secret":false,"reason":"","name_base64":"Tv8="}]
+	// 1 DB_PASSWORD password
 }
 
 func ExampleRead() {
@@ -67,13 +71,24 @@ func ExampleRead() {
 }
 
 func ExampleScan() {
-	res, err := environ.Scan(proc.Default(), nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res, err := environ.Scan(ctx, proc.Default(), nil)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, err) // cannot list, or ran out of time: res holds what was found
+	}
+	if res == nil {
 		return
 	}
 	for _, f := range res.Findings {
 		fmt.Println(f.PID, f.Comm, f.Source, f.Name, f.Reason)
 	}
-	fmt.Printf("%d processes, %d unreadable\n", res.Processes, res.Unreadable)
+	unreadable := 0
+	for _, f := range res.Failures {
+		if !errors.Is(f, fs.ErrNotExist) { // a process that exited is no news
+			fmt.Fprintln(os.Stderr, f)
+			unreadable++
+		}
+	}
+	fmt.Printf("%d processes, %d unreadable\n", res.Processes, unreadable)
 }

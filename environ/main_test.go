@@ -5,38 +5,33 @@ import (
 	"os"
 	"runtime"
 	"testing"
+
+	"github.com/procscope/procscope/proctest"
 )
 
-// helperArg as os.Args[1] turns the test binary into a child that lives
-// until its stdin closes. Dispatching on an argument rather than on an
-// environment variable lets tests start it with an empty environment.
-const helperArg = "environ-test-helper"
-
-// scanArg as os.Args[1] makes the test binary run Scan on /proc, and
-// Read of the pid in os.Args[2], and print what it saw (used to run them as
-// an unprivileged user).
-const scanArg = "environ-test-scan"
-
-// zombieLeaderArg as os.Args[1] makes the child's main thread exit on its
-// own (exit, not exit_group): the thread group leader becomes a zombie while
-// the runtime's other threads live on until stdin closes.
-const zombieLeaderArg = "environ-test-zombie-leader"
+// The helpers of the environ tests (see proctest.RegisterHelper); the
+// helper's name travels in the arguments, so tests can start it with an
+// empty environment.
+const (
+	// helperArg lives until its stdin closes.
+	helperArg = "environ-test-helper"
+	// scanArg runs Scan on /proc, and Read of the pid in its first
+	// argument, and prints what it saw (used to run them as an
+	// unprivileged user).
+	scanArg = "environ-test-scan"
+	// zombieLeaderArg makes the child's main thread exit on its own
+	// (exit, not exit_group): the thread group leader becomes a zombie
+	// while the runtime's other threads live on until stdin closes.
+	zombieLeaderArg = "environ-test-zombie-leader"
+)
 
 // init locks the main goroutine to the main thread (the group leader), so
 // that zombieLeader's exit ends the leader; harmless for the tests.
-func init() { runtime.LockOSThread() }
-
-func TestMain(m *testing.M) {
-	if len(os.Args) > 1 {
-		switch os.Args[1] {
-		case helperArg:
-			io.Copy(io.Discard, os.Stdin)
-			os.Exit(0)
-		case scanArg:
-			os.Exit(scanHelper(os.Args[2:]))
-		case zombieLeaderArg:
-			zombieLeader()
-		}
-	}
-	os.Exit(m.Run())
+func init() {
+	runtime.LockOSThread()
+	proctest.RegisterHelper(helperArg, func([]string) int { io.Copy(io.Discard, os.Stdin); return 0 })
+	proctest.RegisterHelper(scanArg, scanHelper)
+	proctest.RegisterHelper(zombieLeaderArg, func([]string) int { zombieLeader(); return 0 })
 }
+
+func TestMain(m *testing.M) { proctest.Main(m) }

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/secret"
 )
 
@@ -49,7 +50,7 @@ func startChildMode(t *testing.T, mode string, env []string, args ...string) *ch
 		t.Fatal(err)
 	}
 	defer devnull.Close()
-	p, err := os.StartProcess(exe, append([]string{exe, mode}, args...), &os.ProcAttr{
+	p, err := os.StartProcess(exe, append([]string{exe}, proctest.HelperArgs(mode, args...)...), &os.ProcAttr{
 		Env:   env,
 		Files: []*os.File{r, devnull, devnull},
 	})

@@ -1,6 +1,7 @@
 package environ
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,7 +28,8 @@ type Finding struct {
 	// Index is the entry's position in the environment, or the argument's
 	// in the command line.
 	Index int `json:"index"`
-	// Name is the variable name; for a command line, the flag or variable
+	// Name is the variable name, or "environ[N]" for an entry without '='
+	// (its text is the secret); for a command line, the flag or variable
 	// naming the value, or "argv[N]" when the value's shape gave it away.
 	Name   string        `json:"name"`
 	Reason secret.Reason `json:"reason"`
@@ -45,27 +47,32 @@ type ScanOptions struct {
 // ScanResult is what [Scan] found.
 type ScanResult struct {
 	Findings []Finding `json:"findings"`
-	// Processes is the number of processes listed; Scanned those whose
-	// environment was read (an empty one included), Gone those that exited
-	// before they could be read, Unreadable the rest.
-	Processes  int `json:"processes"`
-	Scanned    int `json:"scanned"`
-	Gone       int `json:"gone"`
-	Unreadable int `json:"unreadable"`
-	// Errors holds one error per unreadable process, naming the file; they
-	// match fs.ErrPermission when the caller lacks ptrace access.
-	Errors []error `json:"-"`
+	// Processes is the number of processes listed (or given in
+	// [ScanOptions.PIDs]). Each of them was scanned whole, or is in Failures.
+	Processes int `json:"processes"`
+	// Failures holds, in pid order, one entry per process that could not be
+	// scanned whole: see [proc.Failure] for which are expected. A process
+	// that exited matches [fs.ErrNotExist]; one whose environment the caller
+	// may not read matches [fs.ErrPermission], and its command line, readable
+	// by anyone, is still scanned.
+	Failures []proc.Failure `json:"failures"`
 }
 
 // Scan classifies the environment and command line of every process of f,
-// in pid order. A process that exits while being read is counted in Gone,
-// one whose environment cannot be read in Unreadable (with its error in
-// Errors; its command line, readable by anyone, is still scanned): neither
-// stops the scan. comm is read only for processes with findings. The error
-// is non-nil only when the processes cannot be listed. opts may be nil.
-func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
+// in pid order. A process that cannot be read, or exits while being read,
+// is recorded in [ScanResult.Failures] and the scan goes on; comm is read
+// only for processes with findings. opts may be nil.
+//
+// Scan checks ctx before each process: once ctx is done it reads no
+// further process and returns what it found so far with ctx.Err(). The
+// error is otherwise non-nil only when the processes cannot be listed.
+func Scan(ctx context.Context, f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 	if opts == nil {
 		opts = &ScanOptions{}
+	}
+	res := &ScanResult{}
+	if err := ctx.Err(); err != nil {
+		return res, err
 	}
 	pids := opts.PIDs
 	if pids == nil {
@@ -74,20 +81,20 @@ func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
 	}
-	res := &ScanResult{Processes: len(pids)}
+	res.Processes = len(pids)
 	for _, pid := range pids {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
 		p := f.Process(pid)
 		env, err := Read(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			res.Gone++
-			continue
-		case err != nil:
-			res.Unreadable++
-			res.Errors = append(res.Errors, fmt.Errorf("pid %d: %w", pid, err))
+		envErr := err
+		if err != nil {
+			res.Failures = append(res.Failures, proc.Failure{PID: pid, Err: err})
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
 			// The command line is world-readable: still scan it.
-		default:
-			res.Scanned++
 		}
 		// comm is read only for a process with findings: most have none,
 		// and the read costs as much as environ's.
@@ -101,7 +108,11 @@ func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 		}
 		for i, en := range env.Entries {
 			if r := en.Classify(); r != "" {
-				res.Findings = append(res.Findings, Finding{PID: pid, Comm: getComm(), Source: SourceEnviron, Index: i, Name: en.Name, Reason: r})
+				name := en.Name
+				if en.NoEquals {
+					name = "environ[" + strconv.Itoa(i) + "]"
+				}
+				res.Findings = append(res.Findings, Finding{PID: pid, Comm: getComm(), Source: SourceEnviron, Index: i, Name: name, Reason: r})
 			}
 		}
 		if opts.SkipCmdline {
@@ -109,6 +120,9 @@ func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 		}
 		args, err := p.Cmdline()
 		if err != nil {
+			if envErr == nil {
+				res.Failures = append(res.Failures, proc.Failure{PID: pid, Err: err})
+			}
 			continue
 		}
 		for _, s := range secret.ClassifyArgs(args) {
@@ -120,31 +134,4 @@ func Scan(f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
 		}
 	}
 	return res, nil
-}
-
-// CountSecrets returns the number of secret entries in p's environment,
-// for a per-process column. It returns Read's error when the environment
-// cannot be read.
-func CountSecrets(p proc.Process) (int, error) {
-	env, err := Read(p)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, en := range env.Entries {
-		if en.Classify() != "" {
-			n++
-		}
-	}
-	return n, nil
-}
-
-// ReadRecords reads p's environment and returns it as redacted [Record]s
-// (nil opts), ready for JSON: the form inspect -json shows under "env".
-func ReadRecords(p proc.Process, opts *RecordOptions) ([]Record, error) {
-	env, err := Read(p)
-	if err != nil {
-		return nil, err
-	}
-	return env.Records(opts), nil
 }

@@ -3,6 +3,7 @@
 package environ
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"syscall"
@@ -57,7 +58,7 @@ func BenchmarkScan2000(b *testing.B) {
 	var res *ScanResult
 	for b.Loop() {
 		var err error
-		if res, err = Scan(f, nil); err != nil {
+		if res, err = Scan(context.Background(), f, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,10 +3,15 @@
 package environ
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
@@ -17,7 +22,7 @@ func TestScanLive(t *testing.T) {
 	c := startChild(t, liveEnv, "--db-password=Zx8qP2mL5v", "postgres://app:Hu7xq2Lp@db/app")
 	z := startChild(t, liveEnv)
 	z.exitZombie(t)
-	res, err := Scan(proc.Default(), nil)
+	res, err := Scan(context.Background(), proc.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,41 +50,128 @@ func TestScanLive(t *testing.T) {
 	if !slices.Equal(mine, want) {
 		t.Errorf("findings for the child = %+v\nwant %+v", mine, want)
 	}
-	if res.Gone < 1 {
-		t.Errorf("Gone = %d; the zombie child should count", res.Gone)
+	var zombie bool
+	for i, f := range res.Failures {
+		if i > 0 && f.PID <= res.Failures[i-1].PID {
+			t.Errorf("Failures not in pid order, one per process: %v", res.Failures)
+		}
+		if f.PID == z.p.Pid {
+			zombie = errors.Is(f, fs.ErrNotExist) && errors.Is(f, proc.ErrGone)
+		}
 	}
-	if res.Scanned+res.Gone+res.Unreadable != res.Processes {
-		t.Errorf("counts do not add up: %+v", res)
+	if !zombie {
+		t.Errorf("Failures = %v; want the zombie child as gone (fs.ErrNotExist and proc.ErrGone)", res.Failures)
+	}
+	if len(res.Failures) > res.Processes {
+		t.Errorf("%d failures for %d processes", len(res.Failures), res.Processes)
 	}
 }
 
 // TestScanFixtureUnreadable: init is unreadable in the capture; it is
-// counted, its error kept, and the scan goes on.
+// named in Failures with its permission error, and the scan goes on.
 func TestScanFixtureUnreadable(t *testing.T) {
-	res, err := Scan(fixtures.FS(t, "init"), nil)
+	res, err := Scan(context.Background(), fixtures.FS(t, "init"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Unreadable != 1 || len(res.Errors) != 1 || !errors.Is(res.Errors[0], fs.ErrPermission) {
-		t.Errorf("Scan(init fixture) = %+v, errors %v; want 1 unreadable with a permission error", res, res.Errors)
+	if len(res.Failures) != 1 || res.Failures[0].PID != 1 || !errors.Is(res.Failures[0], fs.ErrPermission) {
+		t.Errorf("Scan(init fixture) = %+v; want pid 1 failed with a permission error", res)
+	}
+	if got := res.Failures[0].Error(); !strings.HasPrefix(got, "pid 1: ") || !strings.Contains(got, "1/environ") {
+		t.Errorf("failure %q; want it to name the pid and the file", got)
 	}
 }
 
-func TestCountSecretsAndRecords(t *testing.T) {
-	c := startChild(t, liveEnv)
-	p := proc.Default().Process(c.p.Pid)
-	n, err := CountSecrets(p)
-	if err != nil || n != 2 {
-		t.Errorf("CountSecrets = %d, %v; want 2", n, err)
+// countFS counts the opens of each process's files (keyed by pid) and calls
+// hook after each open, under its lock.
+type countFS struct {
+	fs.FS
+	mu     sync.Mutex
+	opens  map[int]int
+	listed int
+	hook   func(pid int)
+}
+
+func (c *countFS) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	first, _, _ := strings.Cut(name, "/")
+	if pid, err := strconv.Atoi(first); err == nil {
+		c.opens[pid]++
+		if c.hook != nil {
+			c.hook(pid)
+		}
+	} else if name == "." {
+		c.listed++
 	}
-	recs, err := ReadRecords(p, nil)
-	if err != nil {
-		t.Fatal(err)
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+func tenProcesses() fstest.MapFS {
+	m := fstest.MapFS{}
+	for pid := 1; pid <= 10; pid++ {
+		d := strconv.Itoa(pid) + "/"
+		m[d+"environ"] = &fstest.MapFile{Data: []byte("HOME=/\x00DB_PASSWORD=Zx8qP2mL5v\x00")}
+		m[d+"cmdline"] = &fstest.MapFile{Data: []byte("sleep\x00")}
+		m[d+"comm"] = &fstest.MapFile{Data: []byte("sleep\n")}
 	}
-	if v := recs[1].Value; v == nil || *v != "<redacted:password>" || !recs[1].Secret {
-		t.Errorf("record 1 = %+v; want redacted password", recs[1])
+	return m
+}
+
+// TestScanCancel: a cancelled context stops the scan before the next
+// process: Scan returns ctx.Err() with what it found so far, and opens
+// no file of a later process.
+func TestScanCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &countFS{FS: tenProcesses(), opens: map[int]int{}}
+	c.hook = func(pid int) {
+		if pid == 3 {
+			cancel()
+		}
 	}
-	if recs[3].NameBase64 == "" || recs[3].ValueBase64 == "" || recs[4].Value != nil {
-		t.Errorf("records 3, 4 = %+v, %+v; want base64 fields, then a nil value", recs[3], recs[4])
+	res, err := Scan(ctx, proc.New(c), nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Scan(cancelled during pid 3) error = %v; want context.Canceled", err)
+	}
+	for pid, n := range c.opens {
+		if pid > 3 {
+			t.Errorf("pid %d read %d times after the cancel", pid, n)
+		}
+	}
+	if res == nil || len(res.Findings) != 3*1 || res.Findings[2].PID != 3 {
+		t.Errorf("Scan(cancelled) = %+v; want the findings of pids 1-3", res)
+	}
+
+	c = &countFS{FS: tenProcesses(), opens: map[int]int{}}
+	res, err = Scan(ctx, proc.New(c), nil)
+	if !errors.Is(err, context.Canceled) || len(c.opens) != 0 || c.listed != 0 || res == nil || len(res.Findings) != 0 {
+		t.Errorf("Scan(already cancelled) = %+v, %v after %d listings, opens %v; want context.Canceled and nothing read", res, err, c.listed, c.opens)
+	}
+
+	c = &countFS{FS: tenProcesses(), opens: map[int]int{}}
+	res, err = Scan(context.Background(), proc.New(c), nil)
+	if err != nil || len(c.opens) != 10 || len(res.Findings) != 10 {
+		t.Errorf("Scan(not cancelled) = %+v, %v, opens %v; want every process read (the counter works)", res, err, c.opens)
+	}
+}
+
+// TestScanConcurrent: Scans of one FS may run in several goroutines at once
+// (go test -race checks them) and find the same.
+func TestScanConcurrent(t *testing.T) {
+	f := proc.New(tenProcesses())
+	want, err := Scan(context.Background(), f, nil)
+	if err != nil || len(want.Findings) != 10 {
+		t.Fatalf("Scan = %+v, %v; want 10 findings", want, err)
+	}
+	got := make([]*ScanResult, 4)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() { got[i], _ = Scan(context.Background(), f, nil) })
+	}
+	wg.Wait()
+	for i, g := range got {
+		if g == nil || !slices.Equal(g.Findings, want.Findings) || len(g.Failures) != 0 {
+			t.Errorf("goroutine %d: %+v; want %+v", i, g, want)
+		}
 	}
 }

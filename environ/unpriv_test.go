@@ -3,6 +3,7 @@
 package environ
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
 type unprivReport struct {
@@ -26,17 +28,24 @@ type unprivReport struct {
 
 // scanHelper runs in the re-executed test binary.
 func scanHelper(args []string) int {
-	res, err := Scan(proc.Default(), nil)
+	res, err := Scan(context.Background(), proc.Default(), nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	rep := unprivReport{Processes: res.Processes, Scanned: res.Scanned, Gone: res.Gone, Unreadable: res.Unreadable}
-	for _, e := range res.Errors {
-		if errors.Is(e, fs.ErrPermission) {
+	rep := unprivReport{Processes: res.Processes}
+	for _, f := range res.Failures {
+		switch {
+		case errors.Is(f, fs.ErrNotExist):
+			rep.Gone++
+		case errors.Is(f, fs.ErrPermission):
 			rep.PermissionErrors++
+			fallthrough
+		default:
+			rep.Unreadable++
 		}
 	}
+	rep.Scanned = rep.Processes - rep.Gone - rep.Unreadable
 	if len(args) > 0 {
 		pid, _ := strconv.Atoi(args[0])
 		_, err := Read(proc.Default().Process(pid))
@@ -76,7 +85,7 @@ func TestScanUnprivileged(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := startChild(t, liveEnv) // root's, with secrets
-	cmd := exec.Command(bin, scanArg, strconv.Itoa(c.p.Pid))
+	cmd := exec.Command(bin, proctest.HelperArgs(scanArg, strconv.Itoa(c.p.Pid))...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.Output()
 	if err != nil {

@@ -53,7 +53,7 @@ func BenchmarkList(b *testing.B) {
 		{"nosockets", &Options{NoSockets: true}},
 		{"nomode", &Options{NoMode: true}},
 		{"info", &Options{Info: true}},
-		{"json", JSONOptions()},
+		{"json", &Options{Info: true, Stat: true}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

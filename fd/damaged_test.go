@@ -1,6 +1,7 @@
 package fd
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,15 +10,15 @@ import (
 	"testing"
 
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
 // TestHoldersDamagedCapture: a capture whose fdinfo folder is missing
-// reports the process in Errors, naming the file, instead of skipping it.
+// reports the process in Failures, naming the file, instead of skipping it.
 func TestHoldersDamagedCapture(t *testing.T) {
 	dir := proctest.CopyCapture(t, fixtures.Dir(t, "fd-kinds"))
-	fsys := proctest.Dir(t, dir)
+	fsys := proctest.Capture(t, dir)
 	pids, err := fsys.PIDs()
 	if err != nil {
 		t.Fatal(err)
@@ -29,19 +30,20 @@ func TestHoldersDamagedCapture(t *testing.T) {
 	pid := strconv.Itoa(pids[0])
 	l := c.Links[pid+"/fd/5"]
 	ref := FileRef{Dev: l.Dev, Ino: l.Ino}
-	res, err := HoldersOf(fsys, ref)
-	if err != nil || len(res.Holders) != 1 || res.Errors != nil {
-		t.Fatalf("intact capture: holders %+v, errors %v, %v; want one holder", res.Holders, res.Errors, err)
+	res, err := HoldersOf(context.Background(), fsys, ref)
+	if err != nil || len(res.Holders) != 1 || len(res.Failures) != 0 {
+		t.Fatalf("intact capture: holders %+v, failures %v, %v; want one holder", res.Holders, res.Failures, err)
 	}
 
 	if err := os.RemoveAll(filepath.Join(dir, pid, "fdinfo")); err != nil {
 		t.Fatal(err)
 	}
-	res, err = HoldersOf(proctest.Dir(t, dir), ref)
+	res, err = HoldersOf(context.Background(), proctest.Capture(t, dir), ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !errors.Is(res.Errors, proc.ErrDamaged) || !strings.Contains(res.Errors.Error(), pid+"/fdinfo/") {
-		t.Errorf("capture without %s/fdinfo: errors %v; want the process reported as damaged", pid, res.Errors)
+	if len(res.Failures) != 1 || strconv.Itoa(res.Failures[0].PID) != pid ||
+		!errors.Is(res.Failures[0], proc.ErrDamaged) || !strings.Contains(res.Failures[0].Error(), pid+"/fdinfo/") {
+		t.Errorf("capture without %s/fdinfo: failures %v; want the process reported as damaged", pid, res.Failures)
 	}
 }

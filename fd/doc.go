@@ -6,8 +6,8 @@
 // The main entry points are [List] (one process's fds), [Count] (how many,
 // without listing them), [Holders] and [HoldersOf] (every process holding a
 // file, like fuser), and the pure parsers [ParseInfo], [ParseNet] and
-// [ParseTarget]. [ListEntries] (or [List] with [JSONOptions] and then
-// [Entries]) gives the JSON form that lsfd -json and inspect -json print.
+// [ParseTarget]. An [FD] encodes to JSON ([FD.MarshalJSON]) as lsfd -json
+// and inspect -json print it.
 //
 // # Files read
 //
@@ -56,8 +56,9 @@
 // Processes open and close fds while they are listed. An fd closed between
 // reading the directory and reading its link is left out without error; a
 // process that exits mid-listing gives an error matching fs.ErrNotExist. In
-// a [Holders] scan, processes that exit are skipped and processes that
-// cannot be read are counted in [HolderScan].Unreadable, never fatal.
+// a [Holders] scan, processes that exit or cannot be read are named in
+// [HolderScan].Failures ([proc.Failure]), never fatal; the scan stops
+// before the next process once its context is done.
 //
 // # Kernel versions
 //

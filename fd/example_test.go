@@ -1,7 +1,10 @@
 package fd_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/procscope/procscope/fd"
@@ -56,7 +59,7 @@ func ExampleList() {
 
 // Who holds a file open, as fuser does, matched by device and inode.
 func ExampleHolders() {
-	res, err := fd.Holders(proc.Default(), "/var/log/syslog")
+	res, err := fd.Holders(context.Background(), proc.Default(), "/var/log/syslog")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -64,8 +67,10 @@ func ExampleHolders() {
 	for _, h := range res.Holders {
 		fmt.Println(h.PID, h.Comm, h.Access, h.FDs)
 	}
-	if len(res.Unreadable) > 0 {
-		fmt.Println(len(res.Unreadable), "processes could not be read")
+	for _, f := range res.Failures {
+		if !errors.Is(f, fs.ErrNotExist) { // exited during the scan: no news
+			fmt.Println(f) // pid N: ...: permission denied, most often
+		}
 	}
 }
 
@@ -117,7 +122,7 @@ func ExampleHoldersOf() {
 		panic(err)
 	}
 	l := c.Links[fmt.Sprint(pids[0], "/fd/5")]
-	res, err := fd.HoldersOf(fsys, fd.FileRef{Dev: l.Dev, Ino: l.Ino})
+	res, err := fd.HoldersOf(context.Background(), fsys, fd.FileRef{Dev: l.Dev, Ino: l.Ino})
 	if err != nil {
 		panic(err)
 	}

@@ -1,11 +1,17 @@
 package fd
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -39,7 +45,7 @@ func TestListFixture(t *testing.T) {
 	if rawDir(fsys) != "" {
 		t.Fatal("a capture must not take the raw /proc path")
 	}
-	fds, err := List(fsys.Process(pid), JSONOptions())
+	fds, err := List(fsys.Process(pid), &Options{Info: true, Stat: true})
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
@@ -165,16 +171,146 @@ func TestHoldersFixture(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := HoldersOf(fsys, tt.ref)
+			res, err := HoldersOf(context.Background(), fsys, tt.ref)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Errors != nil || len(res.Unreadable) != 0 {
-				t.Errorf("errors %v unreadable %v", res.Errors, res.Unreadable)
+			if len(res.Failures) != 0 {
+				t.Errorf("failures %v", res.Failures)
 			}
 			if diff := cmp.Diff(tt.want, res.Holders); diff != "" {
 				t.Errorf("HoldersOf (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// jsonOf encodes f with its MarshalJSON and decodes the object back.
+func jsonOf(t *testing.T, f FD) fdJSON {
+	t.Helper()
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e fdJSON
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	return e
+}
+
+// countFS counts the opens of each process's files, keyed by pid, and calls
+// hook after each, under its lock.
+type countFS struct {
+	fs.FS
+	mu     sync.Mutex
+	opens  map[int]int
+	listed int
+	hook   func(pid int)
+}
+
+func (c *countFS) Open(name string) (fs.File, error) {
+	c.count(name)
+	return c.FS.Open(name)
+}
+
+func (c *countFS) ReadLink(name string) (string, error) {
+	c.count(name)
+	return fs.ReadLink(c.FS, name)
+}
+
+func (c *countFS) Lstat(name string) (fs.FileInfo, error) {
+	c.count(name)
+	return fs.Lstat(c.FS, name)
+}
+
+func (c *countFS) count(name string) {
+	c.mu.Lock()
+	first, _, _ := strings.Cut(name, "/")
+	if pid, err := strconv.Atoi(first); err == nil {
+		c.opens[pid]++
+		if c.hook != nil {
+			c.hook(pid)
+		}
+	} else if name == "." {
+		c.listed++
+	}
+	c.mu.Unlock()
+}
+
+// TestHoldersCancel: HoldersOf stops before the next process once its
+// context is done, returning ctx.Err() with the holders found so far, and
+// reads nothing when the context is done before it starts.
+func TestHoldersCancel(t *testing.T) {
+	m := fstest.MapFS{}
+	for pid := 1; pid <= 10; pid++ {
+		d := strconv.Itoa(pid) + "/"
+		m[d+"fd/3"] = &fstest.MapFile{Data: []byte("/gone (deleted)"), Mode: fs.ModeSymlink | 0o700}
+		m[d+"fdinfo/3"] = &fstest.MapFile{Data: []byte("pos:\t0\nflags:\t02\nmnt_id:\t1\n")}
+		m[d+"maps"] = &fstest.MapFile{}
+		m[d+"comm"] = &fstest.MapFile{Data: []byte("holder\n")}
+	}
+	ref := FileRef{Path: "/gone"}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &countFS{FS: m, opens: map[int]int{}}
+	c.hook = func(pid int) {
+		if pid == 4 {
+			cancel()
+		}
+	}
+	res, err := HoldersOf(ctx, proc.New(c), ref)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("HoldersOf(cancelled during pid 4) error = %v; want context.Canceled", err)
+	}
+	for pid, n := range c.opens {
+		if pid > 4 {
+			t.Errorf("pid %d read %d times after the cancel", pid, n)
+		}
+	}
+	if len(res.Holders) != 4 || res.Holders[3].PID != 4 {
+		t.Errorf("HoldersOf(cancelled) = %+v; want the holders 1-4", res)
+	}
+
+	c = &countFS{FS: m, opens: map[int]int{}}
+	res, err = HoldersOf(ctx, proc.New(c), ref)
+	if !errors.Is(err, context.Canceled) || len(c.opens) != 0 || c.listed != 0 || len(res.Holders) != 0 {
+		t.Errorf("HoldersOf(already cancelled) = %+v, %v after %d listings, opens %v; want context.Canceled and nothing read", res, err, c.listed, c.opens)
+	}
+
+	c = &countFS{FS: m, opens: map[int]int{}}
+	res, err = HoldersOf(context.Background(), proc.New(c), ref)
+	if err != nil || len(c.opens) != 10 || len(res.Holders) != 10 || len(res.Failures) != 0 {
+		t.Errorf("HoldersOf(not cancelled) = %+v, %v, opens %v; want all 10 holding (the counter works)", res, err, c.opens)
+	}
+}
+
+// TestFDJSON: an FD encodes with the keys lsfd -json has always printed;
+// HTML escaping is the calling encoder's choice; a target that is not
+// UTF-8 keeps its bytes in target_bytes; fdinfo fields are null unless read.
+func TestFDJSON(t *testing.T) {
+	f := FD{FD: 3, Target: "/tmp/<a&b>\xff", Type: File, Path: "/tmp/<a&b>\xff", Mode: ReadWrite}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"fd":3,"type":"file","subtype":"","target":"/tmp/\u003ca\u0026b\u003e\ufffd","target_bytes":"L3RtcC88YSZiPv8=","path":"/tmp/\u003ca\u0026b\u003e\ufffd","deleted":false,"inode":0,"mode":"u","flags":null,"pos":null,"mnt_id":null}`
+	if string(b) != want {
+		t.Errorf("json.Marshal(FD) =\n%s\nwant\n%s", b, want)
+	}
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(FD{FD: 4, Target: "socket:[7]", Type: Socket, Info: &Info{Flags: 2, Pos: 5, MntID: 9}}); err != nil {
+		t.Fatal(err)
+	}
+	want = `{"fd":4,"type":"socket","subtype":"","target":"socket:[7]","path":"","deleted":false,"inode":0,"mode":"r","flags":2,"pos":5,"mnt_id":9,"socket":{"proto":"","local":"","remote":"","state":""}}` + "\n"
+	if buf.String() != want {
+		t.Errorf("Encode(socket FD) =\n%s\nwant\n%s", buf.String(), want)
+	}
+	f.Target = "<x>"
+	buf.Reset()
+	enc.Encode(f)
+	if !strings.Contains(buf.String(), `"target":"<x>"`) {
+		t.Errorf("SetEscapeHTML(false) encoder: %s; want the target unescaped", buf.String())
 	}
 }

@@ -1,6 +1,7 @@
 package fd
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"strconv"
@@ -42,14 +43,14 @@ type HeldFD struct {
 // HolderScan is the result of a holders scan.
 type HolderScan struct {
 	Holders []Holder // in PID order
-	// Unreadable lists the processes that could not be fully examined
-	// because of permissions (their fd directory, fdinfo or maps). They
-	// are counted here, never fatal.
-	Unreadable []int
-	// Errors joins the other per-process failures (malformed files, I/O
-	// errors, a capture lacking a process's fdinfo: see [proc.ErrDamaged]);
-	// processes that exited during the scan are skipped silently.
-	Errors error
+	// Failures holds, in pid order, one entry per process that could not be
+	// examined whole: see [proc.Failure] for which are expected. A process
+	// that exited during the scan matches [fs.ErrNotExist]; one whose fd
+	// directory, fdinfo or maps the caller may not read matches
+	// [fs.ErrPermission]; a capture lacking a process's fdinfo matches
+	// [proc.ErrDamaged]. A process examined in part is in Holders too when
+	// the parts that could be read show it holding the file.
+	Failures []proc.Failure
 }
 
 // HoldersOf returns every process of fsys that holds the file ref.
@@ -68,31 +69,31 @@ type HolderScan struct {
 // Limitation: on btrfs subvolumes and similar, stat reports a device that
 // differs from the mount's; such files are not matched.
 //
-// The error is non-nil only when the process list cannot be read.
-func HoldersOf(fsys *proc.FS, ref FileRef) (HolderScan, error) {
+// HoldersOf checks ctx before each process: once ctx is done it examines no
+// further process and returns what it found so far with ctx.Err(). The
+// error is otherwise non-nil only when the process list cannot be read.
+func HoldersOf(ctx context.Context, fsys *proc.FS, ref FileRef) (HolderScan, error) {
+	if err := ctx.Err(); err != nil {
+		return HolderScan{}, err
+	}
 	pids, err := fsys.PIDs()
 	if err != nil {
 		return HolderScan{}, err
 	}
 	s := &holderScan{fsys: fsys, ref: ref, mounts: map[string][]proc.Mount{}}
 	var res HolderScan
-	var errs []error
 	for _, pid := range pids {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
 		h, err := s.process(fsys.Process(pid))
-		switch {
-		case err == nil:
-		case errors.Is(err, fs.ErrPermission):
-			res.Unreadable = append(res.Unreadable, pid)
-		case errors.Is(err, fs.ErrNotExist):
-			continue
-		default:
-			errs = append(errs, err)
+		if err != nil {
+			res.Failures = append(res.Failures, proc.Failure{PID: pid, Err: err})
 		}
 		if h.Access != "" {
 			res.Holders = append(res.Holders, h)
 		}
 	}
-	res.Errors = errors.Join(errs...)
 	return res, nil
 }
 
@@ -315,17 +316,18 @@ func under(path, dir string) bool {
 }
 
 // Holders stats path (following symbolic links, once) and returns the
-// processes holding that file, as [HoldersOf]. When path does not exist,
-// the processes holding a deleted file that had this path are returned.
+// processes holding that file, as [HoldersOf], which describes ctx and the
+// failures. When path does not exist, the processes holding a deleted file
+// that had this path are returned.
 // fsys is normally the live /proc, since path is looked up in the caller's
 // file system.
-func Holders(fsys *proc.FS, path string) (HolderScan, error) {
+func Holders(ctx context.Context, fsys *proc.FS, path string) (HolderScan, error) {
 	dev, ino, isDir, err := statPath(path)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			return HolderScan{}, err
 		}
-		return HoldersOf(fsys, FileRef{Path: path})
+		return HoldersOf(ctx, fsys, FileRef{Path: path})
 	}
-	return HoldersOf(fsys, FileRef{Dev: dev, Ino: ino, Path: path, notDir: !isDir})
+	return HoldersOf(ctx, fsys, FileRef{Dev: dev, Ino: ino, Path: path, notDir: !isDir})
 }

@@ -1,54 +1,61 @@
 package fd
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/procscope/procscope/proc"
 )
 
-// Entry is the JSON form of an [FD], the objects lsfd -json prints and
-// inspect -json puts under its "fds" key. Build it with [NewEntry] or
-// [Entries].
-//
-// Fields that come from fdinfo (flags, pos, mnt_id) are null when fdinfo
-// was not read or could not be read. Socket is present only for sockets;
-// for a socket not found in its namespace's tables (an unbound netlink
-// socket, a family without a table such as vsock or AF_ALG) it is present
-// with empty fields, except proto, which is [FD.Protocol] in lower case
-// ("netlink") when that is known.
-// encoding/json replaces bytes that are not UTF-8; when Target is not valid
-// UTF-8, TargetBytes carries the exact bytes (base64 in JSON).
-type Entry struct {
-	FD          int          `json:"fd"`
-	Type        string       `json:"type"`    // file, socket, pipe, anon_inode or other
-	Subtype     string       `json:"subtype"` // eventfd, memfd, directory, ...; "" when unknown
-	Target      string       `json:"target"`  // the raw link target
-	TargetBytes []byte       `json:"target_bytes,omitempty"`
-	Path        string       `json:"path"` // for files, without " (deleted)"
-	Deleted     bool         `json:"deleted"`
-	Inode       uint64       `json:"inode"`
-	Mode        string       `json:"mode"`   // r, w or u ("?" for an O_PATH fd, open for neither)
-	Flags       *uint32      `json:"flags"`  // fdinfo flags, every bit kept
-	Pos         *int64       `json:"pos"`    // fdinfo pos
-	MntID       *int         `json:"mnt_id"` // fdinfo mnt_id
-	Socket      *SocketEntry `json:"socket,omitempty"`
+// fdJSON is the JSON form of an [FD]; see [FD.MarshalJSON].
+type fdJSON struct {
+	FD          int         `json:"fd"`
+	Type        string      `json:"type"`
+	Subtype     string      `json:"subtype"`
+	Target      string      `json:"target"`
+	TargetBytes []byte      `json:"target_bytes,omitempty"`
+	Path        string      `json:"path"`
+	Deleted     bool        `json:"deleted"`
+	Inode       uint64      `json:"inode"`
+	Mode        string      `json:"mode"`
+	Flags       *uint32     `json:"flags"`
+	Pos         *int64      `json:"pos"`
+	MntID       *int        `json:"mnt_id"`
+	Socket      *socketJSON `json:"socket,omitempty"`
 }
 
-// SocketEntry is the JSON form of a resolved socket. Local and Remote are
-// "ip:port" or "[ip6]:port" for inet sockets; Local is the path for unix
-// sockets ("@name" when abstract); State is a name such as LISTEN or
-// ESTABLISHED ("" for packet and netlink sockets).
-type SocketEntry struct {
+// socketJSON is the JSON form of a socket's table entry.
+type socketJSON struct {
 	Proto  string `json:"proto"`
 	Local  string `json:"local"`
 	Remote string `json:"remote"`
 	State  string `json:"state"`
 }
 
-// NewEntry converts f to its JSON form.
-func NewEntry(f FD) Entry {
-	e := Entry{
+// MarshalJSON encodes the fd as one object, the form examples/lsfd -json
+// prints and examples/inspect -json puts under "fds":
+//
+//	fd, type (file, socket, pipe, anon_inode or other), subtype ("" when
+//	unknown), target (the raw link target), path and deleted (for files,
+//	the path without " (deleted)"), inode, mode (r, w, u, or "?" for an
+//	O_PATH fd, open for neither), flags, pos and mnt_id (from fdinfo, every
+//	flag bit kept; null when fdinfo was not read), and for a socket only,
+//	socket: {proto, local, remote, state}.
+//
+// Local and Remote are "ip:port" or "[ip6]:port" for inet sockets; Local is
+// the path for unix sockets ("@name" when abstract); State is a name such
+// as LISTEN or ESTABLISHED ("" for packet and netlink sockets). A socket not
+// found in its namespace's tables (an unbound netlink socket, a family
+// without a table such as vsock or AF_ALG) has empty fields, except proto,
+// which is [FD.Protocol] in lower case ("netlink") when that is known.
+// encoding/json replaces bytes that are not UTF-8; when the target is not
+// valid UTF-8, target_bytes carries its exact bytes (base64).
+//
+// To get every field filled, list with [Options] Info and Stat set. There
+// is no UnmarshalJSON: decode into a struct of your own. HTML escaping is
+// left to the encoder that calls MarshalJSON.
+func (f FD) MarshalJSON() ([]byte, error) {
+	e := fdJSON{
 		FD: f.FD, Type: f.Type.String(), Subtype: f.Subtype, Target: f.Target,
 		Path: f.Path, Deleted: f.Deleted, Inode: f.Inode, Mode: f.Mode.String(),
 	}
@@ -60,39 +67,20 @@ func NewEntry(f FD) Entry {
 		e.Flags, e.Pos, e.MntID = &flags, &pos, &mnt
 	}
 	if f.Type == Socket {
-		e.Socket = &SocketEntry{}
+		e.Socket = &socketJSON{}
 		if s := f.Socket; s != nil {
-			*e.Socket = SocketEntry{Proto: s.Proto, Local: s.LocalAddr(), Remote: s.RemoteAddr(), State: s.StateName()}
+			*e.Socket = socketJSON{Proto: s.Proto, Local: s.LocalAddr(), Remote: s.RemoteAddr(), State: s.StateName()}
 		} else {
 			e.Socket.Proto = strings.ToLower(f.Protocol)
 		}
 	}
-	return e
-}
-
-// Entries converts a listing to its JSON form; the result is never nil, so
-// an empty listing encodes as [].
-func Entries(fds []FD) []Entry {
-	es := make([]Entry, 0, len(fds))
-	for _, f := range fds {
-		es = append(es, NewEntry(f))
-	}
-	return es
-}
-
-// JSONOptions are the [Options] lsfd -json uses and inspect's "fds" key
-// should use: fdinfo read, files stat'ed, sockets resolved.
-func JSONOptions() *Options { return &Options{Info: true, Stat: true} }
-
-// ListEntries lists p's fds with [JSONOptions] and converts them with
-// [Entries]: the value of lsfd -json and of inspect -json's "fds" key. Like
-// [List], it returns the entries it could read together with the error of
-// the parts it could not; the entries are nil only when the fd directory
-// itself could not be read.
-func ListEntries(p proc.Process) ([]Entry, error) {
-	fds, err := List(p, JSONOptions())
-	if fds == nil && err != nil {
+	// The caller's encoder applies its own HTML escaping setting to what
+	// MarshalJSON returns.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
 		return nil, err
 	}
-	return Entries(fds), err
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -4,6 +4,7 @@ package fd
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,21 +27,25 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
-// The test binary re-executes itself as a helper process when FD_TEST_HELPER
-// names one; the helper opens fds of known kinds, prints their numbers as
-// one JSON line and waits for its stdin to close.
-func TestMain(m *testing.M) {
-	if h := os.Getenv("FD_TEST_HELPER"); h != "" {
-		if err := helpers[h](); err != nil {
-			fmt.Fprintln(os.Stderr, "helper:", err)
-			os.Exit(2)
-		}
-		os.Exit(0)
+// The test binary re-executes itself as one of these helper processes (see
+// proctest.RegisterHelper); a helper opens fds of known kinds, prints their
+// numbers as one JSON line and waits for its stdin to close.
+func init() {
+	for name, h := range helpers {
+		proctest.RegisterHelper(name, func([]string) int {
+			if err := h(); err != nil {
+				fmt.Fprintln(os.Stderr, "helper:", err)
+				return 2
+			}
+			return 0
+		})
 	}
-	os.Exit(m.Run())
 }
+
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 var helpers = map[string]func() error{
 	"kinds":   helperKinds,
@@ -50,8 +56,9 @@ var helpers = map[string]func() error{
 	"churn":   helperChurn,
 	"netlink": helperNetlink,
 	"holders": func() error {
-		res, err := Holders(proc.Default(), "/")
-		fmt.Println(len(res.Holders) > 0, len(res.Unreadable) > 0, err)
+		res, err := Holders(context.Background(), proc.Default(), "/")
+		perm := slices.ContainsFunc(res.Failures, func(f proc.Failure) bool { return errors.Is(f, fs.ErrPermission) })
+		fmt.Println(len(res.Holders) > 0, perm, err)
 		return nil
 	},
 }
@@ -291,12 +298,8 @@ func helperMany() error {
 // ends when the test does.
 func startHelper(t testing.TB, name string, env []string, attr *syscall.SysProcAttr) (int, report) {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), append(env, "FD_TEST_HELPER="+name)...)
+	cmd := proctest.HelperCommand(t, name)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = attr
 	stdin, err := cmd.StdinPipe()
@@ -653,7 +656,7 @@ func testHoldersLive(t *testing.T, pid int, dir string, r report) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{reg, link, sym} {
-		res, err := Holders(proc.Default(), path)
+		res, err := Holders(context.Background(), proc.Default(), path)
 		if err != nil {
 			t.Fatalf("Holders(%q): %v", path, err)
 		}
@@ -667,14 +670,14 @@ func testHoldersLive(t *testing.T, pid int, dir string, r report) {
 			t.Errorf("Holders(%q) (-want +got):\n%s", path, diff)
 		}
 	}
-	res, err := Holders(proc.Default(), filepath.Join(dir, "gone"))
+	res, err := Holders(context.Background(), proc.Default(), filepath.Join(dir, "gone"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if h := find(res); h == nil || len(h.FDs) != 1 || h.FDs[0].FD != r["deleted"] || h.Access != "Fm" {
 		t.Errorf("deleted file: holder %+v, want fd %d, access Fm (open and mapped)", h, r["deleted"])
 	}
-	res, err = Holders(proc.Default(), dir)
+	res, err = Holders(context.Background(), proc.Default(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -682,7 +685,7 @@ func testHoldersLive(t *testing.T, pid int, dir string, r report) {
 		t.Errorf("directory: holder %+v", h)
 	}
 	exe, _ := os.Executable()
-	res, err = Holders(proc.Default(), exe)
+	res, err = Holders(context.Background(), proc.Default(), exe)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -700,16 +703,16 @@ func testHoldersLive(t *testing.T, pid int, dir string, r report) {
 		compareFuser(t, path)
 	}
 	cwd, _ := os.Getwd()
-	res, err = Holders(proc.Default(), cwd)
+	res, err = Holders(context.Background(), proc.Default(), cwd)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if h := find(res); h == nil || !strings.Contains(h.Access, "c") {
 		t.Errorf("cwd: holder %+v, want access c", h)
 	}
-	for _, u := range res.Unreadable {
-		if u == pid {
-			t.Error("helper reported unreadable")
+	for _, f := range res.Failures {
+		if f.PID == pid {
+			t.Errorf("helper reported as failed: %v", f)
 		}
 	}
 }
@@ -722,7 +725,7 @@ func compareFuser(t *testing.T, path string) {
 	if _, err := exec.LookPath("fuser"); err != nil {
 		t.Skip("fuser not installed")
 	}
-	res, err := Holders(proc.Default(), path)
+	res, err := Holders(context.Background(), proc.Default(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -826,7 +829,7 @@ func TestHoldersBindMount(t *testing.T) {
 	if link == path {
 		t.Fatalf("link %q is the plain path; the bind mount did not take", link)
 	}
-	res, err := Holders(proc.Default(), path)
+	res, err := Holders(context.Background(), proc.Default(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -887,8 +890,8 @@ func TestListPermission(t *testing.T) {
 		t.Skip("setpriv not installed")
 	}
 	exe, _ := os.Executable()
-	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", exe)
-	cmd.Env = append(os.Environ(), "FD_TEST_HELPER=listfd", "FD_TEST_PID="+strconv.Itoa(os.Getpid()))
+	cmd := exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", exe}, proctest.HelperArgs("listfd")...)...)
+	cmd.Env = append(os.Environ(), "FD_TEST_PID="+strconv.Itoa(os.Getpid()))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Skipf("cannot run the test binary as uid 65534 (%v): %s", err, out)
@@ -899,8 +902,7 @@ func TestListPermission(t *testing.T) {
 
 	// A holders scan as uid 65534 counts root's processes as unreadable
 	// and still finds holders of / (every process's root directory).
-	cmd = exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", exe)
-	cmd.Env = append(os.Environ(), "FD_TEST_HELPER=holders")
+	cmd = exec.Command(setpriv, append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", exe}, proctest.HelperArgs("holders")...)...)
 	out, err = cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("holders as uid 65534: %v: %s", err, out)
@@ -928,7 +930,7 @@ func TestListNonUTF8(t *testing.T) {
 			if x.Target != name || x.Path != name {
 				t.Errorf("target %q path %q, want %q", x.Target, x.Path, name)
 			}
-			e := NewEntry(x)
+			e := jsonOf(t, x)
 			if string(e.TargetBytes) != name {
 				t.Errorf("TargetBytes %q, want %q", e.TargetBytes, name)
 			}
@@ -945,7 +947,7 @@ func TestListLarge(t *testing.T) {
 	n := parallelMin + 1000
 	pid, _ := startHelper(t, "many", []string{"FD_TEST_N=" + strconv.Itoa(n)}, nil)
 	p := proc.Default().Process(pid)
-	for _, opts := range []*Options{nil, JSONOptions()} {
+	for _, opts := range []*Options{nil, &Options{Info: true, Stat: true}} {
 		fds, err := List(p, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -1026,7 +1028,7 @@ func TestUnboundNetlinkLive(t *testing.T) {
 	if u.Socket != nil || u.Protocol != "NETLINK" || u.Name() != "protocol: NETLINK" {
 		t.Errorf("unbound netlink fd %d: Socket %v, Protocol %q, Name %q; want no table entry, NETLINK, \"protocol: NETLINK\"", u.FD, u.Socket, u.Protocol, u.Name())
 	}
-	if e := NewEntry(u); e.Socket == nil || e.Socket.Proto != "netlink" {
+	if e := jsonOf(t, u); e.Socket == nil || e.Socket.Proto != "netlink" {
 		t.Errorf("unbound netlink fd %d: JSON socket %+v; want proto netlink", u.FD, e.Socket)
 	}
 	if b.Socket == nil || b.Socket.Proto != "netlink" || b.Protocol != "" {

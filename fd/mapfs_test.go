@@ -4,11 +4,13 @@ import (
 	"errors"
 	"io/fs"
 	"maps"
+	"net/netip"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
 func link(target string, perm fs.FileMode) *fstest.MapFile {
@@ -120,17 +122,15 @@ func (c readCountFS) Open(name string) (fs.File, error) {
 // listed with one SocketCache, read each table of the namespace at most
 // once, and only the tables up to the last socket's.
 func TestListSharedSocketTables(t *testing.T) {
-	const tcp = "header\n   0: 0100007F:0050 00000000:0000 0A 0:0 0:0 0 0 0 5\n"
-	const udp = "header\n   0: 0100007F:0035 00000000:0000 07 0:0 0:0 0 0 0 6\n"
-	m := fstest.MapFS{}
-	for _, pid := range []string{"1", "2"} {
-		m[pid+"/ns/net"] = link("net:[4026531840]", 0o777)
-		m[pid+"/net/tcp"] = &fstest.MapFile{Data: []byte(tcp)}
-		m[pid+"/net/tcp6"] = &fstest.MapFile{Data: []byte("header\n")}
-		m[pid+"/net/udp"] = &fstest.MapFile{Data: []byte(udp)}
+	lo := netip.MustParseAddrPort
+	tr := proctest.Tree{Processes: []proctest.Process{
+		{PID: 1, FDs: []proctest.FD{proctest.TCP(3, lo("127.0.0.1:80"), netip.AddrPort{}, proctest.TCPListen)}},
+		{PID: 2, FDs: []proctest.FD{proctest.UDP(3, lo("127.0.0.1:53"), netip.AddrPort{})}},
+	}}
+	m, err := tr.MapFS()
+	if err != nil {
+		t.Fatal(err)
 	}
-	m["1/fd/3"] = link("socket:[5]", 0o600)
-	m["2/fd/3"] = link("socket:[6]", 0o600)
 	c := readCountFS{MapFS: m, reads: map[string]int{}}
 	fsys := proc.New(c)
 	cache := NewSocketCache()

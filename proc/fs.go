@@ -475,7 +475,10 @@ func parsePID(s string) (int, bool) {
 // All iterates over every process in numeric pid order. The handles it yields
 // did no I/O: a process may exit before it is read, and its readers then
 // return errors matching fs.ErrNotExist. The only error yielded is a failure
-// to list the root directory, after which iteration stops.
+// to list the root directory, after which iteration stops. All reads nothing
+// of the processes themselves, so it has no per-process failures: the
+// scans that read them (environ.Scan, fd.Holders, tree.Scan) report those
+// as [Failure]s. Breaking out of the loop ends it.
 func (f *FS) All() iter.Seq2[Process, error] {
 	return func(yield func(Process, error) bool) {
 		pids, err := f.PIDs()

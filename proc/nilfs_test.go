@@ -1,6 +1,7 @@
 package proc_test
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"strings"
@@ -25,7 +26,7 @@ func TestNewNil(t *testing.T) {
 		"Exe":     second(p.Exe()),
 		"Tasks":   second(p.Tasks()),
 		// The packages reading through a *proc.FS get the same error.
-		"tree.Scan":    second(tree.Scan(f, nil)),
+		"tree.Scan":    second(tree.Scan(context.Background(), f, nil)),
 		"fd.List":      second(fd.List(p, nil)),
 		"environ.Read": second(environ.Read(p)),
 	} {

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,29 +17,22 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
 // The test binary re-executes itself as a child with a known comm, argv,
-// working directory and number of threads (see TestMain).
-const (
-	childEnv = "PROCSCOPE_PROC_CHILD"
-	commEnv  = "PROCSCOPE_PROC_COMM" // the comm the child gives itself
-)
+// working directory and number of threads (the helper "child", see
+// proctest.RegisterHelper).
+const commEnv = "PROCSCOPE_PROC_COMM" // the comm the child gives itself
 
-func TestMain(m *testing.M) {
-	if threads := os.Getenv(childEnv); threads != "" {
-		runChild(threads)
-		return
-	}
-	os.Exit(m.Run())
-}
+func init() { proctest.RegisterHelper("child", func([]string) int { runChild(3); return 0 }) }
+
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 // runChild names itself "proc child) x", starts n extra OS threads that each
 // hold a locked goroutine, says "ready" and waits for its stdin to close.
-func runChild(threads string) {
-	n, _ := strconv.Atoi(threads)
+func runChild(n int) {
 	comm := "proc child) x"
 	if c := os.Getenv(commEnv); c != "" {
 		comm = c
@@ -75,13 +67,8 @@ func startChild(t *testing.T, dir string, args ...string) *exec.Cmd {
 // namespaces; attr may be nil.
 func startChildWith(t *testing.T, dir string, attr *syscall.SysProcAttr, args ...string) *exec.Cmd {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, args...)
+	cmd := proctest.HelperCommand(t, "child", args...)
 	cmd.SysProcAttr = attr
-	cmd.Env = append(os.Environ(), childEnv+"=3")
 	cmd.Dir = dir
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -293,7 +280,7 @@ func TestLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	exe, _ := os.Executable()
-	if diff := cmp.Diff(append([]string{exe}, args...), cmdline); diff != "" {
+	if diff := cmp.Diff(append([]string{exe}, proctest.HelperArgs("child", args...)...), cmdline); diff != "" {
 		t.Errorf("Cmdline() (-want +got):\n%s", diff)
 	}
 	gotExe, err := p.Exe()
@@ -406,7 +393,7 @@ func TestCaptureRoundTrip(t *testing.T) {
 	if _, err := proc.Capture(dir, proc.Default(), []int{pid}, nil); err != nil {
 		t.Fatal(err)
 	}
-	captured := proctest.Dir(t, dir).Process(pid)
+	captured := proctest.Capture(t, dir).Process(pid)
 	readAll := func(p proc.Process) []any {
 		st, err1 := p.Stat()
 		status, err2 := p.Status()
@@ -457,7 +444,7 @@ func TestPIDsNumericAndEmptyDirs(t *testing.T) {
 		os.MkdirAll(filepath.Join(dir, name), 0o755)
 	}
 	os.WriteFile(filepath.Join(dir, proc.CaptureFile), []byte(`{"pids":[9],"empty_dirs":["9/fd"],"errors":{"10/stat":"ESRCH"}}`), 0o644)
-	f := proctest.Dir(t, dir)
+	f := proctest.Capture(t, dir)
 	pids, err := f.PIDs()
 	if err != nil {
 		t.Fatal(err)
@@ -484,7 +471,7 @@ func TestMalformedFiles(t *testing.T) {
 	write("5/stat", "5 (x) S 1 5 5 0 -1 4194304 1 0 0 0 0 0 0")
 	write("5/status", "Name:\tx\nPid:\tfive\n")
 	write("5/comm", "x")
-	f := proctest.Dir(t, dir)
+	f := proctest.Capture(t, dir)
 	p := f.Process(5)
 	tests := []struct {
 		name  string

@@ -6,15 +6,14 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/labelled.jsonl from the generator")
+	"github.com/procscope/procscope/proctest"
+)
 
 // labelled is one line of testdata/labelled.jsonl.
 type labelled struct {
@@ -451,7 +450,7 @@ func readLabelled(t testing.TB) []labelled {
 // generator's output, so nobody hand-edits a real credential into it.
 func TestLabelledSetIsGenerated(t *testing.T) {
 	want := encodeLabelled(genLabelled())
-	if *update {
+	if proctest.Updating() {
 		if err := os.WriteFile("testdata/labelled.jsonl", want, 0o644); err != nil {
 			t.Fatal(err)
 		}

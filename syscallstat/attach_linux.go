@@ -10,7 +10,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"sync"
 	"syscall"
 	"unsafe"
 
@@ -90,7 +89,7 @@ func (t *Tracer) launch() error {
 	}
 	pid := cmd.Process.Pid
 	t.pid = pid
-	if e := ptraceRaw(unix.PTRACE_SEIZE, pid, 0, t.ptraceOptions()); e != 0 {
+	if e := ptraceVal(unix.PTRACE_SEIZE, pid, 0, t.ptraceOptions()); e != 0 {
 		return seizeError(pid, e)
 	}
 	th := t.addThread(pid, pid)
@@ -99,7 +98,7 @@ func (t *Tracer) launch() error {
 	// (see releaseTrampoline): the loop resumes the thread with syscall
 	// tracing first. The loop also handles the Go runtime threads the
 	// trampoline starts meanwhile (auto-attached with Follow).
-	if e := ptraceRaw(unix.PTRACE_INTERRUPT, pid, 0, 0); e != 0 {
+	if e := ptraceVal(unix.PTRACE_INTERRUPT, pid, 0, 0); e != 0 {
 		return ptraceErr(pid, "PTRACE_INTERRUPT", e)
 	}
 	t.syncW, w = w, nil
@@ -148,12 +147,22 @@ func (t *Tracer) attach() error {
 				continue
 			}
 			seen[tid] = true
-			if e := ptraceRaw(unix.PTRACE_SEIZE, tid, 0, opts); e != 0 {
+			if e := ptraceVal(unix.PTRACE_SEIZE, tid, 0, opts); e != 0 {
 				if e == syscall.ESRCH && tid != pid {
 					continue // the thread ended meanwhile
 				}
 				if e == syscall.ESRCH {
 					return notExist(pid, e)
+				}
+				if e == syscall.EPERM && tid != pid && tracerPID(tid) == unix.Gettid() {
+					// Already ours: a seized thread created it
+					// before its interrupt stop, and
+					// PTRACE_O_TRACECLONE attached it to this
+					// thread. Its first stop is on its way. (Not
+					// counted as added: what it creates is ours
+					// too, so it needs no new listing.)
+					t.addThread(tid, tgid)
+					continue
 				}
 				return seizeError(tid, e)
 			}
@@ -162,7 +171,7 @@ func (t *Tracer) attach() error {
 			// Make it stop so that it can be resumed with
 			// PTRACE_SYSCALL; a stopped process reports a group-stop
 			// and is left stopped (see handle).
-			if e := ptraceRaw(unix.PTRACE_INTERRUPT, tid, 0, 0); e != 0 && e != syscall.ESRCH {
+			if e := ptraceVal(unix.PTRACE_INTERRUPT, tid, 0, 0); e != 0 && e != syscall.ESRCH {
 				return ptraceErr(tid, "PTRACE_INTERRUPT", e)
 			}
 		}
@@ -209,7 +218,9 @@ const siQueue = -1 // SI_QUEUE
 // signal-delivery-stop always comes; the loop recognises the cookie and
 // suppresses the signal, so the tracee never sees it. (A real SIGSTOP that
 // is already pending absorbs the kick; then that SIGSTOP is delivered as
-// usual.) If every tracee is parked in a group-stop the loop polls instead.
+// usual.) A tracee parked in a group-stop (PTRACE_LISTEN) cannot be woken
+// without side effects, so while every tracee is parked the loop blocks with
+// a waker child (see armWaker), which cancel ends.
 func (t *Tracer) cancel(sig syscall.Signal) {
 	select {
 	case <-t.done:
@@ -231,16 +242,26 @@ func (t *Tracer) cancel(sig syscall.Signal) {
 	}
 	t.cancelSig = sig
 	t.cancelled.Store(true)
+	if t.wakerW != nil {
+		// The loop may be blocked with every tracee in a group-stop,
+		// where no kick can reach it: ending the waker wakes it.
+		t.wakerW.Close()
+		t.wakerW = nil
+	}
 	if t.detaching {
 		return
 	}
-	if t.launched {
+	if t.launched && !t.reaped {
 		// As strace does for the command it started: wake it if stopped,
-		// then send the signal.
-		syscall.Kill(t.pid, syscall.SIGCONT)
-		syscall.Kill(t.pid, sig)
-		if sig == syscall.SIGKILL {
-			return
+		// then send the signal. Through os.Process, which signals
+		// through a pidfd where the kernel has them, so a reaped
+		// command's pid, reused by another process meanwhile, is never
+		// signalled; without pidfds, reaped (set under mu before the
+		// loop handles anything else) guards it.
+		p := t.cmd.Process
+		p.Signal(syscall.SIGCONT)
+		if p.Signal(sig) == nil && sig == syscall.SIGKILL {
+			return // its death wakes the loop
 		}
 	}
 	last := t.lastTid.Load()
@@ -270,7 +291,7 @@ func (t *Tracer) isKick(th *thread) bool {
 	}
 	t.kickConsumed = true
 	var si siginfo
-	if e := ptraceRaw(unix.PTRACE_GETSIGINFO, th.tid, 0, uintptr(unsafe.Pointer(&si))); e != 0 {
+	if e := ptraceRaw(unix.PTRACE_GETSIGINFO, th.tid, 0, unsafe.Pointer(&si)); e != 0 {
 		return false
 	}
 	return si.Code == siQueue && int(si.Pid) == os.Getpid() && si.Value == val
@@ -283,25 +304,44 @@ func (t *Tracer) beginDetach() {
 	// and be reported; everything else (its children) is detached, as
 	// strace does.
 	t.killing = t.launched && t.cancelSig == syscall.SIGKILL
+	// With the seccomp fast path every tracee carries the filter, and
+	// without a tracer each call it sends to the tracer fails with
+	// ENOSYS: nothing can be left running. Kill them all, as strace
+	// --seccomp-bpf (which implies --kill-on-exit) does.
+	t.killAll = t.launched && t.opts.SeccompBPF
+	t.killing = t.killing || t.killAll
 	t.detaching = true
 	t.mu.Unlock()
 	t.detachThreads()
 }
 
+// dying reports whether th is left to die instead of being detached, and
+// with killAll kills it. A tracee's pid is not reused before the tracer has
+// seen its end, so the signal cannot reach another process.
+func (t *Tracer) dying(th *thread) bool {
+	if !t.killing || !t.killAll && th.tgid != t.pid {
+		return false
+	}
+	if t.killAll {
+		unix.RawSyscall(unix.SYS_TKILL, uintptr(th.tid), uintptr(syscall.SIGKILL), 0)
+	}
+	return true
+}
+
 func (t *Tracer) detachThreads() {
 	for _, th := range t.threads {
-		if t.killing && th.tgid == t.pid {
+		if t.dying(th) {
 			continue // dying of SIGKILL
 		}
 		if th.listening && !t.kickPending(th) {
 			// Parked in a group-stop: detach at once; the kernel puts it
 			// back into the group-stop, so it stays stopped.
-			ptraceRaw(unix.PTRACE_DETACH, th.tid, 0, 0)
+			ptraceVal(unix.PTRACE_DETACH, th.tid, 0, 0)
 			t.removeThread(th)
 			continue
 		}
 		// A stop comes soon; detachStop detaches it there.
-		ptraceRaw(unix.PTRACE_INTERRUPT, th.tid, 0, 0)
+		ptraceVal(unix.PTRACE_INTERRUPT, th.tid, 0, 0)
 	}
 }
 
@@ -331,9 +371,9 @@ func (t *Tracer) detachAll() {
 // detachStop detaches th at its stop st, passing on a signal it was about to
 // get.
 func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
-	if t.killing && th.tgid == t.pid {
+	if t.dying(th) {
 		// Dying of SIGKILL; let it go on to its end.
-		ptraceRaw(unix.PTRACE_CONT, th.tid, 0, 0)
+		ptraceVal(unix.PTRACE_CONT, th.tid, 0, 0)
 		return
 	}
 	sig := int(st>>8) & 0xff
@@ -357,63 +397,108 @@ func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
 			if !signalStop {
 				sig = 0
 			}
-			ptraceRaw(unix.PTRACE_CONT, th.tid, 0, uintptr(sig))
+			ptraceVal(unix.PTRACE_CONT, th.tid, 0, uintptr(sig))
 			return
 		}
 	} else if !signalStop {
 		sig = 0
 	}
-	ptraceRaw(unix.PTRACE_DETACH, th.tid, 0, uintptr(sig))
+	ptraceVal(unix.PTRACE_DETACH, th.tid, 0, uintptr(sig))
 	t.removeThread(th)
 }
 
-// Quieting SIGCHLD. The kernel sends the tracer process a SIGCHLD for every
-// ptrace stop, and the Go runtime's handler runs for each, waking a thread
-// for nothing: with four busy tracee threads that cost more than the tracing
-// itself. SA_NOCLDSTOP on the handler makes the kernel skip SIGCHLD for
-// stops (wait4 is still woken); exits still send it. The side effect, while
-// any trace runs: a program that watches SIGCHLD (os/signal) gets no SIGCHLD
-// when one of its children stops or continues. Options.KeepSIGCHLD opts out.
-var sigchld struct {
-	sync.Mutex
-	users int
-	set   bool // we set SA_NOCLDSTOP (it was not set before)
+// The waker. While every tracee is parked in a group-stop, nothing the
+// cancel goroutine can do to a tracee wakes the loop's wait4 without
+// changing the tracee (only the tracer thread may PTRACE_INTERRUPT it, and
+// SIGCONT would continue it). So before blocking then, the loop starts a
+// child of its own thread (this binary again, see init), which waits for
+// EOF on a pipe: cancel closes the pipe, the child exits, and wait4 returns
+// its end. One waker serves a whole trace; it costs nothing while the
+// tracees run.
+const envWake = "PROCSCOPE_SYSCALLSTAT_WAKER"
+
+// armWaker makes sure a waker runs, and reports false if the trace was
+// cancelled meanwhile (the loop must not block then).
+func (t *Tracer) armWaker() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.cancelled.Load() {
+		return false
+	}
+	if t.waker != nil || t.wakerFailed {
+		return true
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.fatal = fmt.Errorf("syscallstat: waker: %w", err)
+		t.cancelled.Store(true)
+		return false
+	}
+	defer r.Close()
+	p, err := os.StartProcess("/proc/self/exe", []string{"syscallstat-waker"}, &os.ProcAttr{
+		Env:   []string{envWake + "=1"},
+		Files: []*os.File{r},
+	})
+	if err != nil {
+		w.Close()
+		t.fatal = fmt.Errorf("syscallstat: waker: %w", err)
+		t.cancelled.Store(true)
+		return false
+	}
+	t.waker, t.wakerW = p, w
+	return true
 }
 
-// kernelSigaction is the kernel's struct sigaction on amd64 and arm64.
-type kernelSigaction struct {
-	Handler  uintptr
-	Flags    uint64
-	Restorer uintptr
-	Mask     uint64
-}
-
-func quietSIGCHLD(on bool) {
-	sigchld.Lock()
-	defer sigchld.Unlock()
-	var sa kernelSigaction
-	get := func() bool {
-		_, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD), 0,
-			uintptr(unsafe.Pointer(&sa)), 8, 0, 0)
-		return e == 0
+// isWaker reports whether pid is the waker, and forgets it if it ended.
+func (t *Tracer) isWaker(pid int, st unix.WaitStatus) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.waker == nil || pid != t.waker.Pid {
+		return false
 	}
-	set := func() {
-		unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(syscall.SIGCHLD),
-			uintptr(unsafe.Pointer(&sa)), 0, 8, 0, 0)
-	}
-	if on {
-		sigchld.users++
-		if sigchld.users == 1 && get() && sa.Flags&saNOCLDSTOP == 0 {
-			sa.Flags |= saNOCLDSTOP
-			set()
-			sigchld.set = true
+	if st.Exited() || st.Signaled() {
+		t.waker.Release()
+		t.waker = nil
+		if t.wakerW != nil {
+			// It ended by itself (say, it refused to run in
+			// secure-execution mode): do not start one after
+			// another; the loop polls instead.
+			t.wakerW.Close()
+			t.wakerW = nil
+			t.wakerFailed = true
 		}
-		return
 	}
-	sigchld.users--
-	if sigchld.users == 0 && sigchld.set && get() {
-		sa.Flags &^= saNOCLDSTOP
-		set()
-		sigchld.set = false
+	return true
+}
+
+// stopWaker ends and reaps the waker at the end of the trace.
+func (t *Tracer) stopWaker() {
+	t.mu.Lock()
+	p := t.waker
+	if t.wakerW != nil {
+		t.wakerW.Close()
+		t.wakerW = nil
+	}
+	t.waker = nil
+	t.mu.Unlock()
+	if p != nil {
+		var st unix.WaitStatus
+		for {
+			if _, err := unix.Wait4(p.Pid, &st, unix.WALL, nil); err != syscall.EINTR {
+				break
+			}
+		}
+		p.Release()
+	}
+}
+
+// waker is the waker child's side: it waits for EOF on fd 0 and exits.
+func waker() {
+	var b [1]byte
+	for {
+		n, err := unix.Read(0, b[:])
+		if n <= 0 && err != syscall.EINTR {
+			os.Exit(0)
+		}
 	}
 }

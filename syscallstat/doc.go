@@ -42,6 +42,16 @@
 // not counted; the execve that starts the command is, as in strace. Any
 // program that imports this package can serve as its own trampoline.
 //
+// What runs in the child before the command's exec: the Go runtime's
+// start-up and the initialisation of every package Go initialises before
+// this one, that is this package's dependencies and any package of the
+// program whose import path sorts before
+// "github.com/procscope/procscope/syscallstat" once its own imports are
+// initialised (Go 1.21 and later initialise in that order); main's init
+// and main never run. In secure-execution mode (AT_SECURE: a setuid,
+// setgid or file-capability program) the trampoline refuses to act (exit
+// status 127) instead of exec'ing a path taken from the environment.
+//
 // # Seccomp fast path
 //
 // With [Options.SeccompBPF] the trampoline installs a seccomp-bpf filter
@@ -55,6 +65,13 @@
 // ([Options.Syscalls]) the BPF program covers the native ABI only, so compat
 // calls are not seen; without one every call of every ABI stops.
 //
+// A traced program with the filter cannot run untraced (each call the filter
+// sends to a tracer that is gone fails with ENOSYS), so a fast-path trace is
+// never detached: when it is cancelled, every tracee is killed with SIGKILL
+// (after [Options.CancelSignal] to the command), and if the tracing program
+// dies the kernel kills them (PTRACE_O_EXITKILL), as strace --seccomp-bpf
+// (which implies --kill-on-exit) does.
+//
 // # Seccomp profiles
 //
 // [Profile] turns the observed calls into an OCI (Docker, runc) profile with
@@ -63,6 +80,17 @@
 // runs took: error handling, signals, rarely used options, library
 // fallbacks, another kernel or libc can need calls no run made. Merge runs
 // with [MergeProfiles] and use [ProfileOptions.Log] for a trial period.
+//
+// A Go program also makes calls that depend on timing and load, not on its
+// code path: a run on an idle machine may not show rt_sigreturn (the return
+// from the asynchronous preemption signal the runtime sends to a goroutine
+// that runs 10ms without yielding; without it the program dies at the first
+// preemption), getpid and tgkill (sending that signal), sched_yield,
+// nanosleep and futex (spinning, sysmon, contention), clone and a new
+// thread's sigaltstack, rt_sigprocmask and gettid, munmap and madvise (the
+// scavenger), or the network poller's epoll_create1, epoll_ctl, eventfd2
+// and pipe2. [BaseSyscalls], added unless [ProfileOptions.NoBase] is set,
+// allows them.
 //
 // # Time
 //
@@ -74,11 +102,9 @@
 //
 // # Speed
 //
-// The kernel sends the tracer a SIGCHLD for every ptrace stop and the Go
-// runtime's handler would wake for each; unless [Options.KeepSIGCHLD] is
-// set the tracer sets SA_NOCLDSTOP on the handler while any trace runs, so
-// the program gets no SIGCHLD for its children's stops and continues then
-// (exits are still signalled). ptrace requests are raw system calls, and
+// The tracer leaves the program's signal handlers alone: the kernel sends the
+// program a SIGCHLD for every ptrace stop, which a program that watches
+// SIGCHLD with os/signal sees too. ptrace requests are raw system calls, and
 // the tracer polls wait4 and yields the CPU a bounded number of times before
 // it blocks in a wait4 the Go runtime knows about, so a long wait never
 // blocks the garbage collector. Counting allocates nothing per call.
@@ -88,10 +114,29 @@
 // Errors wrap the errno: errors.Is(err, fs.ErrPermission) holds when ptrace
 // is denied (the message names what is missing: Yama's ptrace_scope,
 // another user's process, CAP_SYS_PTRACE), errors.Is(err, fs.ErrNotExist)
-// and errors.Is(err, [ErrGone]) when the process does not exist, and
+// and errors.Is(err, [github.com/procscope/procscope/proc.ErrGone]) when the process does not exist (or is
+// a zombie), and
 // errors.Is(err, [ErrAlreadyTraced]) when a debugger or strace holds it.
 // A command that cannot be started returns the exec error (for example
-// fs.ErrNotExist for a missing file).
+// fs.ErrNotExist for a missing file). Attaching to this process, to a kernel
+// thread or to a zombie fails with an error that says so. Every error is
+// one line.
+//
+// # Cancellation
+//
+// [Tracer.Wait]'s context, [Tracer.Cancel] and [Tracer.Close] end a trace
+// from another goroutine. The tracer thread may be blocked in wait4, which
+// only a tracee's event wakes: cancel queues a SIGSTOP with a random cookie
+// (the "kick") to a thread that is traced and not parked in a group-stop,
+// which the tracer recognises and suppresses. While every tracee is parked
+// in a group-stop the tracer thread blocks with a "waker" child of its own
+// (this binary again, started like the launch trampoline and waiting for
+// EOF on a pipe) that cancel ends (if the waker cannot run, say in a setuid
+// program, the tracer polls every 5ms instead). A launched command is
+// signalled through os.Process (a pidfd where the kernel has them) and never
+// after it was reaped. Calls are counted only up to the cancellation: a call in flight
+// then (a sleep the detach interrupts) is not counted, as strace -c does not
+// count it.
 //
 // # Races
 //

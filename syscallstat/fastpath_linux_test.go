@@ -71,8 +71,16 @@ func TestProfileRunsWorkload(t *testing.T) {
 	if strings.TrimSpace(out) != "ok" {
 		t.Fatalf("traced run: %q", out)
 	}
-	// Only what was observed, plus execve for the launcher: no base set.
-	prof := syscallstat.Profile(sum.Syscalls, &syscallstat.ProfileOptions{NoBase: true, Extra: []string{"execve"}})
+	// What was observed plus the base set: what the Go runtime of the
+	// launcher and the workload may call in any run without this one
+	// having shown it (rt_sigreturn after an asynchronous preemption
+	// signal, when the machine is busy, made the profile of the observed
+	// calls alone kill the workload now and then; see
+	// TestProfileNeedsSporadicCalls).
+	if slices.Contains(syscallstat.BaseSyscalls, "getppid") {
+		t.Fatal("BaseSyscalls contains getppid, the call this test takes out")
+	}
+	prof := syscallstat.Profile(sum.Syscalls, nil)
 	if prof.DefaultAction != specs.ActErrno || prof.DefaultErrnoRet == nil || *prof.DefaultErrnoRet != 1 {
 		t.Errorf("profile default %s %v, want errno EPERM", prof.DefaultAction, prof.DefaultErrnoRet)
 	}
@@ -121,6 +129,37 @@ func TestProfileRunsWorkload(t *testing.T) {
 		if !slices.Contains(m.Syscalls[0].Names, n) {
 			t.Errorf("merged profile lacks %s", n)
 		}
+	}
+}
+
+// TestProfileNeedsSporadicCalls shows why one traced run is not enough for
+// a Go workload: a run that happens to be preempted asynchronously (forced
+// here) returns from the signal handler with rt_sigreturn; a profile
+// without it kills the workload. BaseSyscalls has it.
+func TestProfileNeedsSporadicCalls(t *testing.T) {
+	sum, out := trace(t, "preempt", 0, &syscallstat.Options{Follow: true})
+	if strings.TrimSpace(out) != "ok" {
+		t.Fatalf("traced run: %q", out)
+	}
+	if r, _ := sum.Syscalls.Lookup(syscallstat.Native, "rt_sigreturn"); r.Calls == 0 {
+		t.Fatal("the forced preemption made no rt_sigreturn")
+	}
+	prof := syscallstat.Profile(sum.Syscalls, &syscallstat.ProfileOptions{NoBase: true, Extra: []string{"execve"}})
+	names := slices.DeleteFunc(slices.Clone(prof.Syscalls[0].Names), func(n string) bool { return n == "rt_sigreturn" })
+	cut := *prof
+	cut.Syscalls = []specs.LinuxSyscall{{Names: names, Action: specs.ActAllow}}
+	cmd := workloadCmd(t, "preempt", 0)
+	if err := syscallstat.ApplyProfile(cmd, &cut); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Run()
+	if cmd.ProcessState.Success() && strings.TrimSpace(stdout.String()) == "ok" {
+		t.Error("a preempted Go program ran under a profile without rt_sigreturn")
+	}
+	if !slices.Contains(syscallstat.BaseSyscalls, "rt_sigreturn") {
+		t.Error("BaseSyscalls lacks rt_sigreturn")
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -28,8 +27,7 @@ func TestLayoutMatchesStrace(t *testing.T) {
 	for _, key := range []string{"time", "calls", "errors", "name", "nothing"} {
 		t.Run(key, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
-			cmd := exec.Command("strace", "-c", "-f", "-O", "1", "-S", key, "-o", out, exe)
-			cmd.Env = append(os.Environ(), envWorkload+"=forks", "SYSCALLSTAT_N="+strconv.Itoa(3))
+			cmd := exec.Command("strace", append([]string{"-c", "-f", "-O", "1", "-S", key, "-o", out, exe}, workloadArgs("forks", 3)...)...)
 			if b, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("strace: %v\n%s", err, b)
 			}

@@ -26,7 +26,10 @@ type Options struct {
 	// strace --seccomp-bpf). It needs Follow (the filter is inherited by
 	// every child, so untraced children would fail their calls with
 	// ENOSYS). [Attach] ignores it: a running process cannot be given a
-	// filter. See the package documentation.
+	// filter. For the same reason a cancelled trace cannot detach: after
+	// CancelSignal every tracee (the command and all its children) is
+	// killed with SIGKILL, as strace --seccomp-bpf (which implies
+	// --kill-on-exit) does. See the package documentation.
 	SeccompBPF bool
 	// CancelSignal is sent to a launched command, after a SIGCONT, when
 	// the trace is cancelled, as strace does with the signal that
@@ -35,11 +38,8 @@ type Options struct {
 	// and the command is reaped (its exit is in the summary), and its
 	// children are detached. With any other signal every tracee is
 	// detached, and the command is reaped in the background if it ends.
+	// With SeccompBPF nothing is detached: every tracee is killed.
 	CancelSignal syscall.Signal
-	// KeepSIGCHLD leaves the runtime's SIGCHLD handler alone. By default
-	// SA_NOCLDSTOP is set on it while a trace runs (see the package
-	// documentation for why and for the side effect).
-	KeepSIGCHLD bool
 }
 
 // ProfileOptions configure [Profile]. The zero value (or nil) gives an

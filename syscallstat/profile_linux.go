@@ -20,12 +20,27 @@ import (
 // BaseSyscalls are allowed by every profile unless NoBase is set: what a
 // container runtime written in Go (runc, crun's Go peers, this package's
 // own launcher) needs between installing the filter and the workload's
-// execve, and what the Go runtime may call at any moment without a traced
-// run having shown it (signals, preemption, scheduling, memory).
+// execve, and what the Go runtime may call in any run without a traced run
+// having shown it, because it depends on timing and load:
+//
+//   - rt_sigreturn: the return from every signal handler, notably after an
+//     asynchronous preemption signal (SIGURG), which the runtime sends only
+//     to a goroutine that has run for 10ms without yielding, so a run on an
+//     idle machine may never show it;
+//   - getpid and tgkill: sending those preemption signals;
+//   - futex, sched_yield, nanosleep: waking and parking threads, spinning
+//     and sysmon's sleeps, whose counts and presence vary with contention;
+//   - clone, sigaltstack, rt_sigprocmask, gettid, exit: a new thread (when
+//     another blocks in a call) and its end;
+//   - mmap, munmap, madvise: heap growth and the scavenger returning memory;
+//   - epoll_create1, epoll_ctl, epoll_pwait, eventfd2, pipe2: the network
+//     poller, started lazily by the first timer or non-blocking file;
+//   - restart_syscall: a sleep interrupted by a signal and restarted.
 var BaseSyscalls = []string{
 	"execve", "exit", "exit_group", "futex", "nanosleep", "sched_yield", "getpid", "gettid", "tgkill",
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "mmap", "munmap", "madvise",
 	"read", "write", "close", "fcntl", "epoll_pwait", "clock_gettime", "restart_syscall",
+	"clone", "epoll_create1", "epoll_ctl", "eventfd2", "pipe2",
 }
 
 // Profile returns an OCI seccomp profile (usable by Docker, Podman, runc)

@@ -3,9 +3,7 @@
 package syscallstat
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 	"syscall"
@@ -21,12 +19,21 @@ import (
 // at once, so skipping the runtime's entersyscall/exitsyscall bookkeeping is
 // safe and saves it on every stop.
 
-const (
-	_WNOTHREAD  = 0x20000000 // __WNOTHREAD: only the calling thread's children and tracees
-	saNOCLDSTOP = 0x1        // SA_NOCLDSTOP
-)
+const _WNOTHREAD = 0x20000000 // __WNOTHREAD: only the calling thread's children and tracees
 
-func ptraceRaw(req int, tid int, addr, data uintptr) syscall.Errno {
+// ptraceRaw makes a request whose data is the address of a buffer the
+// kernel reads or writes. data is an unsafe.Pointer, not a uintptr, so that
+// the buffer is kept alive and, if it is on the stack, its address is
+// updated when the stack moves, whether or not this function is inlined
+// (only the call expression of an assembly function such as RawSyscall6
+// keeps a uintptr(unsafe.Pointer(p)) argument valid).
+func ptraceRaw(req int, tid int, addr uintptr, data unsafe.Pointer) syscall.Errno {
+	_, _, e := unix.RawSyscall6(unix.SYS_PTRACE, uintptr(req), uintptr(tid), addr, uintptr(data), 0, 0)
+	return e
+}
+
+// ptraceVal makes a request whose data is a number (options, a signal).
+func ptraceVal(req int, tid int, addr, data uintptr) syscall.Errno {
 	_, _, e := unix.RawSyscall6(unix.SYS_PTRACE, uintptr(req), uintptr(tid), addr, data, 0, 0)
 	return e
 }
@@ -62,12 +69,39 @@ func seizeError(tid int, e syscall.Errno) error {
 	case syscall.ESRCH:
 		return base
 	case syscall.EPERM:
+		if what, gone := whatIs(tid); what != "" {
+			if gone {
+				return &goneError{pid: tid, what: what, reason: base}
+			}
+			return fmt.Errorf("%w (%s)", base, what)
+		}
 		if tracer := tracerPID(tid); tracer > 0 {
 			return fmt.Errorf("%w: process %d is traced by pid %d: %w", ErrAlreadyTraced, tid, tracer, base)
 		}
 		return fmt.Errorf("%w (%s)", base, permissionHint(tid))
 	}
 	return base
+}
+
+// whatIs names what tid is if it is something no tracer can seize: this
+// process, a kernel thread or a zombie (gone is true for a zombie). It
+// returns "" for anything else.
+func whatIs(tid int) (what string, gone bool) {
+	p := liveProc.Process(tid)
+	st, err := p.Status()
+	if err != nil {
+		return "", false
+	}
+	switch {
+	case st.Tgid == os.Getpid():
+		return fmt.Sprintf("pid %d is this process (%q): a process cannot trace itself", tid, st.Name), false
+	case st.State == proc.Zombie:
+		return fmt.Sprintf("pid %d is a zombie (%q): it has exited and waits for its parent to reap it", tid, st.Name), true
+	}
+	if s, err := p.Stat(); err == nil && s.IsKernelThread() {
+		return fmt.Sprintf("pid %d is a kernel thread (%q): kernel threads cannot be traced", tid, st.Name), false
+	}
+	return "", false
 }
 
 // permissionHint names what the tracer lacks to trace tid.
@@ -120,7 +154,8 @@ func tgidOf(tid int) (int, error) {
 	return st.Tgid, nil
 }
 
-// notExist wraps ESRCH errors so that fs.ErrNotExist matches.
+// notExist is the one-line error for a pid that does not exist; err (ESRCH
+// or the /proc error that showed it) is kept for errors.Is and As.
 func notExist(pid int, err error) error {
-	return fmt.Errorf("syscallstat: pid %d: %w", pid, errors.Join(ErrGone, fs.ErrNotExist, err))
+	return &goneError{pid: pid, what: "no such process", reason: err}
 }

@@ -87,7 +87,7 @@ func loadPolicy(p seccomp.Policy) error {
 
 // seccompStop handles PTRACE_EVENT_SECCOMP: the entry of a traced call.
 func (t *Tracer) seccompStop(th *thread) {
-	e := ptraceRaw(unix.PTRACE_GET_SYSCALL_INFO, th.tid, syscallInfoSize, uintptr(unsafe.Pointer(&t.info)))
+	e := ptraceRaw(unix.PTRACE_GET_SYSCALL_INFO, th.tid, syscallInfoSize, unsafe.Pointer(&t.info))
 	if e != 0 || t.info.Op != unix.PTRACE_SYSCALL_INFO_SECCOMP {
 		t.resumeWith(th, unix.PTRACE_CONT, 0)
 		return

@@ -64,7 +64,15 @@ type Tracer struct {
 	kickVal      uint64         // cookie in the kick's si_value
 	kickConsumed bool           // the kick's SIGSTOP has been seen (loop only)
 	killing      bool           // the launched command was sent SIGKILL: its threads are not detached
-	lastTid      atomic.Int64   // tgid<<32 | tid of the last resumed thread
+	killAll      bool           // SeccompBPF: every tracee is killed on cancel, none detached
+	reaped       bool           // the launched command was reaped (under mu)
+	waker        *os.Process    // see armWaker (under mu)
+	wakerW       *os.File       // the waker's pipe; closing it ends the waker (under mu)
+	wakerFailed  bool           // the waker ended by itself: poll instead (under mu)
+	// lastTid is tgid<<32 | tid of the last resumed thread that is still
+	// traced and not parked in a group-stop, or 0: the thread the kick
+	// goes to. The loop moves it when that thread ends or parks.
+	lastTid atomic.Int64
 
 	fatal error // a ptrace request failed unexpectedly; the trace ends
 
@@ -232,10 +240,7 @@ func (t *Tracer) run(setup func() error) {
 	// The thread stays locked until it exits: it is a tracer of possibly
 	// still attached tasks if something went wrong, and must not be reused
 	// for other goroutines. Returning while locked makes the runtime end it.
-	if !t.opts.KeepSIGCHLD {
-		quietSIGCHLD(true)
-		defer quietSIGCHLD(false)
-	}
+	defer t.stopWaker()
 	if err := setup(); err != nil {
 		t.startDone <- err
 		t.detachAll()
@@ -276,7 +281,7 @@ func (t *Tracer) resumeWith(th *thread, req, sig int) {
 	// ESRCH: the tracee was killed (SIGKILL) meanwhile; its end will be
 	// reported by wait4. Anything else leaves it stopped for good: end the
 	// trace (detaching) and report it.
-	if e := ptraceRaw(req, th.tid, 0, uintptr(sig)); e != 0 && e != syscall.ESRCH && t.fatal == nil {
+	if e := ptraceVal(req, th.tid, 0, uintptr(sig)); e != 0 && e != syscall.ESRCH && t.fatal == nil {
 		name := "PTRACE_SYSCALL"
 		if req == unix.PTRACE_CONT {
 			name = "PTRACE_CONT"
@@ -288,10 +293,28 @@ func (t *Tracer) resumeWith(th *thread, req, sig int) {
 }
 
 func (t *Tracer) listen(th *thread) {
-	if e := ptraceRaw(unix.PTRACE_LISTEN, th.tid, 0, 0); e == 0 && !th.listening {
+	if e := ptraceVal(unix.PTRACE_LISTEN, th.tid, 0, 0); e == 0 && !th.listening {
 		th.listening = true
 		t.running--
+		t.moveKickTarget(th)
 	}
+}
+
+// moveKickTarget makes sure the kick target is not th, which ends or parks
+// in a group-stop: a kick sent there would wake nothing, and cancel would
+// wait until some other tracee happened to stop.
+func (t *Tracer) moveKickTarget(th *thread) {
+	if int(t.lastTid.Load()&0xffffffff) != th.tid {
+		return
+	}
+	var next int64
+	for _, o := range t.threads {
+		if o != th && !o.listening {
+			next = int64(o.tgid)<<32 | int64(o.tid)
+			break
+		}
+	}
+	t.lastTid.Store(next)
 }
 
 func (t *Tracer) addThread(tid, tgid int) *thread {
@@ -315,6 +338,7 @@ func (t *Tracer) addThread(tid, tgid int) *thread {
 
 func (t *Tracer) removeThread(th *thread) {
 	delete(t.threads, th.tid)
+	t.moveKickTarget(th)
 	if !th.listening {
 		t.running--
 	}
@@ -353,14 +377,21 @@ func (t *Tracer) wait() (int, syscall.Errno) {
 			}
 			unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
 		}
-		if t.running == 0 || t.cancelled.Load() && !t.detaching {
+		if t.cancelled.Load() && !t.detaching {
+			return 0, 0
+		}
+		if t.running == 0 {
 			// Every tracee is parked in a group-stop: only a SIGCONT
-			// will wake one, and the cancel kick cannot. Poll.
-			if t.cancelled.Load() && !t.detaching {
+			// or SIGKILL will wake one, and the cancel kick cannot;
+			// the waker can (and armWaker said we were cancelled).
+			if !t.armWaker() {
 				return 0, 0
 			}
-			time.Sleep(5 * time.Millisecond)
-			continue
+			if t.wakerFailedNow() {
+				// No waker could run: poll, as a last resort.
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
 		}
 		r, _, e := unix.Syscall6(unix.SYS_WAIT4, ^uintptr(0), uintptr(unsafe.Pointer(&t.status)),
 			flags, uintptr(unsafe.Pointer(ru)), 0, 0)
@@ -402,8 +433,16 @@ func (t *Tracer) loop() error {
 		if e != 0 {
 			return &Error{PID: t.pid, Op: "wait4", Err: os.NewSyscallError("wait4", e)}
 		}
-		if tid == 0 {
+		if tid == 0 || t.isWaker(tid, t.status) {
 			continue
+		}
+		if t.cancelled.Load() && !t.detaching {
+			// A stop after the cancellation (the kick's, or a call
+			// the kick interrupted): nothing more is counted, so a
+			// call in flight at the cancellation (a sleep, a
+			// restart_syscall) is not counted as an error, as strace
+			// -c does not count it.
+			t.beginDetach()
 		}
 		t.handle(tid, t.status)
 	}
@@ -412,6 +451,7 @@ func (t *Tracer) loop() error {
 		// parent (us) if it died before its threads.
 		var st unix.WaitStatus
 		if r, _ := unix.Wait4(t.pid, &st, unix.WALL|unix.WNOHANG, nil); r == t.pid {
+			t.setReaped()
 			t.setExit(st)
 		}
 	}
@@ -426,6 +466,20 @@ func (t *Tracer) loop() error {
 		}
 	}
 	return t.fatal
+}
+
+func (t *Tracer) wakerFailedNow() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.wakerFailed
+}
+
+// setReaped records that the launched command was reaped: cancel must not
+// signal its pid any more.
+func (t *Tracer) setReaped() {
+	t.mu.Lock()
+	t.reaped = true
+	t.mu.Unlock()
 }
 
 func (t *Tracer) setExit(st unix.WaitStatus) {
@@ -445,6 +499,10 @@ func (t *Tracer) handle(tid int, st unix.WaitStatus) {
 			// The last thread of the command to end carries the
 			// status of the thread group (exit_group sets it for all).
 			t.setExit(st)
+		}
+		if t.launched && tid == t.pid {
+			// wait4 reaped the command: its pid is free for reuse.
+			t.setReaped()
 		}
 		if th != nil {
 			if th.preExec && tid == t.pid && !t.started {
@@ -540,7 +598,7 @@ func (t *Tracer) abiOf(arch uint32) ABI {
 }
 
 func (t *Tracer) syscallStop(th *thread) {
-	e := ptraceRaw(unix.PTRACE_GET_SYSCALL_INFO, th.tid, syscallInfoSize, uintptr(unsafe.Pointer(&t.info)))
+	e := ptraceRaw(unix.PTRACE_GET_SYSCALL_INFO, th.tid, syscallInfoSize, unsafe.Pointer(&t.info))
 	if e != 0 {
 		return
 	}

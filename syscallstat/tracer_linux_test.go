@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -76,8 +77,8 @@ func straceCounts(t *testing.T, w string, n int, extra ...string) syscallstat.Ta
 	exe, _ := os.Executable()
 	args := append([]string{"-c", "-f", "-o", out}, extra...)
 	args = append(args, exe)
+	args = append(args, workloadArgs(w, n)...)
 	cmd := exec.Command("strace", args...)
-	cmd.Env = append(os.Environ(), envWorkload+"="+w, "SYSCALLSTAT_N="+strconv.Itoa(n))
 	if b, err := cmd.CombinedOutput(); err != nil {
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) {
@@ -225,6 +226,32 @@ func TestExecFromThread(t *testing.T) {
 	}
 }
 
+// TestExecFromThreadLeaderBlocked: a thread execs while the leader is
+// blocked in ppoll (a call the Go runtime never makes). The kernel gives the
+// execing thread the leader's TID; the event's message (its former TID) says
+// whose execve returns, so the leader's ppoll, which never returns, is not
+// counted, and the counts of both calls equal strace -c -f's.
+func TestExecFromThreadLeaderBlocked(t *testing.T) {
+	sum, _ := trace(t, "execthreadblocked", 0, &syscallstat.Options{Follow: true})
+	if sum.Exit != (syscallstat.Exit{Exited: true}) {
+		t.Errorf("Exit = %+v, want /bin/true's 0", sum.Exit)
+	}
+	want := map[string][2]uint64{"execve": {2, 0}, "ppoll": {0, 0}}
+	for name, w := range want {
+		if c, e := calls(sum, name); c != w[0] || e != w[1] {
+			t.Errorf("%s: calls %d errors %d, want %v", name, c, e, w)
+		}
+	}
+	st := straceCounts(t, "execthreadblocked", 0)
+	for name := range want {
+		c, e := calls(sum, name)
+		r, _ := st.Lookup(syscallstat.Native, name)
+		if c != r.Calls || e != r.Errors {
+			t.Errorf("%s: ours calls %d errors %d, strace -c -f calls %d errors %d", name, c, e, r.Calls, r.Errors)
+		}
+	}
+}
+
 // procState returns the state letter and TracerPid of task pid, or 0, -1.
 func procState(pid int) (state byte, tracer int) {
 	st, err := proc.Default().Process(pid).Status()
@@ -340,8 +367,40 @@ func tids(t *testing.T, pid int) []int {
 
 func TestAttachErrors(t *testing.T) {
 	_, err := syscallstat.Attach(1<<22+12345, nil)
-	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, syscallstat.ErrGone) {
-		t.Errorf("Attach(no such pid) = %v, want fs.ErrNotExist and ErrGone", err)
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, proc.ErrGone) {
+		t.Errorf("Attach(no such pid) = %v, want fs.ErrNotExist and proc.ErrGone", err)
+	}
+	if err != nil && strings.Contains(err.Error(), "\n") {
+		t.Errorf("Attach(no such pid) error has more than one line: %q", err)
+	}
+	// What cannot be traced is named for what it is, not blamed on
+	// permissions.
+	zombie := exec.Command("/bin/true")
+	if err := zombie.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer zombie.Wait()
+	waitState(t, zombie.Process.Pid, "Z")
+	for _, tt := range []struct {
+		name string
+		pid  int
+		want string
+		gone bool
+	}{
+		{"self", os.Getpid(), "is this process", false},
+		{"zombie", zombie.Process.Pid, "is a zombie", true},
+		{"kthreadd", 2, "is a kernel thread", false},
+	} {
+		if tt.name == "kthreadd" {
+			if st, err := proc.Default().Process(2).Stat(); err != nil || !st.IsKernelThread() {
+				continue // pid 2 is not kthreadd here (a pid namespace)
+			}
+		}
+		_, err := syscallstat.Attach(tt.pid, &syscallstat.Options{Follow: true})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || errors.Is(err, proc.ErrGone) != tt.gone ||
+			strings.Contains(err.Error(), "CAP_SYS_PTRACE") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("Attach(%s) = %v, want one line saying %q (gone: %v)", tt.name, err, tt.want, tt.gone)
+		}
 	}
 	_, err = syscallstat.Start(exec.Command("/nonexistent/cmd"), nil)
 	if !errors.Is(err, fs.ErrNotExist) {
@@ -434,8 +493,7 @@ func TestAttachPermission(t *testing.T) {
 	if err := os.WriteFile(bin, b, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), envWorkload+"=attachas", "SYSCALLSTAT_N="+strconv.Itoa(target.Process.Pid))
+	cmd := exec.Command(bin, workloadArgs("attachas", target.Process.Pid)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -469,4 +527,298 @@ func TestCancelWithSignal(t *testing.T) {
 	}
 	st, tracer := procState(pid)
 	t.Errorf("command still there after SIGTERM: state %c TracerPid %d", st, tracer)
+}
+
+// startIdle starts workload w untraced with a stdin pipe and waits for its
+// "ready" line.
+func startIdle(t *testing.T, w string) (*exec.Cmd, *os.File) {
+	t.Helper()
+	return startReady(t, workloadCmd(t, w, 0))
+}
+
+// buildThreadExit compiles testdata/threadexit.c.
+func buildThreadExit(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc not installed")
+	}
+	bin := filepath.Join(t.TempDir(), "threadexit")
+	if out, err := exec.Command("gcc", "-O2", "-pthread", "-o", bin, "testdata/threadexit.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startReady starts cmd untraced with a stdin pipe and waits for its
+// "ready" line.
+func startReady(t *testing.T, cmd *exec.Cmd) (*exec.Cmd, *os.File) {
+	t.Helper()
+	w := cmd.Path
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "ready\n" {
+		t.Fatalf("%s: %q, want ready", w, line)
+	}
+	return cmd, stdin.(*os.File)
+}
+
+// waitBounded waits up to d for Wait to return after a cancellation.
+func waitBounded(t *testing.T, tr *syscallstat.Tracer, d time.Duration) *syscallstat.Summary {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan *syscallstat.Summary, 1)
+	go func() { s, _ := tr.Wait(ctx); done <- s }()
+	select {
+	case s := <-done:
+		return s
+	case <-time.After(d):
+		t.Fatalf("trace still running %v after the cancellation", d)
+		return nil
+	}
+}
+
+// TestCancelAfterThreadExit: the last thread that ran has ended and the
+// rest idle; a cancellation must still end the trace at once (the kick went
+// to the ended thread's TID and woke nothing).
+func TestCancelAfterThreadExit(t *testing.T) {
+	cmd, stdin := startReady(t, exec.Command(buildThreadExit(t)))
+	pid := cmd.Process.Pid
+	tr, err := syscallstat.Attach(pid, &syscallstat.Options{Follow: true})
+	mustTrace(t, err)
+	// The thread blocked in read(0, ...).
+	reader := 0
+	for range 1000 {
+		for _, tid := range tids(t, pid) {
+			b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/syscall", pid, tid))
+			if f := strings.Fields(string(b)); len(f) > 1 && f[0] == strconv.Itoa(sysRead) && f[1] == "0x0" {
+				reader = tid
+			}
+		}
+		if reader != 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if reader == 0 {
+		t.Fatal("no thread is blocked reading stdin")
+	}
+	stdin.Write([]byte{'x'})
+	for range 1000 {
+		if !slices.Contains(tids(t, pid), reader) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if slices.Contains(tids(t, pid), reader) {
+		t.Fatal("the thread did not end")
+	}
+	time.Sleep(100 * time.Millisecond) // let everything settle into idleness
+	waitBounded(t, tr, 10*time.Second)
+	for _, tid := range tids(t, pid) {
+		if _, tracer := procState(tid); tracer != 0 {
+			t.Errorf("thread %d still traced by %d after the cancellation", tid, tracer)
+		}
+	}
+}
+
+// TestAttachFollowSpawner attaches with Follow to a process that creates
+// threads all the time: a thread the kernel already attached to us
+// (PTRACE_O_TRACECLONE) before the next task listing is ours, not
+// ErrAlreadyTraced.
+func TestAttachFollowSpawner(t *testing.T) {
+	cmd, _ := startIdle(t, "spawner")
+	for i := range 20 {
+		tr, err := syscallstat.Attach(cmd.Process.Pid, &syscallstat.Options{Follow: true})
+		if i == 0 {
+			mustTrace(t, err)
+		}
+		if err != nil {
+			t.Fatalf("attach %d: %v", i, err)
+		}
+		waitBounded(t, tr, 20*time.Second)
+	}
+}
+
+// TestCancelSleeperCountsNothing: a call in flight when the trace is
+// cancelled (the restart_syscall of sleep's clock_nanosleep, interrupted by
+// the attach) is not counted, as strace -c -p does not count it.
+func TestCancelSleeperCountsNothing(t *testing.T) {
+	sleeper := func() int {
+		c := exec.Command("sleep", "100")
+		if err := c.Start(); err != nil {
+			t.Skip(err)
+		}
+		t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+		waitState(t, c.Process.Pid, "S")
+		time.Sleep(50 * time.Millisecond)
+		return c.Process.Pid
+	}
+	tr, err := syscallstat.Attach(sleeper(), nil)
+	mustTrace(t, err)
+	time.Sleep(200 * time.Millisecond)
+	sum := waitBounded(t, tr, 10*time.Second)
+	if len(sum.Syscalls) != 0 {
+		var b strings.Builder
+		syscallstat.WriteSummary(&b, sum.Syscalls, syscallstat.SortCalls)
+		t.Errorf("an idle sleep counted:\n%s", b.String())
+	}
+	if _, err := exec.LookPath("strace"); err != nil {
+		t.Skip("strace not installed")
+	}
+	out := filepath.Join(t.TempDir(), "strace.out")
+	st := exec.Command("strace", "-c", "-o", out, "-p", strconv.Itoa(sleeper()))
+	if err := st.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	st.Process.Signal(syscall.SIGINT)
+	st.Wait()
+	b, _ := os.ReadFile(out)
+	var theirs syscallstat.Table
+	if len(bytes.TrimSpace(b)) > 0 { // strace prints no table when nothing was counted
+		if theirs, err = syscallstat.ParseSummary(b); err != nil {
+			t.Fatalf("strace output: %v\n%s", err, b)
+		}
+	}
+	if len(theirs) != len(sum.Syscalls) {
+		t.Errorf("strace -c -p counted %d calls, we %d:\n%s", len(theirs), len(sum.Syscalls), b)
+	}
+}
+
+// sysRead is read's number, as /proc/PID/syscall shows it.
+var sysRead, _ = syscallstat.SyscallNumber(syscallstat.Native, "read")
+
+// TestCancelNeverSignalsReusedPID: with Follow the trace goes on after the
+// launched command was reaped; its pid, given to another process meanwhile
+// (forced with ns_last_pid), must not get the cancel signal.
+func TestCancelNeverSignalsReusedPID(t *testing.T) {
+	const lastPID = "/proc/sys/kernel/ns_last_pid"
+	if f, err := os.OpenFile(lastPID, os.O_WRONLY, 0); err != nil {
+		t.Skipf("cannot choose the next pid: %v", err)
+	} else {
+		f.Close()
+	}
+	cmd := workloadCmd(t, "orphan", 0)
+	stdout, _ := cmd.StdoutPipe()
+	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
+	mustTrace(t, err)
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	child, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatalf("orphan printed %q", line)
+	}
+	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	pid := tr.PID()
+	for range 1000 {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var stranger *exec.Cmd
+	for range 200 {
+		os.WriteFile(lastPID, []byte(strconv.Itoa(pid-1)), 0)
+		c := exec.Command("sleep", "60")
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if c.Process.Pid == pid {
+			stranger = c
+			break
+		}
+		c.Process.Kill()
+		c.Wait()
+	}
+	if stranger == nil {
+		t.Skipf("could not start a process with pid %d (others took it)", pid)
+	}
+	t.Cleanup(func() { stranger.Process.Kill() })
+	exited := make(chan error, 1)
+	go func() { exited <- stranger.Wait() }()
+	tr.Cancel(0) // SIGKILL to the command, were it still there
+	waitBounded(t, tr, 20*time.Second)
+	select {
+	case err := <-exited:
+		t.Errorf("the process that reused the command's pid %d ended (%v): the cancel signalled it", pid, err)
+	case <-time.After(time.Second):
+	}
+}
+
+// TestTrampolineRefusesSecureExec: a setuid program that imports this
+// package must not exec a path its caller put in the environment. A copy of
+// the test binary, setuid to uid 65534, is run by root with the launcher's
+// variable set: it runs in secure-execution mode (AT_SECURE, since its
+// effective uid differs from the real one) and must refuse.
+func TestTrampolineRefusesSecureExec(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to make a setuid copy of the test binary")
+	}
+	exe, _ := os.Executable()
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "setuid")
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(bin, 65534, 65534); err != nil {
+		t.Skipf("chown: %v", err)
+	}
+	if err := os.Chmod(bin, 0o4755|os.ModeSetuid); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "hijacked")
+	cmd.Env = append(os.Environ(), "PROCSCOPE_SYSCALLSTAT_EXEC=/bin/echo")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Run()
+	if st, _ := os.Stat(bin); st.Mode()&os.ModeSetuid == 0 {
+		t.Fatal("the copy is not setuid")
+	}
+	if cmd.ProcessState.ExitCode() != 127 || strings.Contains(stdout.String(), "hijacked") ||
+		!strings.Contains(stderr.String(), "secure-execution") {
+		t.Errorf("setuid program with the launcher's variable: exit %d, stdout %q, stderr %q; want a refusal (127) and no exec",
+			cmd.ProcessState.ExitCode(), stdout.String(), stderr.String())
+	}
+}
+
+// TestCancelSeccompKillsAll: a cancelled fast-path trace leaves nothing
+// running with the tracing filter and no tracer (every traced call of such a
+// process fails with ENOSYS): the command's child is killed too.
+func TestCancelSeccompKillsAll(t *testing.T) {
+	cmd := workloadCmd(t, "orphan", 1) // starts a spinning child and waits
+	stdout, _ := cmd.StdoutPipe()
+	// Only getppid goes to the tracer: the detached child would run on,
+	// its getppid failing (with all calls traced it would crash).
+	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true, SeccompBPF: true, Syscalls: []string{"getppid"}})
+	mustTrace(t, err)
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	child, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatalf("orphan printed %q", line)
+	}
+	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	time.Sleep(100 * time.Millisecond)
+	tr.Cancel(syscall.SIGTERM)
+	waitBounded(t, tr, 20*time.Second)
+	for range 500 {
+		st, err := proc.Default().Process(child).Status()
+		if err != nil || st.State == proc.Zombie {
+			return // killed
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	st, _ := proc.Default().Process(child).Status()
+	t.Errorf("the command's child %d still runs after the cancellation (state %v, TracerPid %d, seccomp mode %d): its calls fail with ENOSYS",
+		child, st.State, st.TracerPid, st.Seccomp)
 }

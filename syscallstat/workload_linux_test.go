@@ -5,6 +5,7 @@ package syscallstat_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,26 +13,40 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/syscallstat"
 )
 
-// The test binary doubles as the traced workloads: TestMain runs the one
-// named by $SYSCALLSTAT_WORKLOAD instead of the tests. Each makes a known
-// number of deliberate system calls (N from $SYSCALLSTAT_N).
+// The test binary doubles as the traced workloads: the helper "workload"
+// (see proctest.RegisterHelper) runs the one named by its first argument
+// instead of the tests. Each makes a known number of deliberate system
+// calls (N, its second argument).
 
-const envWorkload = "SYSCALLSTAT_WORKLOAD"
-
-func TestMain(m *testing.M) {
-	if w := os.Getenv(envWorkload); w != "" {
-		n, _ := strconv.Atoi(os.Getenv("SYSCALLSTAT_N"))
-		os.Exit(runWorkload(w, n))
-	}
-	os.Exit(m.Run())
+// workloadArgs are the arguments after the program name that run workload w
+// with n.
+func workloadArgs(w string, n int) []string {
+	return proctest.HelperArgs("workload", w, strconv.Itoa(n))
 }
+
+func init() {
+	if len(os.Args) > 2 && os.Args[1] == workloadArgs("", 0)[0] && os.Args[2] == "execthreadblocked" {
+		// Keep the main goroutine on the leader thread.
+		runtime.LockOSThread()
+	}
+	proctest.RegisterHelper("workload", func(args []string) int {
+		n, _ := strconv.Atoi(args[1])
+		return runWorkload(args[0], n)
+	})
+}
+
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 // workloadCmd returns a command running workload w of the test binary.
 func workloadCmd(t testing.TB, w string, n int, extraEnv ...string) *exec.Cmd {
@@ -40,9 +55,10 @@ func workloadCmd(t testing.TB, w string, n int, extraEnv ...string) *exec.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), envWorkload+"="+w, "SYSCALLSTAT_N="+strconv.Itoa(n))
-	cmd.Env = append(cmd.Env, extraEnv...)
+	cmd := exec.Command(exe, workloadArgs(w, n)...)
+	if len(extraEnv) > 0 {
+		cmd.Env = append(os.Environ(), extraEnv...)
+	}
 	return cmd
 }
 
@@ -85,8 +101,7 @@ func runWorkload(w string, n int) int {
 		// code i+1.
 		for i := range n {
 			exe, _ := os.Executable()
-			c := exec.Command(exe)
-			c.Env = append(os.Environ(), envWorkload+"=exit", "SYSCALLSTAT_N="+strconv.Itoa(i+1))
+			c := exec.Command(exe, workloadArgs("exit", i+1)...)
 			err := c.Run()
 			if c.ProcessState == nil || c.ProcessState.ExitCode() != i+1 {
 				fmt.Fprintf(os.Stderr, "child %d: %v\n", i, err)
@@ -170,6 +185,78 @@ func runWorkload(w string, n int) int {
 			done <- 1
 		}()
 		<-done
+		return 1
+	case "spawner":
+		// Threads are created (and end) in a loop, from two threads at
+		// once: a thread seized while attaching may create one before
+		// it stops.
+		sem := make(chan struct{}, 32)
+		for range 2 {
+			go func() {
+				for {
+					sem <- struct{}{}
+					go func() {
+						// Locked and returning: a new thread
+						// each time, living 5ms.
+						runtime.LockOSThread()
+						time.Sleep(5 * time.Millisecond)
+						<-sem
+					}()
+				}
+			}()
+		}
+		fmt.Println("ready")
+		select {}
+	case "orphan":
+		// Starts the spin workload as a child, prints its pid and, with
+		// n == 0, exits at once leaving it running; with n == 1 waits
+		// for it.
+		exe, _ := os.Executable()
+		c := exec.Command(exe, workloadArgs("spin", 0)...)
+		c.Stdout = io.Discard
+		if err := c.Start(); err != nil {
+			return 1
+		}
+		fmt.Println(c.Process.Pid)
+		if n == 1 {
+			c.Wait()
+		}
+	case "preempt":
+		// Forces an asynchronous preemption: with one P, a goroutine
+		// spins in a loop without calls until the main goroutine, whose
+		// timer needs that P, has run; sysmon preempts the spinner
+		// with a signal (SIGURG), whose handler returns through
+		// rt_sigreturn.
+		runtime.GOMAXPROCS(1)
+		for range 5 {
+			var stop atomic.Bool
+			done := make(chan struct{})
+			go func() {
+				for !stop.Load() {
+				}
+				close(done)
+			}()
+			time.Sleep(time.Millisecond)
+			stop.Store(true)
+			<-done
+		}
+		fmt.Println("ok")
+	case "execthreadblocked":
+		// The leader (locked to main by init) is blocked in ppoll, a
+		// call the Go runtime never makes, while another thread runs
+		// execve of /bin/true: the ppoll never returns, so neither
+		// strace nor we count it.
+		go func() {
+			runtime.LockOSThread()
+			for syscall.Gettid() == os.Getpid() {
+				runtime.UnlockOSThread()
+				runtime.Gosched()
+				runtime.LockOSThread()
+			}
+			time.Sleep(20 * time.Millisecond)
+			syscall.Exec("/bin/true", []string{"true"}, os.Environ())
+		}()
+		unix.Ppoll(nil, nil, nil)
 		return 1
 	default:
 		fmt.Fprintf(os.Stderr, "unknown workload %q\n", w)

@@ -3,6 +3,7 @@
 package tree_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -81,7 +82,7 @@ func benchScan(b *testing.B, fsys *proc.FS, o *tree.Options) {
 	population(b)
 	var procs, threads int
 	for b.Loop() {
-		s, err := tree.Scan(fsys, o)
+		s, err := tree.Scan(context.Background(), fsys, o)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -103,7 +104,7 @@ func BenchmarkScan(b *testing.B) {
 
 func BenchmarkRender(b *testing.B) {
 	population(b)
-	s, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+	s, err := tree.Scan(context.Background(), proc.Default(), &tree.Options{Threads: true})
 	if err != nil {
 		b.Fatal(err)
 	}

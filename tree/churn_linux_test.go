@@ -3,6 +3,7 @@
 package tree_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"io/fs"
@@ -55,16 +56,19 @@ func TestScanUnderChurn(t *testing.T) {
 
 	deadline := time.Now().Add(1500 * time.Millisecond)
 	for scans := 0; scans < 5 || time.Now().Before(deadline); scans++ {
-		s, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+		s, err := tree.Scan(context.Background(), proc.Default(), &tree.Options{Threads: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Processes that exit are absent without an error; the only errors
-		// allowed are permission errors (other users' processes, when not
-		// root).
-		for _, err := range s.Errors() {
-			if !errors.Is(err, fs.ErrPermission) {
-				t.Fatalf("scan %d: error %v", scans, err)
+		// Processes that exit are absent and named as gone; the only
+		// other failures allowed are permission errors (other users'
+		// processes, when not root).
+		for _, f := range s.Failures() {
+			if !errors.Is(f, fs.ErrNotExist) && !errors.Is(f, fs.ErrPermission) {
+				t.Fatalf("scan %d: failure %v", scans, f)
+			}
+			if n := s.Node(f.PID); n != nil && errors.Is(f, fs.ErrNotExist) && n.NumThreads <= 1 {
+				t.Errorf("scan %d: pid %d both in the snapshot and gone, with no threads to list", scans, f.PID)
 			}
 		}
 		prev, linked := 0, 0

@@ -1,15 +1,17 @@
 package tree_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/tree"
 )
 
@@ -23,19 +25,19 @@ func TestScanDamagedCapture(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "27676", "stat")); err != nil {
 		t.Fatal(err)
 	}
-	s, err := tree.Scan(proctest.Dir(t, dir), &tree.Options{Threads: true})
+	s, err := tree.Scan(context.Background(), proctest.Capture(t, dir), &tree.Options{Threads: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"27672/stat", "27676/stat"} {
 		found := false
-		for _, e := range s.Errors() {
-			if strings.Contains(e.Error(), name) && errors.Is(e, proc.ErrDamaged) {
+		for _, f := range s.Failures() {
+			if strings.Contains(f.Error(), name) && errors.Is(f, proc.ErrDamaged) && strings.HasPrefix(name, strconv.Itoa(f.PID)+"/") {
 				found = true
 			}
 		}
 		if !found {
-			t.Errorf("Scan of a capture with %s damaged: errors %v; want it named as damaged", name, s.Errors())
+			t.Errorf("Scan of a capture with %s damaged: failures %v; want it named as damaged", name, s.Failures())
 		}
 	}
 	if s.Node(27668) == nil || s.Node(27679) == nil {

@@ -1,6 +1,8 @@
 // Package tree takes a snapshot of the process tree from /proc in one pass
 // and prints it the way psmisc's pstree does, byte for byte.
 //
+// # What it reads
+//
 // [Scan] reads PID/stat of every process (ppid, comm, state, flags,
 // num_threads, starttime) and, with [Options.Threads], lists PID/task only
 // for the processes whose stat counts more than one thread; with
@@ -11,25 +13,35 @@
 // (about three per process), spread over up to four goroutines when there
 // are many processes; on any other [proc.FS], or a capture made by
 // examples/capture, it reads through the FS. Both give the same snapshot.
+// Nothing else in the package reads: [Snapshot] and [Node] methods, and
+// [Snapshot.Render], work on what Scan read.
 //
 // The [Snapshot] is immutable: look processes up with [Snapshot.Node], walk
 // them with [Node.Children], [Node.Walk], [Node.Descendants] and
-// [Node.Ancestors], and print them with [Snapshot.Render]. [ReadAncestors]
-// follows one process's parents without a whole scan.
+// [Node.Ancestors], and print them with [Snapshot.Render].
 //
 // # Errors
 //
-// Scan fails only when the process list cannot be read. A process whose
-// stat cannot be read or parsed is left out and its error, matching
-// [fs.ErrPermission] or [proc.ErrParse] (a [*proc.ParseError] naming the
-// file), is kept in [Snapshot.Errors]. [Snapshot.Render] returns an error
-// matching [fs.ErrNotExist] for a pid that is neither in the snapshot nor
-// the missing parent of one (which it draws as "?(PID)", as pstree does).
+// Scan fails only when the process list cannot be read, or when its
+// context is done: it checks the context before each process, and once it
+// is done reads no further process and returns a snapshot of those read so
+// far with ctx.Err(). A process that cannot be read is named in
+// [Snapshot.Failures] as a [proc.Failure], at most one per process, in pid
+// order, and is left out of the snapshot (or kept without its threads when
+// only those could not be listed). Expected failures are a process that
+// exited during the scan ([io/fs.ErrNotExist], and [proc.ErrGone] when the
+// kernel said ESRCH or its stat read empty), one the caller may not read
+// ([io/fs.ErrPermission]) and, in a capture, a stat the capture lacks or
+// holds empty ([proc.ErrDamaged]); a stat that cannot be parsed is a
+// [*proc.ParseError] (matching [proc.ErrParse]) naming the file.
+// [Snapshot.Render] returns an error matching [io/fs.ErrNotExist] for a pid
+// that is neither in the snapshot nor the missing parent of one (which it
+// draws as "?(PID)", as pstree does).
 //
 // # Races
 //
 // Processes come and go during a scan. One that exits before its stat is
-// read is simply absent (no error). A process whose parent is absent, or
+// read is absent, and named as gone in the failures. A process whose parent is absent, or
 // whose parent started after it (the parent's pid was reused during the
 // scan), is marked [Node.Orphan] and hangs under the root, pid 1; Render
 // prints it under a "?(PPID)" line as pstree does. Under a /proc mounted
@@ -39,4 +51,12 @@
 // owner until its next exec). A process whose PPID is 0
 // (pid 1, kthreadd, a pid namespace's init) is a root. Kernel threads are
 // marked [Node.Kernel]. A pid is read once, so no process is listed twice.
+//
+// # Concurrent use
+//
+// Scan may be called from several goroutines at once, on the same
+// [proc.FS] too. A [Snapshot], with its nodes, is immutable once Scan
+// returns and safe for concurrent use: any number of goroutines may look
+// up, walk and render one snapshot at the same time. The slices its methods
+// return are shared and must not be modified.
 package tree

@@ -1,6 +1,7 @@
 package tree_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,7 +18,7 @@ func ExampleSnapshot_Render() {
 	if err != nil {
 		return
 	}
-	s, err := tree.Scan(fsys, &tree.Options{Threads: true})
+	s, err := tree.Scan(context.Background(), fsys, &tree.Options{Threads: true})
 	if err != nil {
 		return
 	}

@@ -1,9 +1,13 @@
 package tree_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log"
 	"os"
+	"time"
 
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/tree"
@@ -11,7 +15,7 @@ import (
 
 // Render the process tree of the live system like `pstree -p -A 1`.
 func ExampleScan() {
-	s, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+	s, err := tree.Scan(context.Background(), proc.Default(), &tree.Options{Threads: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return
@@ -19,28 +23,24 @@ func ExampleScan() {
 	s.Render(os.Stdout, 1, nil)
 }
 
-// Print the ancestors of the current process.
-func ExampleSnapshot_Ancestors() {
-	s, err := tree.Scan(proc.Default(), nil)
+// Scan within a time limit, and report what could not be read: a process
+// that exited during the scan is expected and no news.
+func ExampleSnapshot_Failures() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s, err := tree.Scan(ctx, proc.Default(), nil)
 	if err != nil {
+		fmt.Fprintln(os.Stderr, err) // s, if not nil, holds what was read
+	}
+	if s == nil {
 		return
 	}
-	a, _ := s.Ancestors(os.Getpid())
-	for _, p := range a {
-		fmt.Println(p.PID, p.Comm)
+	for _, f := range s.Failures() {
+		if !errors.Is(f, fs.ErrNotExist) {
+			fmt.Fprintln(os.Stderr, f) // pid N: open N/stat: permission denied, ...
+		}
 	}
-}
-
-// The "ancestors" of one process, without scanning the whole system.
-func ExampleReadAncestors() {
-	a, err := tree.ReadAncestors(proc.Default(), os.Getpid())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return
-	}
-	for _, p := range a {
-		fmt.Println(p.PID, p.Comm)
-	}
+	fmt.Println(s.Len(), "processes")
 }
 
 // The README's tree snippet (TestReadmeSnippet keeps the two the same):
@@ -48,7 +48,7 @@ func ExampleReadAncestors() {
 // Node returns nil for a pid that is not in the snapshot (it exited, or a
 // /proc mounted with hidepid hides it), so check before using it.
 func ExampleSnapshot_Node() {
-	snap, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+	snap, err := tree.Scan(context.Background(), proc.Default(), &tree.Options{Threads: true})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -4,6 +4,7 @@ package tree_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,8 +14,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/tree"
 )
 
@@ -57,12 +58,12 @@ func TestFixtureGoldens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := tree.Scan(proctest.Dir(t, dir), &tree.Options{Threads: true})
+		s, err := tree.Scan(context.Background(), proctest.Capture(t, dir), &tree.Options{Threads: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(s.Errors()) != 0 {
-			t.Errorf("%s: Scan errors %v", name, s.Errors())
+		if len(s.Failures()) != 0 {
+			t.Errorf("%s: Scan failures %v", name, s.Failures())
 		}
 		for _, g := range goldens {
 			t.Run(name+"/"+g.file, func(t *testing.T) {
@@ -111,7 +112,7 @@ func TestCaptureFixture(t *testing.T) {
 		return out
 	}
 	before := record()
-	s, err := tree.Scan(proc.Default(), nil)
+	s, err := tree.Scan(context.Background(), proc.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

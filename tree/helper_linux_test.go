@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/procscope/procscope/proctest"
 )
 
 // spec describes a helper process: the comm it gives itself, how many extra
@@ -29,11 +31,16 @@ type spec struct {
 
 const helperEnv = "TREE_TEST_HELPER"
 
+// helperName is the helper (see proctest.RegisterHelper) that runs the
+// spec in $TREE_TEST_HELPER.
+const helperName = "tree"
+
+func init() {
+	proctest.RegisterHelper(helperName, func([]string) int { runHelper(os.Getenv(helperEnv)); return 0 })
+}
+
 func TestMain(m *testing.M) {
-	if s := os.Getenv(helperEnv); s != "" {
-		runHelper(s)
-		os.Exit(0)
-	}
+	proctest.RunHelper()
 	code := m.Run()
 	stopPopulation()
 	os.Exit(code)
@@ -103,7 +110,7 @@ func startHelper(sp *spec, env []string) (*helper, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe)
+	cmd := exec.Command(exe, proctest.HelperArgs(helperName)...)
 	cmd.Env = append(env[:len(env):len(env)], helperEnv+"="+string(b))
 	cmd.Stderr = os.Stderr
 	// No Pdeathsig: it fires when the forking thread exits, and the churn

@@ -4,6 +4,7 @@ package tree_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -176,7 +177,7 @@ func TestHidepidInside(t *testing.T) {
 			if want, err = cmd.Output(); err != nil {
 				t.Fatalf("pstree %v: %v", args, err)
 			}
-			s, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+			s, err := tree.Scan(context.Background(), proc.Default(), &tree.Options{Threads: true})
 			if err != nil {
 				t.Fatal(err)
 			}

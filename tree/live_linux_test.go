@@ -4,8 +4,7 @@ package tree_test
 
 import (
 	"bytes"
-	"errors"
-	"io/fs"
+	"context"
 	"os"
 	"os/exec"
 	"strconv"
@@ -97,7 +96,7 @@ func TestRenderMatchesPstreeLive(t *testing.T) {
 					time.Sleep(200 * time.Millisecond)
 				}
 				want = realPstree(t, tt.columns, tt.args...)
-				s, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+				s, err := tree.Scan(context.Background(), proc.Default(), &tree.Options{Threads: true})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -117,7 +116,7 @@ func TestRenderMatchesPstreeLive(t *testing.T) {
 
 func TestLiveSubtreeQueries(t *testing.T) {
 	root := startTree(t, testTree)
-	s, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+	s, err := tree.Scan(context.Background(), proc.Default(), &tree.Options{Threads: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,37 +167,8 @@ func TestLiveSubtreeQueries(t *testing.T) {
 		if a[len(a)-1].Parent() != nil {
 			t.Errorf("last ancestor %d has a parent", a[len(a)-1].PID)
 		}
-		pairs, ok := s.Ancestors(d.PID)
-		if !ok || len(pairs) != len(a) || pairs[0] != (tree.Ancestor{PID: a[0].PID, Comm: "deep"}) {
-			t.Errorf("Snapshot.Ancestors(%d) = %v, %v", d.PID, pairs, ok)
-		}
 	}
 	if k := s.Node(2); k != nil && !k.Kernel {
 		t.Errorf("kthreadd (pid 2) not marked as a kernel thread")
-	}
-}
-
-func TestReadAncestors(t *testing.T) {
-	root := startTree(t, testTree)
-	s, err := tree.Scan(proc.Default(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, n := range s.Node(root).Walk() {
-		want, _ := s.Ancestors(n.PID)
-		got, err := tree.ReadAncestors(proc.Default(), n.PID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("ReadAncestors(%d) (-Snapshot.Ancestors +got):\n%s", n.PID, diff)
-		}
-	}
-	if _, err := tree.ReadAncestors(proc.Default(), 1<<22+1); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("ReadAncestors(absent) error = %v, want fs.ErrNotExist", err)
-	}
-	a, err := tree.ReadAncestors(proc.Default(), 1)
-	if err != nil || len(a) != 0 || a == nil {
-		t.Errorf("ReadAncestors(1) = %#v, %v; want an empty list", a, err)
 	}
 }

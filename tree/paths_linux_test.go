@@ -3,15 +3,17 @@
 package tree_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/tree"
 )
 
@@ -28,11 +30,11 @@ func TestFastPathMatchesFSPath(t *testing.T) {
 	for _, o := range []tree.Options{{}, {Threads: true}, {ThreadNames: true, Threads: true}} {
 		var diff string
 		for try := 0; try < 5; try++ {
-			fast, err := tree.ScanDir("/proc", o)
+			fast, err := tree.ScanDir(context.Background(), "/proc", o)
 			if err != nil {
 				t.Fatal(err)
 			}
-			slow, err := tree.ScanFS(proc.New(os.DirFS("/proc")), o)
+			slow, err := tree.ScanFS(context.Background(), proc.New(os.DirFS("/proc")), o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -47,7 +49,7 @@ func TestFastPathMatchesFSPath(t *testing.T) {
 
 	dir := t.TempDir()
 	var pids []int
-	s, err := tree.Scan(proc.Default(), nil)
+	s, err := tree.Scan(context.Background(), proc.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,11 +69,11 @@ func TestFastPathMatchesFSPath(t *testing.T) {
 		}
 	}
 	for _, o := range []tree.Options{{}, {Threads: true}, {Threads: true, ThreadNames: true}} {
-		fast, err := tree.ScanDir(dir, o)
+		fast, err := tree.ScanDir(context.Background(), dir, o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		slow, err := tree.ScanFS(proctest.Dir(t, dir), o)
+		slow, err := tree.ScanFS(context.Background(), proctest.Capture(t, dir), o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,6 +82,45 @@ func TestFastPathMatchesFSPath(t *testing.T) {
 		}
 		if diff := cmp.Diff(tree.Flatten(slow, -1), tree.Flatten(fast, -1), flatOpts); diff != "" {
 			t.Errorf("options %+v: capture differs (-fs +fast):\n%s", o, diff)
+		}
+	}
+}
+
+// countCtx is a context whose Err answers nil n times and then
+// context.Canceled: each answer lets a scan read one more process.
+type countCtx struct {
+	context.Context
+	left atomic.Int64
+}
+
+func (c *countCtx) Err() error {
+	if c.left.Add(-1) < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestScanLiveCancel: the raw fast path on the live /proc stops once the
+// context is done: it reads at most one process per nil answer of Err, and
+// returns ctx.Err() with a snapshot of those.
+func TestScanLiveCancel(t *testing.T) {
+	if !proc.Default().Live() {
+		t.Skip("/proc is not a live proc mount: the fast path is not taken")
+	}
+	for _, o := range []*tree.Options{nil, {Threads: true}} {
+		ctx := &countCtx{Context: context.Background()}
+		ctx.left.Store(1 + 5) // Scan's own check, then five processes
+		s, err := tree.Scan(ctx, proc.Default(), o)
+		if err != context.Canceled {
+			t.Fatalf("Scan(cancelled after 5 processes) error = %v; want context.Canceled", err)
+		}
+		if n := s.Len() + len(s.Failures()); n == 0 || n > 5 {
+			t.Errorf("Scan(cancelled after 5 processes) read %d processes (%d failed)", n, len(s.Failures()))
+		}
+		ctx.left.Store(0)
+		s, err = tree.Scan(ctx, proc.Default(), o)
+		if err != context.Canceled || s == nil || s.Len() != 0 || len(s.Failures()) != 0 {
+			t.Errorf("Scan(already cancelled) = %v, %v; want an empty snapshot and context.Canceled", s, err)
 		}
 	}
 }

@@ -4,6 +4,7 @@ package tree_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,22 +12,20 @@ import (
 	"testing"
 
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/tree"
 )
 
-const nsCheckEnv = "TREE_TEST_PIDNS"
-
+// The helper "pidns" (see proctest.RegisterHelper) runs nsCheck in a new
+// pid namespace, as its init (pid 1, PPID 0).
 func init() {
-	if os.Getenv(nsCheckEnv) == "" {
-		return
-	}
-	// In a new pid namespace, as its init (pid 1, PPID 0).
-	os.Unsetenv(nsCheckEnv)
-	if err := nsCheck(); err != nil {
-		fmt.Fprintln(os.Stderr, "pidns:", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
+	proctest.RegisterHelper("pidns", func([]string) int {
+		if err := nsCheck(); err != nil {
+			fmt.Fprintln(os.Stderr, "pidns:", err)
+			return 1
+		}
+		return 0
+	})
 }
 
 func nsCheck() error {
@@ -39,7 +38,7 @@ func nsCheck() error {
 	}
 	defer h.stop()
 	helperPID := h.cmd.Process.Pid
-	s, err := tree.Scan(proc.Default(), &tree.Options{Threads: true})
+	s, err := tree.Scan(context.Background(), proc.Default(), &tree.Options{Threads: true})
 	if err != nil {
 		return err
 	}
@@ -82,8 +81,7 @@ func TestPIDNamespace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(unshare, "--pid", "--fork", "--mount-proc", exe)
-	cmd.Env = append(os.Environ(), nsCheckEnv+"=1")
+	cmd := exec.Command(unshare, append([]string{"--pid", "--fork", "--mount-proc", exe}, proctest.HelperArgs("pidns")...)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		if os.Geteuid() != 0 {

@@ -1,6 +1,7 @@
 package tree
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"slices"
@@ -24,15 +25,19 @@ type Options struct {
 
 // Scan takes a snapshot of the process tree of fsys in one pass, reading
 // PID/stat for every process and, with [Options.Threads], PID/task for the
-// multi-threaded ones. Processes that exit during the scan are left out; a
-// process that cannot be read is left out and named in
-// [Snapshot.Errors], as is one whose stat a capture lacks or holds empty
-// (see [proc.ErrDamaged]). Scan fails only when the process list itself cannot be
-// read.
+// multi-threaded ones. A process that cannot be read, or exits during the
+// scan, is left out (or, when only its threads could not be listed, kept
+// without them) and named in [Snapshot.Failures]; see [proc.Failure] for
+// which failures are expected.
+//
+// Scan checks ctx before each process: once ctx is done it reads no
+// further process and returns a snapshot of the processes read so far
+// together with ctx.Err(). The error is otherwise non-nil only when the
+// process list itself cannot be read.
 //
 // On the live /proc ([proc.FS.Live]) Scan reads with a few raw system calls
 // per process; on any other FS, or a capture, it reads through fsys.
-func Scan(fsys *proc.FS, opts *Options) (*Snapshot, error) {
+func Scan(ctx context.Context, fsys *proc.FS, opts *Options) (*Snapshot, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -40,10 +45,13 @@ func Scan(fsys *proc.FS, opts *Options) (*Snapshot, error) {
 	if o.ThreadNames {
 		o.Threads = true
 	}
-	if fsys.Live() {
-		return scanDir(fsys.Dir(), o)
+	if err := ctx.Err(); err != nil {
+		return link(nil, nil), err
 	}
-	return scanFS(fsys, o)
+	if fsys.Live() {
+		return scanDir(ctx, fsys.Dir(), o)
+	}
+	return scanFS(ctx, fsys, o)
 }
 
 // builder collects nodes, with the threads of all of them in one growing
@@ -53,7 +61,7 @@ type builder struct {
 	nodes   []Node
 	threads []Thread
 	comms   map[string]string
-	errs    []error
+	fails   []proc.Failure
 }
 
 func newBuilder(o Options, n int) *builder {
@@ -95,33 +103,45 @@ func (b *builder) endThreads(n *Node, start int) {
 	n.Threads = t
 }
 
-// link orders the nodes by pid and links the tree.
-func (b *builder) link(lookupUID func(*Node) (uint32, bool)) *Snapshot {
+// link orders the nodes by pid and links the tree. lookupUID is called only
+// when complete is set: a cancelled scan reads nothing more.
+func (b *builder) link(complete bool, lookupUID func(*Node) (uint32, bool)) *Snapshot {
+	if !complete {
+		lookupUID = nil
+	}
 	if !slices.IsSortedFunc(b.nodes, func(x, y Node) int { return x.PID - y.PID }) {
 		slices.SortFunc(b.nodes, func(x, y Node) int { return x.PID - y.PID })
 	}
 	s := link(b.nodes, lookupUID)
-	s.errs = b.errs
+	s.fails = b.fails
 	return s
 }
 
-func scanFS(fsys *proc.FS, o Options) (*Snapshot, error) {
+func scanFS(ctx context.Context, fsys *proc.FS, o Options) (*Snapshot, error) {
 	pids, err := fsys.PIDs()
 	if err != nil {
 		return nil, err
 	}
 	b := newBuilder(o, len(pids))
+	var stopped error
 	for _, pid := range pids {
+		if stopped = ctx.Err(); stopped != nil {
+			break
+		}
 		name := strconv.Itoa(pid) + "/stat"
 		data, err := fsys.ReadFile(name)
 		if err != nil || len(data) == 0 {
 			// Gone, or exited after the open; in a capture, damaged.
-			b.fail(fsys.Damaged(name, err))
+			err = fsys.Damaged(name, err)
+			if err == nil {
+				err = emptyStat(name)
+			}
+			b.fail(pid, err)
 			continue
 		}
 		st, err := parseStat(data)
 		if err != nil {
-			b.fail(withPath(err, name))
+			b.fail(pid, withPath(err, name))
 			continue
 		}
 		n := b.add(&st)
@@ -130,7 +150,7 @@ func scanFS(fsys *proc.FS, o Options) (*Snapshot, error) {
 		}
 		tasks, err := fsys.Process(pid).Tasks()
 		if err != nil {
-			b.fail(err)
+			b.fail(pid, err)
 			continue
 		}
 		start := len(b.threads)
@@ -142,7 +162,7 @@ func scanFS(fsys *proc.FS, o Options) (*Snapshot, error) {
 			if o.ThreadNames {
 				c, err := t.Comm()
 				if err != nil {
-					b.fail(err)
+					b.failThread(pid, err)
 					continue
 				}
 				comm = b.intern([]byte(c))
@@ -151,7 +171,7 @@ func scanFS(fsys *proc.FS, o Options) (*Snapshot, error) {
 		}
 		b.endThreads(n, start)
 	}
-	return b.link(func(n *Node) (uint32, bool) {
+	return b.link(stopped == nil, func(n *Node) (uint32, bool) {
 		fi, err := fsys.Lstat(strconv.Itoa(n.PID))
 		if err != nil {
 			return 0, false
@@ -160,15 +180,31 @@ func scanFS(fsys *proc.FS, o Options) (*Snapshot, error) {
 			return st.Uid, true
 		}
 		return 0, false
-	}), nil
+	}), stopped
 }
 
-// fail records err unless it only says the process is gone.
-func (b *builder) fail(err error) {
-	if err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) {
+// fail records the failure of process pid, unless one is already recorded
+// for it: a scan reports at most one failure per process, the first.
+func (b *builder) fail(pid int, err error) {
+	if n := len(b.fails); n > 0 && b.fails[n-1].PID == pid {
 		return
 	}
-	b.errs = append(b.errs, err)
+	b.fails = append(b.fails, proc.Failure{PID: pid, Err: err})
+}
+
+// failThread records the failure to read a thread of process pid, unless
+// the thread has merely exited since its process's task/ was listed.
+func (b *builder) failThread(pid int, err error) {
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	b.fail(pid, err)
+}
+
+// emptyStat is the error for a stat file that read empty: the process
+// exited after the file was opened.
+func emptyStat(name string) error {
+	return &fs.PathError{Op: "read", Path: name, Err: proc.ErrGone}
 }
 
 // withPath names the file in a ParseError from parseStat.

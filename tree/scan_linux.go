@@ -3,6 +3,7 @@
 package tree
 
 import (
+	"context"
 	"encoding/binary"
 	"io/fs"
 	"runtime"
@@ -13,6 +14,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procscope/procscope/proc"
 )
 
 // scanDir is the fast path of Scan for a /proc directory on disk. Per
@@ -24,7 +27,7 @@ import (
 // scheduler): reads of /proc files do not block, and entering the scheduler
 // for each of them made the runtime's monitor thread wake and hand off
 // processors, adding about half a system call per process.
-func scanDir(dir string, o Options) (*Snapshot, error) {
+func scanDir(ctx context.Context, dir string, o Options) (*Snapshot, error) {
 	dfd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: dir, Err: err}
@@ -40,7 +43,7 @@ func scanDir(dir string, o Options) (*Snapshot, error) {
 	}
 	b := newBuilder(o, len(pids))
 	if workers := min(runtime.GOMAXPROCS(0), 4, len(pids)/parallelMin); workers <= 1 {
-		r.scan(b, pids)
+		r.scan(ctx, b, pids)
 	} else {
 		// Generating stat files is the kernel's work; spread it over the CPUs.
 		parts := make([]*builder, workers)
@@ -50,17 +53,18 @@ func scanDir(dir string, o Options) (*Snapshot, error) {
 			parts[i] = newBuilder(o, len(chunk))
 			wg.Go(func() {
 				w := rawReader{dfd: dfd, dents: make([]byte, 32<<10), buf: make([]byte, 4096), path: make([]byte, 0, 128)}
-				w.scan(parts[i], chunk)
+				w.scan(ctx, parts[i], chunk)
 			})
 		}
 		wg.Wait()
 		for _, p := range parts {
 			b.nodes = append(b.nodes, p.nodes...)
-			b.errs = append(b.errs, p.errs...)
+			b.fails = append(b.fails, p.fails...) // chunks in pid order: so are the failures
 		}
 	}
+	stopped := ctx.Err() // a worker stopped early: the snapshot is partial
 	var stx unix.Statx_t
-	return b.link(func(n *Node) (uint32, bool) {
+	return b.link(stopped == nil, func(n *Node) (uint32, bool) {
 		r.setPath(n.PID, "")
 		_, _, e := unix.RawSyscall6(unix.SYS_STATX, uintptr(dfd), uintptr(unsafe.Pointer(&r.path[0])),
 			unix.AT_SYMLINK_NOFOLLOW, unix.STATX_UID, uintptr(unsafe.Pointer(&stx)), 0)
@@ -68,28 +72,33 @@ func scanDir(dir string, o Options) (*Snapshot, error) {
 			return 0, false
 		}
 		return stx.Uid, true
-	}), nil
+	}), stopped
 }
 
 // parallelMin is the number of processes per extra scanning goroutine.
 const parallelMin = 512
 
-// scan reads the stat (and task/) of each pid into b.
-func (r *rawReader) scan(b *builder, pids []int32) {
+// scan reads the stat (and task/) of each pid into b, checking ctx before
+// each.
+func (r *rawReader) scan(ctx context.Context, b *builder, pids []int32) {
 	o := b.o
 	for _, pid := range pids {
+		if ctx.Err() != nil {
+			return
+		}
 		r.setPath(int(pid), "/stat")
 		data, err := r.readFile()
 		if err != nil {
-			b.fail(r.pathError("read", err))
+			b.fail(int(pid), r.pathError("read", err))
 			continue
 		}
 		if len(data) == 0 { // the process exited after the open
+			b.fail(int(pid), emptyStat(r.name()))
 			continue
 		}
 		st, err := parseStat(data)
 		if err != nil {
-			b.fail(withPath(err, r.name()))
+			b.fail(int(pid), withPath(err, r.name()))
 			continue
 		}
 		n := b.add(&st)
@@ -99,13 +108,13 @@ func (r *rawReader) scan(b *builder, pids []int32) {
 		r.setPath(int(pid), "/task")
 		tfd, err := r.openat(unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC)
 		if err != nil {
-			b.fail(r.pathError("open", err))
+			b.fail(int(pid), r.pathError("open", err))
 			continue
 		}
 		r.tids, err = r.listNumeric(tfd, r.tids[:0], st.numThreads)
 		rawClose(tfd)
 		if err != nil {
-			b.fail(r.pathError("getdents64", err))
+			b.fail(int(pid), r.pathError("getdents64", err))
 			continue
 		}
 		start := len(b.threads)
@@ -120,7 +129,7 @@ func (r *rawReader) scan(b *builder, pids []int32) {
 				r.path = append(r.path, "/comm\x00"...)
 				data, err := r.readFile()
 				if err != nil {
-					b.fail(r.pathError("open", err))
+					b.failThread(int(pid), r.pathError("open", err))
 					continue
 				}
 				if len(data) > 0 && data[len(data)-1] == '\n' {
@@ -154,7 +163,7 @@ func (r *rawReader) setPath(pid int, suffix string) {
 func (r *rawReader) name() string { return string(r.path[:len(r.path)-1]) }
 
 func (r *rawReader) pathError(op string, err error) error {
-	return &fs.PathError{Op: op, Path: r.name(), Err: err}
+	return proc.PathError(op, r.name(), err)
 }
 
 func (r *rawReader) openat(flags int) (int, error) {

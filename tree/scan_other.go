@@ -2,8 +2,11 @@
 
 package tree
 
-import "errors"
+import (
+	"context"
+	"errors"
+)
 
 // scanDir is never called outside Linux: there is no live proc mount
 // ([proc.FS.Live] is false), so Scan reads through the FS.
-func scanDir(string, Options) (*Snapshot, error) { return nil, errors.ErrUnsupported }
+func scanDir(context.Context, string, Options) (*Snapshot, error) { return nil, errors.ErrUnsupported }

@@ -109,7 +109,7 @@ type Snapshot struct {
 	roots   []*Node // pid order
 	root    *Node
 	threads int
-	errs    []error
+	fails   []proc.Failure
 }
 
 // Node returns the process with the given pid, or nil when it is not in the
@@ -148,32 +148,13 @@ func (s *Snapshot) Len() int { return len(s.nodes) }
 // (zero unless the scan listed threads).
 func (s *Snapshot) NumThreads() int { return s.threads }
 
-// Errors returns the failures that left processes out of the snapshot or
-// incomplete, other than processes that exited during the scan: for
-// example a permission error on a process's stat or task directory.
-func (s *Snapshot) Errors() []error { return s.errs }
-
-// Ancestors returns pid's ancestors from its parent up to the root as
-// pid/comm pairs, for callers that only need that (such as inspect -json's
-// "ancestors" key). ok is false when pid is not in the snapshot.
-func (s *Snapshot) Ancestors(pid int) (a []Ancestor, ok bool) {
-	n := s.Node(pid)
-	if n == nil {
-		return nil, false
-	}
-	a = []Ancestor{}
-	for p := n.parent; p != nil; p = p.parent {
-		a = append(a, Ancestor{PID: p.PID, Comm: p.Comm})
-	}
-	return a, true
-}
-
-// Ancestor is one entry of [Snapshot.Ancestors]. Its JSON form is
-// {"pid": N, "comm": "name"}.
-type Ancestor struct {
-	PID  int    `json:"pid"`
-	Comm string `json:"comm"`
-}
+// Failures returns, in pid order, the processes that the scan could not
+// read, or read only in part: one that exited during the scan (its error
+// matches [io/fs.ErrNotExist]) or whose stat the caller may not read
+// ([io/fs.ErrPermission]) is not in the snapshot; one whose threads could not
+// be listed is, without them. See [proc.Failure] for which failures are
+// expected. The slice is shared and must not be modified.
+func (s *Snapshot) Failures() []proc.Failure { return s.fails }
 
 // link builds the snapshot from nodes in pid order. lookupUID, if not nil,
 // is called for processes that share their parent and comm with a sibling,

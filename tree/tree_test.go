@@ -2,35 +2,26 @@ package tree
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 )
 
 // statLine makes a stat line with the fields the tree reads.
 func statLine(pid int, comm string, ppid int, flags uint32, threads int, start uint64) string {
 	return fmt.Sprintf("%d (%s) S %d %d %d 0 -1 %d 0 0 0 0 0 0 0 0 20 0 %d 0 %d 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n",
 		pid, comm, ppid, pid, pid, flags, threads, start)
-}
-
-// permFS returns fs.ErrPermission for the names in deny.
-type permFS struct {
-	fs.FS
-	deny map[string]bool
-}
-
-func (p permFS) Open(name string) (fs.File, error) {
-	if p.deny[name] {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
-	}
-	return p.FS.Open(name)
 }
 
 func mapFS(procs ...string) fstest.MapFS {
@@ -44,27 +35,23 @@ func mapFS(procs ...string) fstest.MapFS {
 }
 
 func TestScanEdgeCases(t *testing.T) {
-	m := mapFS(
-		statLine(1, "init", 0, 0, 1, 10),
-		statLine(2, "kthreadd", 0, pfKthread, 1, 10),
-		statLine(3, "kworker/0:0", 2, pfKthread, 1, 11),
-		statLine(10, "a) (b", 1, 0, 3, 20),
-		statLine(11, "orphan", 99, 0, 1, 30), // parent 99 is absent
-		statLine(12, "reused-parent", 13, 0, 1, 40),
-		statLine(13, "young", 1, 0, 1, 50), // started after its "child" 12: a reused pid
-		statLine(20, "nsinit", 0, 0, 1, 60),
-	)
-	m["10/task/10/stat"] = &fstest.MapFile{Data: []byte(statLine(10, "a) (b", 1, 0, 3, 20))}
-	m["10/task/15/stat"] = &fstest.MapFile{Data: []byte(statLine(15, "a) (b", 1, 0, 3, 20))}
-	m["10/task/14/stat"] = &fstest.MapFile{Data: []byte(statLine(14, "a) (b", 1, 0, 3, 20))}
-	m["10/task/14/comm"] = &fstest.MapFile{Data: []byte("worker\n")}
-	m["10/task/15/comm"] = &fstest.MapFile{Data: []byte("io\n")}
-	m["30"] = &fstest.MapFile{Mode: fs.ModeDir} // listed, but exited before its stat was read
-	m["31/stat"] = &fstest.MapFile{Data: []byte("31 (bad")}
-	m["32/stat"] = &fstest.MapFile{Data: []byte(statLine(32, "secret", 1, 0, 1, 70))}
-	fsys := proc.New(permFS{m, map[string]bool{"32/stat": true}})
+	tr := proctest.Tree{Processes: []proctest.Process{
+		{PID: 1, Comm: "init", StartTime: 10},
+		{PID: 2, Comm: "kthreadd", Kernel: true, StartTime: 10},
+		{PID: 3, PPID: 2, Comm: "kworker/0:0", Kernel: true, StartTime: 11},
+		{PID: 10, PPID: 1, Comm: "a) (b", StartTime: 20,
+			Threads: []proctest.Thread{{TID: 14, Comm: "worker"}, {TID: 15, Comm: "io"}}},
+		{PID: 11, PPID: 99, Comm: "orphan", StartTime: 30}, // parent 99 is absent
+		{PID: 12, PPID: 13, Comm: "reused-parent", StartTime: 40},
+		{PID: 13, PPID: 1, Comm: "young", StartTime: 50}, // started after its "child" 12: a reused pid
+		{PID: 20, Comm: "nsinit", StartTime: 60},
+		{PID: 30, Gone: true}, // listed, but exited before its stat was read
+		{PID: 31, Files: map[string]string{"stat": "31 (bad"}},
+		{PID: 32, Comm: "secret", PPID: 1, StartTime: 70, Refused: []string{"stat"}},
+	}}
+	fsys := tr.FS(t)
 
-	s, err := Scan(fsys, &Options{ThreadNames: true})
+	s, err := Scan(context.Background(), fsys, &Options{ThreadNames: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +61,10 @@ func TestScanEdgeCases(t *testing.T) {
 	if got := s.NumThreads(); got != 2 {
 		t.Errorf("NumThreads() = %d, want 2", got)
 	}
-	errs := s.Errors()
-	if len(errs) != 2 || !errors.Is(errs[0], proc.ErrParse) || !errors.Is(errs[1], fs.ErrPermission) {
-		t.Errorf("Errors() = %v, want a parse error for 31 and a permission error for 32", errs)
+	fails := s.Failures()
+	if len(fails) != 3 || fails[0].PID != 30 || !errors.Is(fails[0], fs.ErrNotExist) ||
+		fails[1].PID != 31 || !errors.Is(fails[1], proc.ErrParse) || fails[2].PID != 32 || !errors.Is(fails[2], fs.ErrPermission) {
+		t.Errorf("Failures() = %v, want 30 gone, a parse error for 31 and a permission error for 32", fails)
 	}
 	if s.Node(30) != nil || s.Node(31) != nil || s.Node(32) != nil {
 		t.Errorf("unreadable or vanished processes are in the snapshot")
@@ -258,7 +246,7 @@ func TestRenderHiddenInit(t *testing.T) {
 		statLine(349, "pstree", 345, 0, 1, 12),
 		statLine(400, "other", 18000, 0, 1, 13),
 	)
-	s, err := Scan(proc.New(m), nil)
+	s, err := Scan(context.Background(), proc.New(m), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +276,7 @@ func TestRenderHidden(t *testing.T) {
 		statLine(400, "sleep", 1, 0, 1, 13),
 		statLine(401, "sleep", 1, 0, 1, 14),
 	)
-	s, err := Scan(proc.New(m), nil)
+	s, err := Scan(context.Background(), proc.New(m), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +334,7 @@ func TestScanParentCycle(t *testing.T) {
 		statLine(11, "b", 10, 0, 1, 5),
 		statLine(12, "c", 11, 0, 1, 6),
 	)
-	s, err := Scan(proc.New(m), nil)
+	s, err := Scan(context.Background(), proc.New(m), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,14 +347,121 @@ func TestScanParentCycle(t *testing.T) {
 	}
 }
 
-// TestReadAncestorsGone: a stat that reads empty (the process exited after
-// the open) is reported as gone, matching proc.ErrGone and fs.ErrNotExist as
-// the package docs promise.
-func TestReadAncestorsGone(t *testing.T) {
+// TestScanEmptyStat: a stat that reads empty (the process exited after
+// the open) is a failure matching proc.ErrGone and fs.ErrNotExist, as the
+// package docs promise.
+func TestScanEmptyStat(t *testing.T) {
 	m := mapFS(statLine(1, "init", 0, 0, 1, 1))
 	m["5/stat"] = &fstest.MapFile{}
-	_, err := ReadAncestors(proc.New(m), 5)
-	if !errors.Is(err, proc.ErrGone) || !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("ReadAncestors(gone) = %v; want an error matching proc.ErrGone and fs.ErrNotExist", err)
+	s, err := Scan(context.Background(), proc.New(m), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := s.Failures()
+	if len(f) != 1 || f[0].PID != 5 || !errors.Is(f[0], proc.ErrGone) || !errors.Is(f[0], fs.ErrNotExist) || s.Node(5) != nil {
+		t.Errorf("Failures() = %v; want pid 5 gone, matching proc.ErrGone and fs.ErrNotExist", f)
+	}
+}
+
+// countFS counts the opens of each process's files (keyed by pid) and
+// calls hook after each, under its lock.
+type countFS struct {
+	fs.FS
+	mu     sync.Mutex
+	opens  map[int]int
+	listed int
+	hook   func(pid int)
+}
+
+func (c *countFS) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	first, _, _ := strings.Cut(name, "/")
+	if pid, err := strconv.Atoi(first); err == nil {
+		c.opens[pid]++
+		if c.hook != nil {
+			c.hook(pid)
+		}
+	} else if name == "." {
+		c.listed++
+	}
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+// TestScanCancel: Scan stops before the next process once its context is
+// done, and returns ctx.Err() with a snapshot of what it read; with a
+// context done before it starts, it reads nothing.
+func TestScanCancel(t *testing.T) {
+	var lines []string
+	for pid := 1; pid <= 10; pid++ {
+		lines = append(lines, statLine(pid, "p", max(pid-1, 0), 0, 1, uint64(pid)))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &countFS{FS: mapFS(lines...), opens: map[int]int{}}
+	c.hook = func(pid int) {
+		if pid == 3 {
+			cancel()
+		}
+	}
+	s, err := Scan(ctx, proc.New(c), nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Scan(cancelled during pid 3) error = %v; want context.Canceled", err)
+	}
+	for pid, n := range c.opens {
+		if pid > 3 {
+			t.Errorf("pid %d read %d times after the cancel", pid, n)
+		}
+	}
+	if s == nil || s.Len() != 3 || s.Node(3) == nil || s.Node(3).Parent() != s.Node(2) {
+		t.Errorf("Scan(cancelled) = %v; want a snapshot of pids 1-3", s)
+	}
+
+	c = &countFS{FS: mapFS(lines...), opens: map[int]int{}}
+	s, err = Scan(ctx, proc.New(c), nil)
+	if !errors.Is(err, context.Canceled) || len(c.opens) != 0 || c.listed != 0 || s == nil || s.Len() != 0 {
+		t.Errorf("Scan(already cancelled) = %v, %v after %d listings, opens %v; want context.Canceled and nothing read", s, err, c.listed, c.opens)
+	}
+
+	c = &countFS{FS: mapFS(lines...), opens: map[int]int{}}
+	s, err = Scan(context.Background(), proc.New(c), nil)
+	if err != nil || len(c.opens) != 10 || s.Len() != 10 {
+		t.Errorf("Scan(not cancelled) = %v, %v, opens %v; want all 10 read (the counter works)", s, err, c.opens)
+	}
+}
+
+// TestConcurrentUse: scans of one FS and renders of one snapshot may run
+// in several goroutines at once (go test -race checks that nothing is
+// written), and give the same output as one at a time.
+func TestConcurrentUse(t *testing.T) {
+	var lines []string
+	for pid := 1; pid <= 20; pid++ {
+		lines = append(lines, statLine(pid, "p"+strconv.Itoa(pid%3), (pid-1)/3, 0, 1, uint64(pid)))
+	}
+	fsys := proc.New(mapFS(lines...))
+	s, err := Scan(context.Background(), fsys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := render(t, s, 1, &RenderOptions{Compact: true})
+	var wg sync.WaitGroup
+	got := make([]string, 8)
+	for i := range got {
+		wg.Go(func() {
+			snap := s
+			if i%2 == 1 {
+				snap, _ = Scan(context.Background(), fsys, nil)
+			}
+			var buf bytes.Buffer
+			snap.Render(&buf, 1, &RenderOptions{Compact: true})
+			for range snap.Node(1).Walk() {
+			}
+			got[i] = buf.String()
+		})
+	}
+	wg.Wait()
+	for i, g := range got {
+		if g != want {
+			t.Errorf("goroutine %d rendered\n%s\nwant\n%s", i, g, want)
+		}
 	}
 }

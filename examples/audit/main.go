@@ -47,8 +47,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/procscope/procscope/container"
 	"github.com/procscope/procscope/internal/cli"
@@ -58,8 +56,7 @@ import (
 func main() {
 	code, err := run(os.Args[1:], os.Stdout, os.Stderr)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "audit:", err)
-		os.Exit(1)
+		cli.Exit("audit", err)
 	}
 	os.Exit(code)
 }
@@ -106,14 +103,15 @@ func (r *row) add(p container.Posture, level container.Level) {
 }
 
 func run(args []string, stdout, stderr io.Writer) (int, error) {
-	fl := flag.NewFlagSet("audit", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl := cli.NewFlagSet("audit", stderr,
+		"audit [-root DIR] [-json] [-level baseline|restricted] [-host] [-ref PID]",
+		"audit [-root DIR] [-json] [-level baseline|restricted] [-ref PID] PID")
 	root := fl.String("root", "/proc", "proc tree to read: the live /proc or a capture")
 	asJSON := fl.Bool("json", false, "print JSON")
 	levelFlag := fl.String("level", "restricted", "what counts: baseline or restricted (every finding)")
 	host := fl.Bool("host", false, "audit the processes outside any container too")
 	refPID := fl.Int("ref", 0, "compare with this process's namespaces and mounts (default: pid 1, or audit's own where pid 1 is unreadable)")
-	if err := fl.Parse(args); err != nil {
+	if err := cli.Parse(fl, args, stdout); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0, nil // the usage is printed
 		}
@@ -283,13 +281,13 @@ func table(w io.Writer, rows []row) error {
 		}
 		cg := "-"
 		if r.ContainerID == "" {
-			cg = escape(r.Path)
+			cg = cli.Escape(r.Path)
 		}
 		pids := make([]string, len(r.PIDs))
 		for i, p := range r.PIDs {
 			pids[i] = strconv.Itoa(p)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Runtime, dash(escape(id)), dash(r.PodUID), dash(string(r.QoS)),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Runtime, dash(cli.Escape(id)), dash(r.PodUID), dash(string(r.QoS)),
 			short(pids, 8), controlsAt(r.Findings, container.Baseline), controlsAt(r.Findings, container.Restricted), cg)
 	}
 	if err := tw.Flush(); err != nil {
@@ -313,7 +311,7 @@ func explain(w io.Writer, r row, ref *container.Reference) error {
 		{"qos", string(r.QoS)}, {"cgroup driver", string(r.Driver)}, {"cgroup version", string(r.Version)},
 		{"cgroup path", r.Path}, {"reason", r.Reason}} {
 		if kv[1] != "" {
-			fmt.Fprintf(b, "  %-15s %s\n", kv[0]+":", escape(kv[1]))
+			fmt.Fprintf(b, "  %-15s %s\n", kv[0]+":", cli.Escape(kv[1]))
 		}
 	}
 	fmt.Fprintf(b, "  compared with:  pid %d\n", ref.PID)
@@ -323,33 +321,16 @@ func explain(w io.Writer, r row, ref *container.Reference) error {
 		b.WriteString("findings:\n")
 	}
 	for _, f := range r.Findings {
-		fmt.Fprintf(b, "  %-10s %-26s %s\n", f.Level, f.Control, escape(f.Evidence))
+		fmt.Fprintf(b, "  %-10s %-26s %s\n", f.Level, f.Control, cli.Escape(f.Evidence))
 	}
 	if len(r.Unobserved) > 0 {
 		b.WriteString("not observed:\n")
 	}
 	for _, u := range r.Unobserved {
-		fmt.Fprintf(b, "  %-26s %s\n", u.Control, escape(u.Reason))
+		fmt.Fprintf(b, "  %-26s %s\n", u.Control, cli.Escape(u.Reason))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// escape makes text safe for a terminal: control characters and invalid
-// UTF-8 are written as Go escapes.
-func escape(s string) string {
-	safe := true
-	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsPrint(r) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
 }
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"github.com/procscope/procscope/internal/cli/clitest"
+
 	"bytes"
 	"encoding/json"
 	"os"
@@ -286,5 +288,26 @@ func TestCaptureMatchesLive(t *testing.T) {
 	}
 	if strings.Contains(captured, "river-frost-ember") {
 		t.Error("the capture's audit prints the secret")
+	}
+}
+
+// TestHelp: -h, -help and --help print the usage, naming the arguments, on
+// stdout and exit 0, as in every example.
+func TestHelp(t *testing.T) {
+	clitest.Help(t, "PID", "-level baseline|restricted")
+}
+
+// TestBadRoot: a -root that does not exist, is a regular file or holds a
+// garbage capture.json is a one-line error naming it (main exits 1).
+func TestBadRoot(t *testing.T) {
+	for what, dir := range clitest.BadRoots(t) {
+		t.Run(what, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code, err := run([]string{"-root", dir, "-json"}, &out, &errOut)
+			if code != 1 {
+				t.Errorf("exit code %d; want 1", code)
+			}
+			clitest.CheckRootError(t, err, dir)
+		})
 	}
 }

@@ -14,8 +14,8 @@ import (
 
 	"errors"
 	"github.com/procscope/procscope/internal/cli/clitest"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -49,10 +49,10 @@ func TestChildrenAndAncestors(t *testing.T) {
 	if err := run([]string{"-o", down, "-children", strconv.Itoa(sh.Process.Pid)}, &out, &errOut); err != nil {
 		t.Fatalf("capture -children: %v\n%s", err, errOut.String())
 	}
-	if got, _ := proctest.Dir(t, down).PIDs(); !slices.Equal(got, []int{sh.Process.Pid, sleep}) {
+	if got, _ := proctest.Capture(t, down).PIDs(); !slices.Equal(got, []int{sh.Process.Pid, sleep}) {
 		t.Errorf("capture -children %d holds %v; want the shell and its child %d", sh.Process.Pid, got, sleep)
 	}
-	if comm, err := proctest.Dir(t, down).Process(sleep).Comm(); err != nil || comm != "sleep" {
+	if comm, err := proctest.Capture(t, down).Process(sleep).Comm(); err != nil || comm != "sleep" {
 		t.Errorf("captured child comm = %q, %v; want sleep", comm, err)
 	}
 
@@ -60,7 +60,7 @@ func TestChildrenAndAncestors(t *testing.T) {
 	if err := run([]string{"-o", up, "-ancestors", strconv.Itoa(sleep)}, &out, &errOut); err != nil {
 		t.Fatalf("capture -ancestors: %v\n%s", err, errOut.String())
 	}
-	got, _ := proctest.Dir(t, up).PIDs()
+	got, _ := proctest.Capture(t, up).PIDs()
 	for _, want := range []int{1, os.Getpid(), sh.Process.Pid, sleep} {
 		if !slices.Contains(got, want) {
 			t.Errorf("capture -ancestors %d holds %v; want %d among them", sleep, got, want)
@@ -93,11 +93,11 @@ func killPID(pid int) {
 // TestBadRoot: a -root that does not exist, is a regular file or holds a
 // garbage capture.json is a one-line error naming it (main exits 1).
 func TestBadRoot(t *testing.T) {
-	for what, dir := range proctest.BadRoots(t) {
+	for what, dir := range clitest.BadRoots(t) {
 		for _, args := range [][]string{{"-o", filepath.Join(t.TempDir(), "out"), "-root", dir, "1"}} {
 			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
 				var out, errOut bytes.Buffer
-				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+				clitest.CheckRootError(t, run(args, &out, &errOut), dir)
 			})
 		}
 	}
@@ -253,7 +253,7 @@ func TestAdd(t *testing.T) {
 	if _, ok := info.Links[sb+"/exe"]; !ok {
 		t.Errorf("merged capture.json lacks %s's links", sb)
 	}
-	f := proctest.Dir(t, dir)
+	f := proctest.Capture(t, dir)
 	for _, pid := range []int{a, b} {
 		if exe, err := f.Process(pid).Exe(); err != nil || exe.Ino == 0 {
 			t.Errorf("pid %d read back: exe %+v, %v", pid, exe, err)

@@ -60,7 +60,6 @@ import (
 	"github.com/procscope/procscope/fd"
 	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
-	"github.com/procscope/procscope/tree"
 )
 
 func main() {
@@ -182,7 +181,8 @@ func tableRow(p proc.Process, users userNames, sec cli.Secrets) (r row, ok bool)
 	if exe, err := p.Exe(); err == nil && exe.Deleted {
 		r.Flags = append(r.Flags, "deleted-exe")
 	}
-	if n, err := environ.CountSecrets(p); err == nil {
+	if env, err := environ.Read(p); err == nil {
+		n := len(env.Secrets())
 		r.Secrets = &n
 		if n > 0 {
 			r.Flags = append(r.Flags, "env-secrets")
@@ -221,9 +221,9 @@ type detail struct {
 	NoNewPrivs *bool             `json:"no_new_privs,omitempty"`
 	CapEff     string            `json:"cap_eff,omitempty"`
 	Tasks      []task            `json:"tasks,omitzero"`
-	FDs        []fd.Entry        `json:"fds,omitzero"`
+	FDs        []fd.FD           `json:"fds,omitzero"`
 	Env        cli.Env           `json:"env,omitzero"`
-	Ancestors  []tree.Ancestor   `json:"ancestors,omitzero"`
+	Ancestors  []ancestor        `json:"ancestors,omitzero"`
 	Cgroup     []cgroup          `json:"cgroup,omitzero"`
 	Namespaces []namespace       `json:"namespaces,omitzero"`
 	Mounts     []mount           `json:"mounts,omitzero"`
@@ -486,7 +486,8 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool, sec cli.Secrets) erro
 	}
 	// A part that was read is present, as an empty list if need be; a part
 	// that was not is absent and named in errors.
-	if d.FDs, err = fd.ListEntries(p); err != nil {
+	// fdinfo read and files stat'ed, so that every JSON field is filled.
+	if d.FDs, err = fd.List(p, &fd.Options{Info: true, Stat: true}); err != nil {
 		d.Errors["fds"] = err.Error()
 	} else {
 		d.FDs = nonNil(d.FDs)
@@ -496,7 +497,7 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool, sec cli.Secrets) erro
 	} else {
 		d.Env = sec.Env(env)
 	}
-	if d.Ancestors, err = tree.ReadAncestors(fsys, pid); err != nil {
+	if d.Ancestors, err = readAncestors(fsys, pid); err != nil {
 		d.Errors["ancestors"] = err.Error()
 	} else {
 		d.Ancestors = nonNil(d.Ancestors)
@@ -613,6 +614,36 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// ancestor is one entry of -json's "ancestors": {"pid": N, "comm": "name"}.
+type ancestor struct {
+	PID  int    `json:"pid"`
+	Comm string `json:"comm"`
+}
+
+// readAncestors returns pid's ancestors from its parent up to the root,
+// reading only the stat files along the way: the cheap way to fill
+// "ancestors" without a whole tree.Scan. The chain stops at a PPID of 0, at
+// a parent that has exited or cannot be read, and at a parent that started
+// after its child (its pid was reused). It returns an error only when pid's
+// own stat cannot be read: one matching fs.ErrNotExist when the process
+// does not exist.
+func readAncestors(fsys *proc.FS, pid int) ([]ancestor, error) {
+	st, err := fsys.Process(pid).Stat()
+	if err != nil {
+		return nil, err
+	}
+	a := []ancestor{}
+	for seen := 0; st.PPID != 0 && st.PPID != st.PID && seen < 1<<16; seen++ {
+		p, err := fsys.Process(st.PPID).Stat()
+		if err != nil || p.StartTime > st.StartTime {
+			break
+		}
+		a = append(a, ancestor{PID: p.PID, Comm: p.Comm})
+		st = p
+	}
+	return a, nil
 }
 
 func nonNil[T any](s []T) []T {

@@ -4,14 +4,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -23,26 +22,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
+	"github.com/procscope/procscope/tree"
 )
 
-var update = flag.Bool("update", false, "rewrite the JSON golden files in testdata (our own output only)")
+func init() { proctest.RegisterHelper("holder", child) }
 
-const childEnv = "INSPECT_TEST_CHILD"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) != "" {
-		child()
-		return
-	}
-	flag.Parse()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 // child holds a file, a pipe and a listening socket open, runs extra
 // threads, says "ready" and waits for its stdin to close.
-func child() {
+func child([]string) int {
 	f, err := os.Open("/etc/hostname")
 	if err != nil {
 		panic(err)
@@ -56,12 +47,13 @@ func child() {
 		go func() { runtime.LockOSThread(); select {} }()
 	}
 	time.Sleep(50 * time.Millisecond)
-	fmt.Println("ready")
-	os.Stdin.Read(make([]byte, 1))
+	fmt.Println(proctest.Ready)
+	proctest.WaitStdin()
 	f.Close()
 	r.Close()
 	w.Close()
 	l.Close()
+	return 0
 }
 
 func inspect(t *testing.T, args ...string) (string, error) {
@@ -90,18 +82,7 @@ func TestFixtureGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", name+".json")
-			if *update {
-				os.MkdirAll("testdata", 0o755)
-				os.WriteFile(golden, []byte(got), 0o644)
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("inspect -json %d on %s (-want +got):\n%s", tt.pid, tt.fixture, diff)
-			}
+			proctest.Golden(t, filepath.Join("testdata", name+".json"), []byte(got))
 		})
 	}
 }
@@ -194,23 +175,10 @@ func TestTableOnFixture(t *testing.T) {
 // TestLiveMatchesCapture inspects a stopped child live, captures it with its
 // ancestors, and inspects the capture: the output must be the same.
 func TestLiveMatchesCapture(t *testing.T) {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = []string{childEnv + "=1", "PATH=/usr/bin:/bin", "GITHUB_TOKEN=ghp_R8fK2mQ9zL4xW7vB1nT6yH3cJ5pD0sG8aE2u", "DB_PASSWORD=hunter2-correct-horse"}
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	buf := make([]byte, 6)
-	if _, err := stdout.Read(buf); err != nil {
-		t.Fatal(err)
-	}
-	pid := cmd.Process.Pid
+	cmd := proctest.HelperCommand(t, "holder")
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "GITHUB_TOKEN=ghp_R8fK2mQ9zL4xW7vB1nT6yH3cJ5pD0sG8aE2u", "DB_PASSWORD=hunter2-correct-horse"}
+	c := proctest.StartHelper(t, cmd)
+	pid := c.PID
 	cmd.Process.Signal(syscall.SIGSTOP)
 	proctest.WaitStopped(t, proc.Default().Process(pid))
 	live, err := inspect(t, "-json", strconv.Itoa(pid))
@@ -247,7 +215,6 @@ func TestLiveMatchesCapture(t *testing.T) {
 	}
 	checkReaders(t, pid, live)
 	cmd.Process.Signal(syscall.SIGCONT)
-	stdin.Close()
 }
 
 // checkReaders checks the parts from the readers of cgroup, ns, mountinfo
@@ -255,11 +222,13 @@ func TestLiveMatchesCapture(t *testing.T) {
 func checkReaders(t *testing.T, pid int, js string) {
 	t.Helper()
 	// The redacted cmdline and env are not decoded back: only their
-	// printers exist (internal/cli keeps no raw value when redacting).
+	// printers exist (internal/cli keeps no raw value when redacting). Nor
+	// are the fds: fd.FD has a JSON encoding only.
 	var d struct {
 		detail
 		Cmdline json.RawMessage `json:"cmdline"`
 		Env     json.RawMessage `json:"env"`
+		FDs     json.RawMessage `json:"fds"`
 	}
 	if err := json.Unmarshal([]byte(js), &d); err != nil {
 		t.Fatal(err)
@@ -356,11 +325,11 @@ func withoutSharing(t *testing.T, js string) string {
 // TestBadRoot: a -root that does not exist, is a regular file or holds a
 // garbage capture.json is a one-line error naming it (main exits 1).
 func TestBadRoot(t *testing.T) {
-	for what, dir := range proctest.BadRoots(t) {
+	for what, dir := range clitest.BadRoots(t) {
 		for _, args := range [][]string{{"-root", dir}, {"-root", dir, "1"}} {
 			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
 				var out, errOut bytes.Buffer
-				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+				clitest.CheckRootError(t, run(args, &out, &errOut), dir)
 			})
 		}
 	}
@@ -370,4 +339,36 @@ func TestBadRoot(t *testing.T) {
 // stdout and exit 0 (they exited 1 with "flag: help requested").
 func TestHelp(t *testing.T) {
 	clitest.Help(t, "[PID]")
+}
+
+// TestReadAncestors: the ancestors inspect reads from stat files alone are
+// those a whole tree.Scan links; an absent pid is an error matching
+// fs.ErrNotExist, and pid 1 has none (an empty list, not null).
+func TestReadAncestors(t *testing.T) {
+	f := proc.Default()
+	s, err := tree.Scan(context.Background(), f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := s.Node(os.Getpid())
+	if n == nil {
+		t.Fatal("this process is not in the snapshot")
+	}
+	want := []ancestor{}
+	for _, a := range n.Ancestors() {
+		want = append(want, ancestor{PID: a.PID, Comm: a.Comm})
+	}
+	got, err := readAncestors(f, os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" || len(got) == 0 {
+		t.Errorf("readAncestors(self) (-tree.Scan +got):\n%s", diff)
+	}
+	if _, err := readAncestors(f, 1<<22+1); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("readAncestors(absent) error = %v, want fs.ErrNotExist", err)
+	}
+	if a, err := readAncestors(f, 1); err != nil || a == nil || len(a) != 0 {
+		t.Errorf("readAncestors(1) = %#v, %v; want an empty list", a, err)
+	}
 }

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/procscope/procscope/fd"
 )
 
 // evilName is a file name that splits a row and colours the terminal when
@@ -81,7 +79,7 @@ func TestControlBytesInNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var es []fd.Entry
+	var es []entry
 	if err := json.Unmarshal([]byte(js), &es); err != nil {
 		t.Fatal(err)
 	}

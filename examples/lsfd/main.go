@@ -26,6 +26,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,12 +74,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("bad PID %q", fl.Arg(0))
 	}
 	if *asJSON {
-		es, err := fd.ListEntries(fsys.Process(pid))
-		if es == nil {
+		// fdinfo read and files stat'ed, so that every JSON field is filled.
+		fds, err := fd.List(fsys.Process(pid), &fd.Options{Info: true, Stat: true})
+		if fds == nil && err != nil {
 			return err
 		}
 		warn(stderr, err)
-		return writeJSON(stdout, es)
+		if fds == nil {
+			fds = []fd.FD{} // [], not null
+		}
+		return writeJSON(stdout, fds)
 	}
 	fds, err := fd.List(fsys.Process(pid), nil)
 	if fds == nil && err != nil {
@@ -158,9 +163,22 @@ func holders(fsys *proc.FS, path string, asJSON bool, stdout, stderr io.Writer) 
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(stderr, "lsfd: %s does not exist; listing holders of a deleted file that had this path\n", cli.Escape(path))
 	}
-	res, err := fd.Holders(fsys, path)
+	res, err := fd.Holders(context.Background(), fsys, path)
 	if err != nil {
 		return err
+	}
+	// Processes that exited during the scan are no news; the others are
+	// listed after the holders are collected.
+	var denied []int
+	var failed []error
+	for _, f := range res.Failures {
+		switch {
+		case errors.Is(f, fs.ErrPermission):
+			denied = append(denied, f.PID)
+		case errors.Is(f, fs.ErrNotExist):
+		default:
+			failed = append(failed, f.Err)
+		}
 	}
 	var rows []holderRow
 	for _, h := range res.Holders {
@@ -177,11 +195,11 @@ func holders(fsys *proc.FS, path string, asJSON bool, stdout, stderr io.Writer) 
 			}
 		}
 	}
-	if len(res.Unreadable) > 0 {
-		fmt.Fprintf(stderr, "lsfd: %d processes could not be read (permission): %v\n", len(res.Unreadable), res.Unreadable)
+	if len(denied) > 0 {
+		fmt.Fprintf(stderr, "lsfd: %d processes could not be read (permission): %v\n", len(denied), denied)
 	}
-	if res.Errors != nil {
-		warn(stderr, res.Errors)
+	for _, err := range failed {
+		warn(stderr, err)
 	}
 	if asJSON {
 		if rows == nil {

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -18,13 +17,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
 
-	"github.com/procscope/procscope/fd"
 	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
+	"github.com/procscope/procscope/proctest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from lsfd's own output")
 
 // fixture returns the fd-kinds capture and its helper's fd numbers.
 func fixture(t *testing.T) (dir string, kindsPID, netnsPID int, kinds map[string]int) {
@@ -52,24 +48,11 @@ func fixture(t *testing.T) (dir string, kindsPID, netnsPID int, kinds map[string
 	return dir, pids[0], pids[1], kinds
 }
 
+// golden compares got with testdata/NAME.golden, lsfd's own output, which
+// -update (proctest's flag) rewrites.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update once)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("output differs from %s (-want +got):\n%s", path, diff)
-	}
+	proctest.Golden(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 func runLsfd(t *testing.T, args ...string) (string, string, error) {
@@ -214,7 +197,7 @@ func TestLive(t *testing.T) {
 	if err != nil {
 		t.Fatalf("lsfd: %v\n%s", err, stderr)
 	}
-	var es []fd.Entry
+	var es []entry
 	if err := json.Unmarshal([]byte(out), &es); err != nil {
 		t.Fatal(err)
 	}
@@ -290,11 +273,11 @@ func TestMainExit(t *testing.T) {
 // TestBadRoot: a -root that does not exist, is a regular file or holds a
 // garbage capture.json is a one-line error naming it (main exits 1).
 func TestBadRoot(t *testing.T) {
-	for what, dir := range proctest.BadRoots(t) {
+	for what, dir := range clitest.BadRoots(t) {
 		for _, args := range [][]string{{"-root", dir, "1"}, {"-root", dir, "-holding", "/"}} {
 			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
 				var out, errOut bytes.Buffer
-				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+				clitest.CheckRootError(t, run(args, &out, &errOut), dir)
 			})
 		}
 	}
@@ -333,7 +316,7 @@ func TestUnboundNetlink(t *testing.T) {
 	if err := run([]string{"-json", pid}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	var entries []fd.Entry
+	var entries []entry
 	if err := json.Unmarshal(stdout.Bytes(), &entries); err != nil {
 		t.Fatal(err)
 	}
@@ -352,4 +335,26 @@ func TestUnboundNetlink(t *testing.T) {
 	if !strings.Contains(string(out), "\nnprotocol: NETLINK\n") {
 		t.Errorf("lsof -F n of fd %s:\n%s\nwant the name lsfd prints, protocol: NETLINK", n, out)
 	}
+}
+
+// entry decodes one object of lsfd -json.
+type entry struct {
+	FD          int     `json:"fd"`
+	Type        string  `json:"type"`
+	Subtype     string  `json:"subtype"`
+	Target      string  `json:"target"`
+	TargetBytes []byte  `json:"target_bytes"`
+	Path        string  `json:"path"`
+	Deleted     bool    `json:"deleted"`
+	Inode       uint64  `json:"inode"`
+	Mode        string  `json:"mode"`
+	Flags       *uint32 `json:"flags"`
+	Pos         *int64  `json:"pos"`
+	MntID       *int    `json:"mnt_id"`
+	Socket      *struct {
+		Proto  string `json:"proto"`
+		Local  string `json:"local"`
+		Remote string `json:"remote"`
+		State  string `json:"state"`
+	} `json:"socket"`
 }

@@ -23,10 +23,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"text/tabwriter"
@@ -99,19 +101,29 @@ type scanJSON struct {
 }
 
 func scanAll(fsys *proc.FS, asJSON bool, stdout, stderr io.Writer) error {
-	res, err := environ.Scan(fsys, nil)
+	res, err := environ.Scan(context.Background(), fsys, nil)
 	if err != nil {
 		return err
 	}
+	// A process that exited is counted as gone; any other failure (most
+	// often permission) as unreadable, and printed.
+	gone := 0
+	var errs []string
+	for _, f := range res.Failures {
+		if errors.Is(f, fs.ErrNotExist) {
+			gone++
+		} else {
+			errs = append(errs, f.Error())
+		}
+	}
+	scanned := res.Processes - gone - len(errs)
 	if asJSON {
-		out := scanJSON{Findings: res.Findings, Processes: res.Processes, Scanned: res.Scanned,
-			Gone: res.Gone, Unreadable: res.Unreadable, Errors: []string{}}
+		out := scanJSON{Findings: res.Findings, Processes: res.Processes, Scanned: scanned,
+			Gone: gone, Unreadable: len(errs), Errors: []string{}}
 		if out.Findings == nil {
 			out.Findings = []environ.Finding{}
 		}
-		for _, e := range res.Errors {
-			out.Errors = append(out.Errors, e.Error())
-		}
+		out.Errors = append(out.Errors, errs...)
 		return writeJSON(stdout, out)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 8, 2, ' ', 0)
@@ -122,11 +134,11 @@ func scanAll(fsys *proc.FS, asJSON bool, stdout, stderr io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, e := range res.Errors {
-		fmt.Fprintln(stderr, "procenv:", cli.Escape(e.Error()))
+	for _, e := range errs {
+		fmt.Fprintln(stderr, "procenv:", cli.Escape(e))
 	}
 	fmt.Fprintf(stderr, "procenv: %d processes: %d scanned, %d unreadable, %d gone; %d findings\n",
-		res.Processes, res.Scanned, res.Unreadable, res.Gone, len(res.Findings))
+		res.Processes, scanned, len(errs), gone, len(res.Findings))
 	return nil
 }
 

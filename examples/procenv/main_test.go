@@ -7,31 +7,28 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
 	"github.com/procscope/procscope/proc"
-	"path/filepath"
+	"github.com/procscope/procscope/proctest"
 )
 
+// helperArg names the helper that lives until its stdin closes.
 const helperArg = "procenv-test-helper"
 
-func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == helperArg {
-		io.Copy(io.Discard, os.Stdin)
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
+func init() {
+	proctest.RegisterHelper(helperArg, func([]string) int { proctest.WaitStdin(); return 0 })
 }
+
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 var childEnv = []string{
 	"HOME=/nonexistent",
@@ -58,7 +55,7 @@ func startChild(t *testing.T, env []string, args ...string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := os.StartProcess(exe, append([]string{exe, helperArg}, args...), &os.ProcAttr{Env: env, Files: []*os.File{r, nil, nil}})
+	p, err := os.StartProcess(exe, append([]string{exe}, proctest.HelperArgs(helperArg, args...)...), &os.ProcAttr{Env: env, Files: []*os.File{r, nil, nil}})
 	r.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +154,11 @@ func TestJSONRebuildsBytes(t *testing.T) {
 	if strings.Contains(out, "Hu7xq2Lp") || strings.Contains(out, "Q7R2M4T6W3Y5Z7B2") {
 		t.Errorf("redacted JSON reveals a secret:\n%s", out)
 	}
-	var redacted []environ.Record
+	var redacted []struct {
+		Secret bool    `json:"secret"`
+		Reason string  `json:"reason"`
+		Value  *string `json:"value"`
+	}
 	if err := json.Unmarshal([]byte(out), &redacted); err != nil {
 		t.Fatal(err)
 	}
@@ -267,11 +268,11 @@ func TestBadUsage(t *testing.T) {
 // TestBadRoot: a -root that does not exist, is a regular file or holds a
 // garbage capture.json is a one-line error naming it (main exits 1).
 func TestBadRoot(t *testing.T) {
-	for what, dir := range proctest.BadRoots(t) {
+	for what, dir := range clitest.BadRoots(t) {
 		for _, args := range [][]string{{"-root", dir, "1"}, {"-root", dir, "-scan"}} {
 			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
 				var out, errOut bytes.Buffer
-				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+				clitest.CheckRootError(t, run(args, &out, &errOut), dir)
 			})
 		}
 	}

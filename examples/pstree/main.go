@@ -31,6 +31,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -80,12 +81,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := tree.Scan(fsys, &tree.Options{Threads: !*hide, ThreadNames: *asJSON && !*hide})
+	s, err := tree.Scan(context.Background(), fsys, &tree.Options{Threads: !*hide, ThreadNames: *asJSON && !*hide})
 	if err != nil {
 		return err
 	}
-	for _, e := range s.Errors() {
-		fmt.Fprintln(stderr, "pstree:", cli.Escape(e.Error()))
+	for _, f := range s.Failures() {
+		if !errors.Is(f, fs.ErrNotExist) { // exited during the scan: no news
+			fmt.Fprintln(stderr, "pstree:", cli.Escape(f.Err.Error()))
+		}
 	}
 	if *asJSON {
 		n := s.Node(pid)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,7 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/internal/cli/clitest"
 	"github.com/procscope/procscope/internal/fixtures"
-	"github.com/procscope/procscope/internal/proctest"
+	"github.com/procscope/procscope/proctest"
 )
 
 // fixturePID returns the tree-basic fixture and the pid its goldens start
@@ -151,38 +150,21 @@ func TestStrtol(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/*.json.golden from our output (JSON only: pstree goldens are never ours)")
-
 // TestRunJSONGolden keeps the -json output of the fixture stable. Its golden
-// is our own output, so -update may rewrite it.
+// is our own output, so -update (proctest's flag) may rewrite it; the pstree
+// goldens are compared without proctest.Golden, so -update never touches them.
 func TestRunJSONGolden(t *testing.T) {
-	out := runJSON(t)
-	golden := filepath.Join("testdata", "tree-basic.json.golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(out)); diff != "" {
-		t.Errorf("pstree -json (-golden +got):\n%s", diff)
-	}
+	proctest.Golden(t, filepath.Join("testdata", "tree-basic.json.golden"), runJSON(t))
 }
 
 // TestBadRoot: a -root that does not exist, is a regular file or holds a
 // garbage capture.json is a one-line error naming it (main exits 1).
 func TestBadRoot(t *testing.T) {
-	for what, dir := range proctest.BadRoots(t) {
+	for what, dir := range clitest.BadRoots(t) {
 		for _, args := range [][]string{{"-root", dir}} {
 			t.Run(what+" "+strings.ReplaceAll(strings.Join(args, " "), dir, "DIR"), func(t *testing.T) {
 				var out, errOut bytes.Buffer
-				proctest.CheckRootError(t, run(args, &out, &errOut), dir)
+				clitest.CheckRootError(t, run(args, &out, &errOut), dir)
 			})
 		}
 	}

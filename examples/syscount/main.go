@@ -21,11 +21,16 @@
 // only (the errors and time columns stay empty): with the fast path the
 // command then stops once per traced call and never at a call's exit.
 //
+// The flags that share a letter with strace's mean what strace's mean: -f,
+// -w, -S, -e trace=, -o and -p (one PID); -h prints the usage and exits 0.
+//
 // Syscount exits with the command's status, and dies of the same signal if
 // the command did. On SIGINT (or SIGTERM, SIGHUP) while attached with -p it
-// detaches, leaving the process running, prints the summary and exits 0; a
-// launched command is sent the signal, the summary printed, and syscount
-// dies of that signal, as strace does.
+// detaches, leaving the process running, prints the summary and exits
+// 128+signal (130 for SIGINT, 143 for SIGTERM), as strace does; a launched
+// command is sent the signal, the summary printed, and syscount dies of that
+// signal, as strace does. -o and -seccomp-profile are opened before anything
+// is traced: an unwritable path fails at once.
 package main
 
 import (
@@ -100,6 +105,11 @@ type jsonSummary struct {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall.Signal, error) {
 	fs := flag.NewFlagSet("syscount", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: syscount [flags] -p PID\n       syscount [flags] -- CMD [ARG...]\n\n"+
+			"Counts the system calls of process PID or of the command CMD, as strace -c does.\n\nflags:")
+		fs.PrintDefaults()
+	}
 	follow := fs.Bool("f", false, "follow forks, vforks and threads")
 	wall := fs.Bool("w", false, "wall-clock time from syscall entry to exit")
 	sortBy := fs.String("S", "time", "sort by time, calls, errors, name or nothing")
@@ -111,6 +121,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 	profile := fs.String("seccomp-profile", "", "write an OCI seccomp profile of the seen calls to `FILE`")
 	countsOnly := fs.Bool("counts", false, "count calls only (errors and times stay zero): with the seccomp-bpf fast path, one stop per call")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// Asked for: the usage goes to stdout and it is no error.
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0, 0, nil
+		}
 		return 2, 0, nil
 	}
 	key, err := syscallstat.ParseSortKey(*sortBy)
@@ -125,8 +141,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		}
 		opts.Syscalls = strings.Split(list, ",")
 	}
-	if (*pid == 0) == (fs.NArg() == 0) {
-		return 2, 0, errors.New("need -p PID or -- CMD ARGS..., not both")
+	switch {
+	case *pid == 0 && fs.NArg() == 0:
+		fs.Usage()
+		return 2, 0, errors.New("nothing to trace: give -p PID, or -- and a command")
+	case *pid != 0 && fs.NArg() > 0:
+		return 2, 0, errors.New("give -p PID or -- CMD ARGS..., not both")
+	case *pid < 0:
+		return 2, 0, fmt.Errorf("-p %d: not a process ID", *pid)
 	}
 
 	// The output is opened first, as strace does: an unwritable path fails
@@ -139,6 +161,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 		}
 		defer f.Close()
 		out = f
+	}
+	var profFile *os.File
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return 1, 0, err
+		}
+		defer f.Close()
+		profFile = f
 	}
 
 	// Signals that end the trace: detach (attached), or send the signal on
@@ -188,14 +219,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 	if err != nil {
 		return 1, 0, err
 	}
-	if *profile != "" {
-		if err := syscallstat.WriteProfile(*profile, sum.Syscalls, nil); err != nil {
-			return 1, 0, err
+	if profFile != nil {
+		b, err := json.MarshalIndent(syscallstat.Profile(sum.Syscalls, nil), "", "  ")
+		if err == nil {
+			_, err = profFile.Write(append(b, '\n'))
+		}
+		if err == nil {
+			err = profFile.Close()
+		}
+		if err != nil {
+			return 1, 0, fmt.Errorf("-seccomp-profile: %w", err)
 		}
 	}
 	switch sig := syscall.Signal(got.Load()); {
 	case sig != 0 && *pid != 0:
-		return 0, 0, nil // detached on request
+		// Detached on request: strace exits 128+signal then (130 for
+		// SIGINT), so a script sees that it was interrupted.
+		return 128 + int(sig), 0, nil
 	case sig != 0:
 		return 0, sig, nil // as strace: die of the signal that ended the trace
 	case sum.Exit.Signal != 0:

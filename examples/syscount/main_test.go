@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -180,18 +181,119 @@ func TestFilterAndProfile(t *testing.T) {
 }
 
 func TestBadUsage(t *testing.T) {
-	for _, args := range [][]string{{}, {"-p", "1", "--", "true"}, {"-S", "bogus", "--", "true"}} {
+	for _, tt := range []struct {
+		args []string
+		want string // in the error
+	}{
+		{[]string{}, "nothing to trace"},
+		{[]string{"-p", "1", "--", "true"}, "not both"},
+		{[]string{"-S", "bogus", "--", "true"}, "bogus"},
+		{[]string{"-p", "-5"}, "not a process ID"},
+	} {
 		var stderr bytes.Buffer
-		code, _, err := run(args, strings.NewReader(""), &stderr, &stderr)
-		if code != 2 {
-			t.Errorf("run(%q) = %d, %v; want exit 2", args, code, err)
+		code, _, err := run(tt.args, strings.NewReader(""), &stderr, &stderr)
+		if code != 2 || err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("run(%q) = %d, %v; want exit 2 and an error saying %q", tt.args, code, err, tt.want)
+		}
+		if len(tt.args) == 0 && strings.Contains(err.Error(), "not both") {
+			t.Errorf("run() with no arguments says %q: neither was given", err)
 		}
 	}
 }
 
+// TestHelp: -h prints the usage, naming the PID and CMD arguments, on
+// stdout and exits 0, as users of the flag package expect.
+func TestHelp(t *testing.T) {
+	for _, h := range []string{"-h", "-help", "--help"} {
+		var stdout, stderr bytes.Buffer
+		code, sig, err := run([]string{h}, strings.NewReader(""), &stdout, &stderr)
+		if code != 0 || sig != 0 || err != nil {
+			t.Errorf("syscount %s = %d, %v, %v; want exit 0", h, code, sig, err)
+		}
+		for _, want := range []string{"usage: syscount", "-p PID", "CMD", "-seccomp-profile"} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("syscount %s: stdout lacks %q:\n%s", h, want, stdout.String())
+			}
+		}
+	}
+}
+
+// TestFlagsMeanStraces: every one-letter flag of syscount is one of
+// strace's and means the same (checked against strace -h when installed).
+func TestFlagsMeanStraces(t *testing.T) {
+	same := map[string][2]string{ // letter: our usage says, strace -h says
+		"f": {"follow forks", "follow forks"},
+		"w": {"wall-clock", "latency"},
+		"S": {"sort by", "sort syscall counts by"},
+		"e": {"trace=", "trace="},
+		"o": {"instead of stderr", "instead of stderr"},
+		"p": {"process", "trace process"},
+	}
+	var stdout bytes.Buffer
+	run([]string{"-h"}, strings.NewReader(""), &stdout, &stdout)
+	usage := stdout.String()
+	ours := map[string]string{}
+	lines := strings.Split(usage, "\n")
+	for i, l := range lines {
+		if f := strings.Fields(l); len(f) > 0 && len(f[0]) == 2 && f[0][0] == '-' && i+1 < len(lines) {
+			ours[f[0][1:]] = l + " " + lines[i+1]
+		}
+	}
+	if len(ours) == 0 {
+		t.Fatalf("no one-letter flags in the usage:\n%s", usage)
+	}
+	for letter, text := range ours {
+		m, ok := same[letter]
+		if !ok {
+			t.Errorf("-%s is not checked against strace's -%s", letter, letter)
+			continue
+		}
+		if !strings.Contains(text, m[0]) {
+			t.Errorf("our -%s: %q, want it to say %q", letter, text, m[0])
+		}
+	}
+	if _, err := exec.LookPath("strace"); err != nil {
+		t.Skip("strace not installed")
+	}
+	help, _ := exec.Command("strace", "-h").CombinedOutput()
+	hl := strings.Split(string(help), "\n")
+	for letter := range ours {
+		found := false
+		for i, l := range hl {
+			if f := strings.Fields(l); len(f) > 0 && strings.TrimSuffix(f[0], ",") == "-"+letter {
+				desc := l
+				if i+1 < len(hl) {
+					desc += " " + hl[i+1]
+				}
+				if strings.Contains(desc, same[letter][1]) {
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Errorf("strace -h does not describe -%s as %q", letter, same[letter][1])
+		}
+	}
+}
+
+// TestUnwritableProfile: -seccomp-profile is opened before the command
+// starts, as -o is.
+func TestUnwritableProfile(t *testing.T) {
+	marker := filepath.Join(t.TempDir(), "ran")
+	var stderr strings.Builder
+	_, _, err := run([]string{"-f", "-o", os.DevNull, "-seccomp-profile", "/nonexistent/dir/p.json", "--", "/bin/sh", "-c", "touch " + marker},
+		strings.NewReader(""), &stderr, &stderr)
+	if err == nil {
+		t.Fatal("syscount -seccomp-profile on an unwritable path: no error")
+	}
+	if _, serr := os.Stat(marker); serr == nil {
+		t.Error("the command ran although the profile could not be opened")
+	}
+}
+
 // TestAttachInterrupt runs the built syscount against a sleeping process
-// and interrupts it: it must detach, print the summary and exit 0, leaving
-// the process running and untraced.
+// and interrupts it: it must detach, print the summary and exit 130 (as
+// strace does), leaving the process running and untraced.
 func TestAttachInterrupt(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "syscount")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -210,9 +312,9 @@ func TestAttachInterrupt(t *testing.T) {
 	}
 	time.Sleep(500 * time.Millisecond)
 	sc.Process.Signal(syscall.SIGINT)
-	err := sc.Wait()
-	if err != nil {
-		t.Fatalf("syscount after SIGINT: %v\n%s", err, stderr.String())
+	sc.Wait()
+	if code := sc.ProcessState.ExitCode(); code != 130 {
+		t.Fatalf("syscount after SIGINT: exit %d, want 130 as strace\n%s", code, stderr.String())
 	}
 	tab, err := syscallstat.ParseSummary(stderr.Bytes())
 	if err != nil {
@@ -248,5 +350,112 @@ func TestUnwritableOutput(t *testing.T) {
 	}
 	if _, serr := os.Stat(marker); serr == nil {
 		t.Error("the command ran although the output could not be opened")
+	}
+}
+
+// buildSyscount builds this program.
+func buildSyscount(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "syscount")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Skipf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestAttachTermAfterThreadExit: syscount -f -p on a process one of whose
+// threads has ended (the last one that ran) ends promptly on SIGTERM and
+// exits 143, as strace does.
+func TestAttachTermAfterThreadExit(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc not installed")
+	}
+	helper := filepath.Join(t.TempDir(), "threadexit")
+	if out, err := exec.Command("gcc", "-O2", "-pthread", "-o", helper, "../../syscallstat/testdata/threadexit.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	bin := buildSyscount(t)
+	target := exec.Command(helper)
+	stdin, _ := target.StdinPipe()
+	stdout, _ := target.StdoutPipe()
+	if err := target.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { target.Process.Kill(); target.Wait() })
+	buf := make([]byte, 6)
+	if _, err := io.ReadFull(stdout, buf); err != nil || string(buf) != "ready\n" {
+		t.Fatalf("helper: %q %v", buf, err)
+	}
+	pid := target.Process.Pid
+	threads := func() int {
+		st, err := proc.Default().Process(pid).Status()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Threads
+	}
+	var stderr bytes.Buffer
+	sc := exec.Command(bin, "-f", "-p", itoa(pid))
+	sc.Stderr = &stderr
+	if err := sc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sc.Process.Kill() })
+	// Attached once the helper is traced.
+	for range 1000 {
+		if st, _ := proc.Default().Process(pid).Status(); st.TracerPid != 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stdin.Write([]byte{'x'})
+	for range 1000 {
+		if threads() == 1 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	sc.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { sc.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("syscount -f -p still running 10s after SIGTERM\n%s", stderr.String())
+	}
+	if code := sc.ProcessState.ExitCode(); code != 143 {
+		t.Errorf("syscount after SIGTERM: exit %d, want 143 as strace\n%s", code, stderr.String())
+	}
+	if _, err := syscallstat.ParseSummary(stderr.Bytes()); err != nil {
+		t.Errorf("no summary: %v\n%s", err, stderr.String())
+	}
+}
+
+// TestAttachWhatItIs: -p on this process, on a zombie or on a kernel thread
+// says what the pid is instead of blaming permissions.
+func TestAttachWhatItIs(t *testing.T) {
+	zombie := exec.Command("/bin/true")
+	if err := zombie.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer zombie.Wait()
+	for range 500 {
+		if st, err := proc.Default().Process(zombie.Process.Pid).Status(); err == nil && st.State == proc.Zombie {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cases := map[int]string{os.Getpid(): "is this process", zombie.Process.Pid: "is a zombie"}
+	if st, err := proc.Default().Process(2).Stat(); err == nil && st.IsKernelThread() {
+		cases[2] = "is a kernel thread"
+	}
+	for pid, want := range cases {
+		var stderr bytes.Buffer
+		_, _, err := run([]string{"-p", itoa(pid)}, strings.NewReader(""), &stderr, &stderr)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "CAP_SYS_PTRACE") ||
+			strings.Contains(err.Error(), "uid") {
+			t.Errorf("syscount -p %d: %v; want it to say the pid %s", pid, err, want)
+		}
 	}
 }

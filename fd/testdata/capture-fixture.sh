@@ -22,11 +22,11 @@ go test -c -o "$work/fd.test" "$top/fd"
 rm -rf "$dir" && mkdir -p "$dir"
 
 mkfifo "$work/in1" "$work/in2"
-env -i PATH=/usr/bin:/bin FD_TEST_HELPER=kinds FD_TEST_DIR=$dir "$work/fd.test" <"$work/in1" >"$work/kinds.json" 2>/dev/null 251>&- &
+env -i PATH=/usr/bin:/bin FD_TEST_DIR=$dir "$work/fd.test" -proctest.helper=kinds <"$work/in1" >"$work/kinds.json" 2>/dev/null 251>&- &
 pids+=($!)
 exec 3>"$work/in1"
 # unshare -n: a new network namespace, invisible to ss in the root one.
-unshare -n env -i PATH=/usr/bin:/bin FD_TEST_HELPER=netns "$work/fd.test" <"$work/in2" >"$work/netns.json" 2>/dev/null 251>&- 3>&- &
+unshare -n env -i PATH=/usr/bin:/bin "$work/fd.test" -proctest.helper=netns <"$work/in2" >"$work/netns.json" 2>/dev/null 251>&- 3>&- &
 pids+=($!)
 exec 4>"$work/in2"
 for _ in $(seq 100); do [ -s "$work/kinds.json" ] && [ -s "$work/netns.json" ] && break; sleep 0.1; done

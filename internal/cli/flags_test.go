@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/procscope/procscope/proctest"
 )
 
 func TestParseHelp(t *testing.T) {
@@ -44,27 +44,27 @@ func TestParseBadFlag(t *testing.T) {
 	}
 }
 
-const exitHelperEnv = "PROCSCOPE_CLI_EXIT_HELPER"
-
-func TestMain(m *testing.M) {
-	switch os.Getenv(exitHelperEnv) {
-	case "help":
-		Exit("prog", flag.ErrHelp)
-	case "fail":
-		Exit("prog", errors.New("it broke"))
-	case "ok":
-		Exit("prog", nil)
-	}
-	os.Exit(m.Run())
+// The helper "exit" (see proctest.RegisterHelper) calls Exit as its first
+// argument says: help, ok or fail.
+func init() {
+	proctest.RegisterHelper("exit", func(args []string) int {
+		switch args[0] {
+		case "help":
+			Exit("prog", flag.ErrHelp)
+		case "fail":
+			Exit("prog", errors.New("it broke"))
+		case "ok":
+			Exit("prog", nil)
+		}
+		return 2
+	})
 }
+
+func TestMain(m *testing.M) { proctest.Main(m) }
 
 // TestExit runs Exit in a child (this test binary) and checks the status
 // and the message: 0 for help and success, 1 with "name: err" otherwise.
 func TestExit(t *testing.T) {
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tt := range []struct {
 		mode, stderr string
 		code         int
@@ -73,8 +73,7 @@ func TestExit(t *testing.T) {
 		{"ok", "", 0},
 		{"fail", "prog: it broke\n", 1},
 	} {
-		cmd := exec.Command(self, "-test.run=^$")
-		cmd.Env = append(os.Environ(), exitHelperEnv+"="+tt.mode)
+		cmd := proctest.HelperCommand(t, "exit", tt.mode)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Run(); cmd.ProcessState == nil {

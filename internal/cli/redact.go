@@ -116,11 +116,51 @@ func (a Args) MarshalJSON() ([]byte, error) {
 
 // Env is an environment as it may be printed: its entries in file order,
 // each secret value replaced by its marker unless the policy revealed them.
-type Env struct{ records []environ.Record }
+type Env struct{ records []envRecord }
 
-// Env applies s to a parsed environment.
+// Env applies s to a parsed environment: it classifies every entry and
+// keeps them in file order, each secret's value replaced by its marker
+// unless s reveals.
 func (s Secrets) Env(env environ.Env) Env {
-	return Env{records: env.Records(&environ.RecordOptions{ShowSecrets: s.reveal})}
+	out := make([]envRecord, len(env.Entries))
+	for i, en := range env.Entries {
+		r := envRecord{Name: en.Name, Reason: en.Classify()}
+		r.Secret = r.Reason != ""
+		if en.NoEquals && r.Secret && !s.reveal {
+			// A secret on its own, without a name: its text is the secret.
+			r.Name = secret.Marker(r.Reason)
+		} else if !utf8.ValidString(en.Name) {
+			r.NameBase64 = base64.StdEncoding.EncodeToString([]byte(en.Name))
+		}
+		if !en.NoEquals {
+			v := en.Value
+			if r.Secret && !s.reveal {
+				v = secret.Marker(r.Reason)
+			} else if !utf8.ValidString(v) {
+				r.ValueBase64 = base64.StdEncoding.EncodeToString([]byte(v))
+			}
+			r.Value = &v
+		}
+		out[i] = r
+	}
+	return Env{records: out}
+}
+
+// envRecord is the JSON form of one entry, the objects procenv -json
+// prints and inspect -json puts under "env": {name, value, secret, reason},
+// plus name_base64 / value_base64 holding the exact bytes when the name or
+// value is not valid UTF-8 (encoding/json would replace those bytes with
+// U+FFFD). Value is nil (JSON null) for an entry without '='. A secret's
+// Value is its marker unless revealed, and then ValueBase64 is never set
+// for it either. It is unexported so that no printer outside this file
+// reaches a value.
+type envRecord struct {
+	Name        string        `json:"name"`
+	Value       *string       `json:"value"`
+	Secret      bool          `json:"secret"`
+	Reason      secret.Reason `json:"reason"`
+	NameBase64  string        `json:"name_base64,omitempty"`
+	ValueBase64 string        `json:"value_base64,omitempty"`
 }
 
 // Len returns the number of entries.
@@ -143,8 +183,8 @@ func (e Env) Lines() []string {
 	return out
 }
 
-// MarshalJSON writes the entries as a list of environ.Record: {name, value,
-// secret, reason, name_base64, value_base64}.
+// MarshalJSON writes the entries as a JSON list of {name, value, secret,
+// reason, name_base64, value_base64}.
 func (e Env) MarshalJSON() ([]byte, error) {
 	if e.records == nil {
 		return []byte("null"), nil

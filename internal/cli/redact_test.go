@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"go/ast"
@@ -78,7 +79,7 @@ func TestSecretsEnv(t *testing.T) {
 	if strings.Contains(string(js), planted) || strings.Contains(red.String(), planted) || strings.Contains(string(js), `\u003c`) {
 		t.Errorf("redacted Env JSON %s, String %s: want the marker, HTML unescaped", js, red)
 	}
-	var recs []environ.Record
+	var recs []envRecord
 	if err := json.Unmarshal(js, &recs); err != nil || len(recs) != 3 || !recs[1].Secret || recs[2].Value != nil {
 		t.Errorf("Env JSON %s: want 3 records, the second secret, the third without value (%v)", js, err)
 	}
@@ -91,26 +92,72 @@ func TestSecretsEnv(t *testing.T) {
 	}
 }
 
+// TestSecretsEnvExact: with -show-secrets, the JSON records rebuild every
+// entry byte for byte (invalid UTF-8 through name_base64/value_base64); a
+// redacted secret never carries its bytes in value_base64.
+func TestSecretsEnvExact(t *testing.T) {
+	for _, block := range []string{
+		"", "A=1\x00", "A=1\x00B", "=x\x00=\x00\x00", "N\xff=\xfe\x00", "A=b=c\x00A=d\x00",
+		"DB_PASSWORD=\xff" + planted + "\x00HOME=/r\xc3\x00",
+	} {
+		env := environ.ParseString(block)
+		js, err := json.Marshal(policy(t, "-show-secrets").Env(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back []envRecord
+		if err := json.Unmarshal(js, &back); err != nil || len(back) != len(env.Entries) {
+			t.Fatalf("%q: records %s, %v; want %d", block, js, err, len(env.Entries))
+		}
+		for i, r := range back {
+			if got := rebuildEntry(t, r); got != env.Entries[i].Raw() {
+				t.Errorf("%q: record %d rebuilds %q, want %q", block, i, got, env.Entries[i].Raw())
+			}
+		}
+		red, err := json.Marshal(policy(t).Env(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(red), planted) || strings.Contains(string(red), base64.StdEncoding.EncodeToString([]byte("\xff"+planted))) {
+			t.Errorf("%q: redacted records %s carry the secret", block, red)
+		}
+	}
+}
+
+func rebuildEntry(t *testing.T, r envRecord) string {
+	t.Helper()
+	field := func(s, b64 string) string {
+		if b64 == "" {
+			return s
+		}
+		b, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	name := field(r.Name, r.NameBase64)
+	if r.Value == nil {
+		return name
+	}
+	return name + "=" + field(*r.Value, r.ValueBase64)
+}
+
 // secretSources are the objects whose values can carry a secret, or that
 // decide redaction: outside this file, the examples must not use them.
 // Keys are package name (environ, or secret once the classifier moves
 // there; proc) and object name ("Type.Member" for fields and methods).
 var secretSources = map[string]string{
-	"proc.Process.Cmdline":      "read the command line with Secrets.Cmdline",
-	"proc.Info.Cmdline":         "pass it straight to Secrets.Args",
-	"Entry.Value":               "print an environment through Secrets.Env",
-	"Entry.Raw":                 "print an environment through Secrets.Env",
-	"Entry.String":              "print an environment through Secrets.Env",
-	"Env.Entries":               "print an environment through Secrets.Env",
-	"Env.Records":               "print an environment through Secrets.Env",
-	"Env.Lookup":                "print an environment through Secrets.Env",
-	"Record.Value":              "print an environment through Secrets.Env",
-	"ReadRecords":               "print an environment through Secrets.Env",
-	"RecordOptions":             "the policy decides: Secrets",
-	"RecordOptions.ShowSecrets": "the policy decides: Secrets",
-	"RedactArgs":                "the policy decides: Secrets.Args",
-	"Redact":                    "the policy decides: Secrets.Env",
-	"Marker":                    "the policy decides",
+	"proc.Process.Cmdline": "read the command line with Secrets.Cmdline",
+	"proc.Info.Cmdline":    "pass it straight to Secrets.Args",
+	"Entry.Value":          "print an environment through Secrets.Env",
+	"Entry.Raw":            "print an environment through Secrets.Env",
+	"Entry.String":         "print an environment through Secrets.Env",
+	"Env.Entries":          "print an environment through Secrets.Env",
+	"Env.Lookup":           "print an environment through Secrets.Env",
+	"RedactArgs":           "the policy decides: Secrets.Args",
+	"Redact":               "the policy decides: Secrets.Env",
+	"Marker":               "the policy decides",
 }
 
 // TestSecretsDecidedHere type-checks the example programs and fails when

@@ -1,0 +1,64 @@
+package proctest
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/procscope/procscope/proc"
+)
+
+// Capture opens the capture in dir (written by examples/capture,
+// [proc.Capture] or [Tree.WriteDir]) with [proc.NewDir] as a test fixture,
+// failing the test when dir is not a readable capture. A relative dir is
+// taken from the package directory, where go test runs, as
+// "testdata/NAME" usually is.
+func Capture(tb testing.TB, dir string) *proc.FS {
+	tb.Helper()
+	fsys, err := proc.NewDir(dir)
+	if err != nil {
+		tb.Fatalf("proctest: capture: %v", err)
+	}
+	return fsys
+}
+
+// CopyCapture copies the capture in src into a new temporary directory and
+// returns its path, for a test that changes a fixture (damages a file,
+// plants a link) without touching the original. Links are copied as links,
+// never followed; directories are made 0700 and files 0600, as a capture
+// is written.
+func CopyCapture(tb testing.TB, src string) string {
+	tb.Helper()
+	dst := filepath.Join(tb.TempDir(), "capture")
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(target, to)
+		case d.IsDir():
+			return os.MkdirAll(to, 0o700)
+		default:
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(to, b, 0o600)
+		}
+	})
+	if err != nil {
+		tb.Fatalf("proctest: copy capture: %v", err)
+	}
+	return dst
+}
