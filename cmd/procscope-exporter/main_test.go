@@ -23,7 +23,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/container"
 	"github.com/procscope/procscope/proc"
+	"github.com/procscope/procscope/proctest"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -36,108 +38,50 @@ const (
 	secretV = "river-frost-ember"
 )
 
-var kinds = []string{"net", "pid", "ipc", "uts", "user", "cgroup", "mnt"}
-
-// proc describes one process of a fake tree.
-type fakeProc struct {
-	pid     int
-	cgroup  string
-	uid     string
-	caps    string // CapPrm, CapEff and CapBnd
-	nnp     string // NoNewPrivs
-	seccomp string
-	env     string
-	cmdline string
-	threads int
-	fds     int
-	host    bool // in pid 1's namespaces
-	exe     string
-	attr    string // default: an AppArmor profile in enforce mode
-	uidMap  string // default: 0 100000 65536
-}
-
-// writeTree writes a /proc-like tree of the processes (pid 1, the host
-// reference, first), with the files identity and posture read, a stat
-// with num_threads, and fd links.
-func writeTree(t *testing.T, procs ...fakeProc) string {
+// fakeNode is a node in a proctest tree: pid 1 on the host; two processes
+// of container A (burstable pod, cgroupfs driver; one with a password in
+// its environment, one with four threads); one of container B (systemd
+// driver, privileged: every capability, no seccomp, unconfined); a host
+// process of another user whose environment may not be read; and a process
+// that exits between the listing and the reading.
+func fakeNode(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	write := func(name, data string) {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
+	own := func(base uint64) map[string]uint64 {
+		ns := map[string]uint64{}
+		for i, k := range container.NamespaceKinds {
+			ns[k] = base + uint64(i)
 		}
-		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		return ns
 	}
-	link := func(name, target string) {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(target, p); err != nil {
-			t.Fatal(err)
-		}
+	files := func(uidMap string) map[string]string {
+		return map[string]string{"mountinfo": "500 400 0:99 / / ro,relatime - overlay overlay rw\n", "uid_map": uidMap + "\n"}
 	}
-	for _, p := range procs {
-		pid := strconv.Itoa(p.pid)
-		write(pid+"/cgroup", "0::"+p.cgroup+"\n")
-		write(pid+"/status", "Name:\tx\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t"+pid+"\nNgid:\t0\nPid:\t"+pid+"\nPPid:\t1\nTracerPid:\t0\n"+
-			"Uid:\t"+p.uid+"\t"+p.uid+"\t"+p.uid+"\t"+p.uid+"\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\nThreads:\t"+strconv.Itoa(p.threads)+"\n"+
-			"CapInh:\t0000000000000000\nCapPrm:\t"+p.caps+"\nCapEff:\t"+p.caps+"\nCapBnd:\t"+p.caps+"\nCapAmb:\t0000000000000000\n"+
-			"NoNewPrivs:\t"+p.nnp+"\nSeccomp:\t"+p.seccomp+"\nSeccomp_filters:\t1\n")
-		write(pid+"/stat", pid+" (x) S 1 "+pid+" "+pid+" 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 "+strconv.Itoa(p.threads)+
-			" 0 100 1000 10 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n")
-		write(pid+"/environ", p.env)
-		write(pid+"/cmdline", p.cmdline)
-		write(pid+"/attr/current", cmpOr(p.attr, "docker-default (enforce)")+"\n")
-		write(pid+"/uid_map", cmpOr(p.uidMap, "0 100000 65536")+"\n")
-		if p.host {
-			write(pid+"/mountinfo", "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n")
-		} else {
-			write(pid+"/mountinfo", "500 400 0:99 / / ro,relatime - overlay overlay rw\n")
-		}
-		for i, k := range kinds {
-			ino := 5000 + 100*p.pid + i
-			if p.host {
-				ino = 4000 + i
-			}
-			link(pid+"/ns/"+k, k+":["+strconv.Itoa(ino)+"]")
-		}
-		if p.exe != "" {
-			link(pid+"/exe", p.exe)
-		}
-		for i := 0; i < p.fds; i++ {
-			link(pid+"/fd/"+strconv.Itoa(i), "/dev/null")
-		}
-		if p.fds == 0 {
-			if err := os.MkdirAll(filepath.Join(dir, pid, "fd"), 0o700); err != nil {
-				t.Fatal(err)
-			}
-		}
+	none := &proctest.Caps{}
+	tr := proctest.Tree{Processes: []proctest.Process{
+		{PID: 1, Comm: "init", Cmdline: []string{"init"}, Cgroup: "/init.scope", Label: "unconfined\n",
+			FDs: []proctest.FD{proctest.File(0, "/dev/null", 0), proctest.File(1, "/dev/null", 1), proctest.File(2, "/dev/null", 1)}},
+		{PID: 42, PPID: 1, Comm: "app", Cmdline: []string{"app"}, Environ: []string{"PATH=/bin", "DB_PASSWORD=" + secretV},
+			UID: 1000, Caps: none, NoNewPrivs: true, Seccomp: proc.SeccompFilter, SeccompFilters: 1, Label: "docker-default (enforce)\n",
+			Cgroup: "/kubepods/burstable/pod" + podUID + "/" + ctrA, Namespaces: own(5000), Files: files("0 100000 65536"),
+			Threads: []proctest.Thread{{TID: 142}, {TID: 143}, {TID: 144}},
+			FDs: []proctest.FD{proctest.File(0, "/dev/null", 0), proctest.File(1, "/dev/null", 1), proctest.File(2, "/dev/null", 1),
+				proctest.File(3, "/data/a", 2), proctest.File(4, "/data/b", 2)}},
+		{PID: 43, PPID: 42, Comm: "worker", Cmdline: []string{"worker"}, Environ: []string{"PATH=/bin"},
+			UID: 1000, Caps: none, NoNewPrivs: false, Seccomp: proc.SeccompFilter, SeccompFilters: 1, Label: "docker-default (enforce)\n",
+			Cgroup: "/kubepods/burstable/pod" + podUID + "/" + ctrA, Namespaces: own(5000), Files: files("0 100000 65536"),
+			Threads: []proctest.Thread{{TID: 145}}, FDs: []proctest.FD{proctest.File(0, "/dev/null", 0)}},
+		{PID: 50, PPID: 1, Comm: "sh", Cmdline: []string{"sh"}, Environ: []string{"HOME=/root"}, Label: "unconfined\n",
+			Cgroup: "/system.slice/docker-" + ctrB + ".scope", Namespaces: own(6000), Files: files("0 0 4294967295"),
+			FDs: []proctest.FD{proctest.File(0, "/dev/null", 0), proctest.File(1, "/dev/null", 1)}},
+		{PID: 60, PPID: 1, Comm: "daemon", Cmdline: []string{"daemon"}, Environ: []string{"TOKEN=x"}, UID: 1001, Label: "unconfined\n",
+			Cgroup: "/system.slice/daemon.service", Refused: []string{"environ"}},
+		{PID: 70, PPID: 1, Comm: "gone", Cgroup: "/system.slice/gone.service", Gone: true},
+	}}
+	dir := filepath.Join(t.TempDir(), "node")
+	if err := tr.WriteDir(dir); err != nil {
+		t.Fatal(err)
 	}
 	return dir
-}
-
-const (
-	noCaps  = "0000000000000000"
-	allCaps = "000001ffffffffff"
-)
-
-// fakeNode is pid 1 on the host, two processes of container A (burstable
-// pod, cgroupfs driver; one with a password in its environment) and one of
-// container B (systemd driver, privileged: every capability, no seccomp).
-func fakeNode(t *testing.T) string {
-	return writeTree(t,
-		fakeProc{pid: 1, cgroup: "/init.scope", uid: "0", caps: allCaps, nnp: "0", seccomp: "0", cmdline: "init\x00", threads: 1, fds: 3, host: true},
-		fakeProc{pid: 42, cgroup: "/kubepods/burstable/pod" + podUID + "/" + ctrA, uid: "1000", caps: noCaps, nnp: "1", seccomp: "2",
-			env: "PATH=/bin\x00DB_PASSWORD=" + secretV + "\x00", cmdline: "app\x00", threads: 4, fds: 5},
-		fakeProc{pid: 43, cgroup: "/kubepods/burstable/pod" + podUID + "/" + ctrA, uid: "1000", caps: noCaps, nnp: "0", seccomp: "2",
-			env: "PATH=/bin\x00", cmdline: "worker\x00", threads: 2, fds: 1},
-		fakeProc{pid: 50, cgroup: "/system.slice/docker-" + ctrB + ".scope", uid: "0", caps: allCaps, nnp: "0", seccomp: "0",
-			env: "HOME=/root\x00", cmdline: "sh\x00", threads: 1, fds: 2, attr: "unconfined", uidMap: "0 0 4294967295"},
-	)
 }
 
 type families map[string]*dto.MetricFamily
@@ -236,7 +180,7 @@ func TestMetricsFakeTree(t *testing.T) {
 	}{
 		{"procscope_container_processes", a, 2},
 		{"procscope_container_processes", b, 1},
-		{"procscope_container_processes", host, 1},
+		{"procscope_container_processes", host, 2},
 		{"procscope_container_threads", a, 6},
 		{"procscope_container_threads", b, 1},
 		{"procscope_container_open_fds", a, 6},
@@ -251,9 +195,13 @@ func TestMetricsFakeTree(t *testing.T) {
 		{"procscope_container_findings", plus(b, "control", "seccomp", "level", "restricted"), 1},
 		{"procscope_container_findings", plus(b, "control", "running-as-non-root", "level", "restricted"), 1},
 		{"procscope_container_deleted_executable_processes", a, 0},
-		{"procscope_scrape_processes", nil, 4},
+		{"procscope_scrape_processes", nil, 5}, // pid 70 exited: left out, not an error
 		{"procscope_scrape_cut", nil, 0},
 		{"procscope_scrape_errors", map[string]string{"kind": "other"}, 0},
+		{"procscope_scrape_errors", map[string]string{"kind": "gone"}, 0},
+		{"procscope_scrape_errors", map[string]string{"kind": "permission"}, 1}, // pid 60's environ
+		{"procscope_scrape_errors_total", map[string]string{"kind": "permission"}, 1},
+		{"procscope_unobserved_processes", map[string]string{"control": "secrets"}, 1},
 	} {
 		got, n := f.value(tt.name, tt.labels)
 		if n != 1 || got != tt.want {
@@ -518,13 +466,6 @@ func TestPromtoolCheckMetrics(t *testing.T) {
 			t.Errorf("promtool check metrics (%q): %v\n%s", args, err, out)
 		}
 	}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func need(t *testing.T, tool string) string {
