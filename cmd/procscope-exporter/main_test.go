@@ -355,21 +355,22 @@ func startExporter(t *testing.T, args ...string) string {
 // every scrape succeeds, the error series stay the fixed set, no label
 // holds a child's pid, and the series do not grow with the churn.
 func TestChurn(t *testing.T) {
-	truePath, err := exec.LookPath("true")
+	sleepPath, err := exec.LookPath("sleep")
 	if err != nil {
-		t.Skip("no true(1) to churn with")
+		t.Skip("no sleep(1) to churn with")
 	}
 	h := newTestHandler(t)
 	quiet, _ := getMetrics(t, h, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	var pids = make(chan int, 1<<16)
 	done := make(chan struct{})
-	const workers = 4
+	const workers = 8
 	for i := 0; i < workers; i++ {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for ctx.Err() == nil {
-				cmd := exec.Command(truePath)
+				// Lifetimes of 1 to 8 ms: some exit while a scrape reads them.
+				cmd := exec.Command(sleepPath, "0.00"+strconv.Itoa(1+len(pids)%8))
 				if err := cmd.Start(); err != nil {
 					continue
 				}
@@ -397,9 +398,10 @@ func TestChurn(t *testing.T) {
 		keys[s] = true
 	}
 	base := len(keys)
-	const scrapes = 15
+	const scrapes = 40
+	var f families
 	for i := 0; i < scrapes; i++ {
-		f, _ := getMetrics(t, h, nil)
+		f, _ = getMetrics(t, h, nil)
 		if _, n := f.value("procscope_scrape_errors", nil); n != len(errorKinds) {
 			t.Errorf("scrape %d: %d procscope_scrape_errors series, want %d", i, n, len(errorKinds))
 		}
@@ -411,6 +413,8 @@ func TestChurn(t *testing.T) {
 		}
 	}
 	stop()
+	gone, _ := f.value("procscope_scrape_errors_total", map[string]string{"kind": "gone"})
+	t.Logf("%v processes exited while read, over %d scrapes", gone, scrapes+1)
 	var childPIDs []string
 	for p := range pids {
 		childPIDs = append(childPIDs, strconv.Itoa(p))
