@@ -61,7 +61,7 @@ var (
 		"Processes read only in part in this scrape, by kind of error (a fixed set: permission, gone, malformed, damaged, reference, other).",
 		[]string{"kind"}, nil)
 	descCut = prometheus.NewDesc("procscope_scrape_cut",
-		"1 when this scrape was cut at the deadline the X-Prometheus-Scrape-Timeout-Seconds header (less -timeout-offset) set: the per-container values cover only the processes read before it.",
+		"1 when this scrape was cut at the deadline the X-Prometheus-Scrape-Timeout-Seconds header (less -timeout-offset) set: the per-container values cover only what was read before it.",
 		nil, nil)
 )
 
