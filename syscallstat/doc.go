@@ -102,9 +102,13 @@
 //
 // # Speed
 //
-// The tracer leaves the program's signal handlers alone: the kernel sends the
-// program a SIGCHLD for every ptrace stop, which a program that watches
-// SIGCHLD with os/signal sees too. ptrace requests are raw system calls, and
+// By default the tracer leaves the program's signal handlers alone: the
+// kernel sends the program a SIGCHLD for every ptrace stop, which a program
+// that watches SIGCHLD with os/signal sees too, and the Go runtime's handler
+// runs for each. [Options.QuietSIGCHLD] sets SA_NOCLDSTOP on that handler
+// while the trace runs, so stops send none (exits still do): a tool that
+// does not watch its children's stops, such as examples/syscount, should set
+// it. ptrace requests are raw system calls, and
 // the tracer polls wait4 and yields the CPU a bounded number of times before
 // it blocks in a wait4 the Go runtime knows about, so a long wait never
 // blocks the garbage collector. Counting allocates nothing per call.

@@ -40,6 +40,17 @@ type Options struct {
 	// detached, and the command is reaped in the background if it ends.
 	// With SeccompBPF nothing is detached: every tracee is killed.
 	CancelSignal syscall.Signal
+	// QuietSIGCHLD sets SA_NOCLDSTOP on the process's SIGCHLD handler while
+	// the trace runs, and restores it after. The kernel sends the tracer
+	// process a SIGCHLD for every ptrace stop (two per traced call), and the
+	// Go runtime's handler runs for each; without them a syscall-bound
+	// trace runs up to twice as fast. The cost, which is why it is not the
+	// default: while any such trace runs, a program watching SIGCHLD with
+	// os/signal still gets it when a child exits but not when one stops or
+	// continues, and the program must not change SIGCHLD's disposition
+	// (signal.Ignore, signal.Reset) meanwhile. A command-line tool that
+	// does not watch SIGCHLD, such as examples/syscount, should set it.
+	QuietSIGCHLD bool
 }
 
 // ProfileOptions configure [Profile]. The zero value (or nil) gives an

@@ -148,3 +148,50 @@ func TestGroupStopBlocks(t *testing.T) {
 		t.Errorf("after the detach: %+v, %v; want stopped and untraced", st.State, err)
 	}
 }
+
+// TestQuietSIGCHLD: with Options.QuietSIGCHLD the runtime's handler gets
+// SA_NOCLDSTOP while the trace runs (no SIGCHLD for the ptrace stops), a
+// child's exit still reaches a program watching SIGCHLD, and the handler is
+// as it was once the trace ends.
+func TestQuietSIGCHLD(t *testing.T) {
+	ch := make(chan os.Signal, 64)
+	signal.Notify(ch, syscall.SIGCHLD)
+	defer signal.Stop(ch)
+	before := sigchldAction(t)
+	if before[1]&saNOCLDSTOP != 0 {
+		t.Fatalf("SIGCHLD flags %#x already hold SA_NOCLDSTOP", before[1])
+	}
+	tr, err := Attach(startSleep(t).Process.Pid, &Options{Follow: true, QuietSIGCHLD: true})
+	if errors.Is(err, fs.ErrPermission) {
+		t.Skipf("ptrace not permitted here: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for sigchldAction(t)[1]&saNOCLDSTOP == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no SA_NOCLDSTOP on the SIGCHLD handler during a quiet trace")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := sigchldAction(t); got[0] != before[0] {
+		t.Errorf("SIGCHLD handler %#x during the trace, was %#x", got[0], before[0])
+	}
+	for len(ch) > 0 {
+		<-ch
+	}
+	c := exec.Command("true")
+	if err := c.Run(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Error("no SIGCHLD for a child that exited during a quiet trace")
+	}
+	tr.Close()
+	if got := sigchldAction(t); got != before {
+		t.Errorf("SIGCHLD action %#x after a quiet trace, was %#x", got, before)
+	}
+}

@@ -241,6 +241,10 @@ func (t *Tracer) run(setup func() error) {
 	// still attached tasks if something went wrong, and must not be reused
 	// for other goroutines. Returning while locked makes the runtime end it.
 	defer t.stopWaker()
+	if t.opts.QuietSIGCHLD {
+		quietSIGCHLD(true)
+		defer quietSIGCHLD(false)
+	}
 	if err := setup(); err != nil {
 		t.startDone <- err
 		t.detachAll()

@@ -133,7 +133,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (int, syscall
 	if err != nil {
 		return 2, 0, err
 	}
-	opts := &syscallstat.Options{Follow: *follow, WallClock: *wall, CountsOnly: *countsOnly}
+	// syscount watches no SIGCHLD: skip the one the kernel sends per ptrace stop.
+	opts := &syscallstat.Options{Follow: *follow, WallClock: *wall, CountsOnly: *countsOnly, QuietSIGCHLD: true}
 	if *expr != "" {
 		list := strings.TrimPrefix(*expr, "trace=")
 		if strings.Contains(list, "=") {
