@@ -31,5 +31,7 @@
 // each package's ErrParse for a malformed file.
 //
 // The programs under examples/ show each job in a few dozen lines: inspect,
-// capture, lsfd, procenv, pstree, syscount and audit.
+// capture, lsfd, procenv, pstree, syscount and audit. cmd/procscope-exporter
+// serves audit's findings and per-container counts to Prometheus, one copy per
+// Kubernetes node (deploy/).
 package procscope
