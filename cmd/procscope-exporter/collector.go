@@ -172,7 +172,10 @@ func (e *exporter) read(ctx context.Context) *result {
 // its threads and fds are not read.
 func (res *result) add(e *exporter, post container.Posture, cut bool) {
 	id := post.Identity
-	key := [4]string{string(id.Runtime), id.ContainerID, id.PodUID, string(id.QoS)}
+	// A container id can be a name from a cgroup path (LXC), any bytes: a
+	// label value that is not UTF-8 makes MustNewConstMetric panic, which
+	// ends the whole scrape's collection.
+	key := [4]string{string(id.Runtime), strings.ToValidUTF8(id.ContainerID, "\uFFFD"), id.PodUID, string(id.QoS)}
 	g := res.groups[key]
 	if g == nil {
 		g = &group{runtime: key[0], id: key[1], pod: key[2], qos: key[3],

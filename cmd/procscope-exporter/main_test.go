@@ -634,3 +634,27 @@ func TestThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelNotUTF8: a cgroup name is any bytes (an unprivileged user can
+// make lxc.payload.<name> under a delegated subtree); a label value that
+// is not UTF-8 makes client_golang's MustNewConstMetric panic in the
+// gatherer's goroutine, which would take the exporter down. The scrape
+// succeeds and the series keeps the name, with the bad bytes replaced.
+func TestLabelNotUTF8(t *testing.T) {
+	tr := proctest.Tree{Processes: []proctest.Process{
+		{PID: 1, Comm: "init", Cmdline: []string{"init"}, Cgroup: "/init.scope"},
+		{PID: 80, PPID: 1, Comm: "lxc", Cmdline: []string{"lxc"},
+			Cgroup: "/user.slice/user-1000.slice/user@1000.service/lxc.payload.web\xff01"},
+	}}
+	dir := filepath.Join(t.TempDir(), "node")
+	if err := tr.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := getMetrics(t, newTestHandler(t, "-root", dir), nil)
+	if v, n := f.value("procscope_container_processes", map[string]string{"runtime": "lxc", "container_id": "web\uFFFD01"}); n != 1 || v != 1 {
+		t.Errorf("lxc container web\\xff01: %d series, value %v; want 1, 1", n, v)
+	}
+	if _, n := f.value("procscope_scrape_cut", nil); n != 1 {
+		t.Errorf("procscope_scrape_cut: %d series, want 1 (the scrape's collection stopped)", n)
+	}
+}
