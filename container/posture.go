@@ -285,6 +285,9 @@ func (c *checker) lsm() (confined, known bool) {
 
 func (c *checker) status(st proc.Status, lsmConfined, lsmKnown bool) {
 	full := c.ref.CapBnd != 0 && st.CapEff&c.ref.CapBnd == c.ref.CapBnd
+	if c.ref.CapBnd == 0 {
+		c.unobserved(PrivilegedContainers, "the reference's capability bounding set is unreadable or empty (pid "+strconv.Itoa(c.ref.PID)+"'s status): every capability cannot be told")
+	}
 	if full && st.Seccomp == proc.SeccompDisabled && !lsmConfined {
 		lsm := "no LSM confinement"
 		if !lsmKnown {

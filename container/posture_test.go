@@ -341,3 +341,22 @@ func TestCheckErrorOneLine(t *testing.T) {
 		t.Errorf("error %q does not carry the missing files", err)
 	}
 }
+
+// TestPrivilegedReferenceCapsUnknown: without the reference's bounding set
+// (pid 1's status unreadable, or no reference at all, as audit falls back
+// to), "every capability" cannot be told: the privileged control is listed
+// unobserved, not silently passed.
+func TestPrivilegedReferenceCapsUnknown(t *testing.T) {
+	fsys, ref := fakeContainer(t, "unconfined\n", "0", "", "000001ffffffffff", "0")
+	ref.CapBnd = 0
+	p, err := Check(fsys.Process(42), ref, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(p.Findings, func(f Finding) bool { return f.Control == PrivilegedContainers }) {
+		t.Errorf("privileged found against an unknown bounding set: %q", controls(p))
+	}
+	if !slices.ContainsFunc(p.Unobserved, func(u Unobserved) bool { return u.Control == PrivilegedContainers }) {
+		t.Errorf("privileged-containers neither checked nor listed unobserved: %+v", p.Unobserved)
+	}
+}
