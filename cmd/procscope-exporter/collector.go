@@ -203,7 +203,9 @@ func (res *result) add(e *exporter, post container.Posture, cut bool) {
 	deleted := false
 	for _, f := range post.Findings {
 		k := [2]string{string(f.Control), string(f.Level)}
-		if (id.Runtime != container.Host || e.host) && !seen[k] {
+		// A runtime's monitor (conmon) runs on the host beside the
+		// container: its findings are the host's, exported with -host only.
+		if (id.Runtime != container.Host && id.MonitorOf == "" || e.host) && !seen[k] {
 			seen[k] = true
 			g.findings[k]++
 		}

@@ -658,3 +658,47 @@ func TestLabelNotUTF8(t *testing.T) {
 		t.Errorf("procscope_scrape_cut: %d series, want 1 (the scrape's collection stopped)", n)
 	}
 }
+
+// TestMonitorFindingsHostOnly: CRI-O's conmon runs on the host, in the
+// host's namespaces with the runtime's privileges, in a cgroup beside the
+// container's that names the pod. Its findings are the host's: exported
+// with -host only (and served on /audit with ?host=1), never under the pod's labels by
+// default, where the privileged-container alert would take them for the pod.
+func TestMonitorFindingsHostOnly(t *testing.T) {
+	host := map[string]uint64{}
+	for i, k := range container.NamespaceKinds {
+		host[k] = uint64(4000 + i)
+	}
+	tr := proctest.Tree{Processes: []proctest.Process{
+		{PID: 1, Comm: "init", Cmdline: []string{"init"}, Cgroup: "/init.scope", Namespaces: host},
+		{PID: 90, PPID: 1, Comm: "conmon", Cmdline: []string{"conmon"}, Namespaces: host,
+			Cgroup: "/kubepods/besteffort/pod" + podUID + "/crio-conmon-" + ctrA},
+	}}
+	dir := filepath.Join(t.TempDir(), "node")
+	if err := tr.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want bool
+	}{{[]string{"-root", dir}, false}, {[]string{"-root", dir, "-host"}, true}} {
+		h := newTestHandler(t, tt.args...)
+		f, _ := getMetrics(t, h, nil)
+		pod := map[string]string{"runtime": "cri-o", "pod_uid": podUID}
+		if v, _ := f.value("procscope_container_processes", pod); v != 1 {
+			t.Errorf("%q: the monitor's processes %v, want 1", tt.args, v)
+		}
+		if _, n := f.value("procscope_container_findings", plus(pod, "control", "host-namespaces")); (n > 0) != tt.want {
+			t.Errorf("%q: the monitor's host-namespaces series: %d, want present %v", tt.args, n, tt.want)
+		}
+		url := "/audit"
+		if tt.want {
+			url += "?host=1"
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", url, nil))
+		if got := strings.Contains(rec.Body.String(), `"monitor_of"`); got != tt.want {
+			t.Errorf("%q: /audit has the monitor's row: %v, want %v\n%s", tt.args, got, tt.want, rec.Body)
+		}
+	}
+}
