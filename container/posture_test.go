@@ -239,6 +239,17 @@ func TestIdentityFromMounts(t *testing.T) {
 				"502 500 254:0 /var/lib/kubelet/pods/" + pod + "/etc-hosts /etc/hosts rw - ext4 /dev/vda rw\n",
 			Unknown, falcoCRIO, pod},
 		{"nothing to tell", "500 400 0:99 / / ro - overlay overlay rw\n", Unknown, "", ""},
+		// A node agent (a CSI plugin, a log shipper) mounts the kubelet's or
+		// Docker's directories, other pods' and containers' included: only
+		// the runtime's own binds of /etc/hosts, /etc/hostname and
+		// /etc/resolv.conf name the process's container and pod.
+		{"another pod's volume is not the pod",
+			"500 400 0:99 / / ro - overlay overlay rw\n" +
+				"501 500 254:0 /var/lib/kubelet/pods/11111111-2222-3333-4444-555555555555/volumes /var/lib/kubelet/pods/11111111-2222-3333-4444-555555555555/volumes rw - ext4 /dev/vda rw\n" +
+				"502 500 254:0 /var/lib/docker/containers/" + ddRefImpl + "/" + ddRefImpl + "-json.log /logs/a.log ro - ext4 /dev/vda rw\n" +
+				"503 500 254:0 /var/lib/docker/containers/" + ddDocker + "/hostname /etc/hostname rw - ext4 /dev/vda rw\n" +
+				"504 500 254:0 /var/lib/kubelet/pods/" + pod + "/etc-hosts /etc/hosts rw - ext4 /dev/vda rw\n",
+			Docker, ddDocker, pod},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
