@@ -267,7 +267,16 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request) {
 		}
 		v = row
 	} else {
+		// One scan of the node at a time, scrapes included: requests that
+		// pile up wait, and one whose client is gone reads nothing.
+		select {
+		case s.e.sem <- struct{}{}:
+		case <-r.Context().Done():
+			http.Error(w, "another scan of /proc under way: "+r.Context().Err().Error(), http.StatusServiceUnavailable)
+			return
+		}
 		rows, err := auditMachine(r.Context(), s.fsys, level, host)
+		<-s.e.sem
 		if err != nil {
 			http.Error(w, oneLine(err), http.StatusInternalServerError)
 			return

@@ -24,6 +24,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/container"
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/proctest"
 	dto "github.com/prometheus/client_model/go"
@@ -700,5 +701,31 @@ func TestMonitorFindingsHostOnly(t *testing.T) {
 		if got := strings.Contains(rec.Body.String(), `"monitor_of"`); got != tt.want {
 			t.Errorf("%q: /audit has the monitor's row: %v, want %v\n%s", tt.args, got, tt.want, rec.Body)
 		}
+	}
+}
+
+// TestAuditOneScanAtATime: /audit reads the whole node as a scrape does,
+// one scan at a time with the scrapes: requests that pile up (the port is
+// open to the cluster in deploy/) wait their turn, and one whose client
+// gives up while waiting gets 503 without reading /proc.
+func TestAuditOneScanAtATime(t *testing.T) {
+	fsys, err := cli.OpenRoot(fakeNode(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{fsys: fsys, e: newExporter(fsys, false, nil)}
+	s.e.sem <- struct{}{} // a scan under way
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	rec := httptest.NewRecorder()
+	s.audit(rec, httptest.NewRequest("GET", "/audit", nil).WithContext(ctx))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("/audit while a scan is under way, client gone: %d, want 503\n%s", rec.Code, rec.Body)
+	}
+	<-s.e.sem
+	rec = httptest.NewRecorder()
+	s.audit(rec, httptest.NewRequest("GET", "/audit", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), ctrA) {
+		t.Errorf("/audit: %d\n%s", rec.Code, rec.Body)
 	}
 }
