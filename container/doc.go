@@ -28,8 +28,10 @@
 // and the value read there) and the pid. The controls are the Pod Security
 // Standards' that /proc can observe:
 //
-//   - host-namespaces (baseline): the host's net, pid, ipc, uts, mnt or
-//     cgroup namespace; host-user-namespace (restricted): the host's user
+//   - host-namespaces: the host's net, pid, ipc or uts namespace
+//     (baseline), or its mnt or cgroup namespace (restricted: beyond the
+//     standards, and on cgroup v1 every container shares the host's cgroup
+//     namespace); host-user-namespace (restricted): the host's user
 //     namespace, which the standards do not require leaving at any level
 //   - privileged-containers (baseline): every capability of the reference's
 //     bounding set effective, no seccomp filter and no LSM confinement

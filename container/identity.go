@@ -98,6 +98,9 @@ func IdentifyPath(path string) Identity {
 		kubeIdentity(&id, segs, k)
 		return id
 	}
+	if kubeRelative(&id, segs) {
+		return id
+	}
 	// Outside Kubernetes, the innermost container segment wins (docker in
 	// docker: /docker/<outer>/docker/<inner>); segments below it are
 	// cgroups the container made inside its own.
@@ -200,6 +203,51 @@ func kubeIdentity(id *Identity, segs []string, k int) {
 	}
 }
 
+// kubeRelative recognises a pod in a path read from inside a cgroup
+// namespace (cgroup_namespaces(7); the exporter in its pod): the path is
+// relative to the reader's cgroup, starts with "..", and may have lost the
+// kubelet's root, but the pod's own segment still names the pod (and, with
+// the systemd driver, its QoS class).
+func kubeRelative(id *Identity, segs []string) bool {
+	n := 0
+	for n < len(segs) && segs[n] == ".." {
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	rest := segs[n:]
+	for i := 0; i < len(rest) && i < 2; i++ {
+		s := rest[i]
+		if i == 1 && rest[0] != "kubepods-burstable.slice" && rest[0] != "kubepods-besteffort.slice" &&
+			rest[0] != "burstable" && rest[0] != "besteffort" {
+			return false
+		}
+		if qos, uid, ok := podSlice(s); ok {
+			id.Driver, id.QoS, id.PodUID = Systemd, qos, uid
+			kubeContainer(id, rest[i+1:])
+			return true
+		}
+		if uid, ok := strings.CutPrefix(s, "pod"); ok && podUID(uid) {
+			id.Driver, id.PodUID = Cgroupfs, uid
+			kubeContainer(id, rest[i+1:])
+			if i == 1 {
+				id.QoS = qosOf(rest[0])
+			} else {
+				// Guaranteed (under kubepods) or the reader's own class:
+				// the path does not tell.
+				reason := "the QoS class is not in a path relative to the reader's cgroup namespace"
+				if id.Reason != "" {
+					reason = id.Reason + "; " + reason
+				}
+				id.Reason = reason
+			}
+			return true
+		}
+	}
+	return false
+}
+
 // kubeContainer identifies the segment below a pod's cgroup.
 func kubeContainer(id *Identity, rest []string) {
 	if len(rest) == 0 {
@@ -296,6 +344,17 @@ func plainSegment(id *Identity, segs []string, i int) bool {
 // units (user.slice/user-1000.slice/session-2.scope, system.slice/x.service,
 // init.scope): a process no container runtime placed.
 func isHostPath(segs []string) bool {
+	// Read from inside a cgroup namespace, the path climbs out of the
+	// reader's cgroup first ("/../../system.slice/x.service"); what follows
+	// is the path below the common ancestor. Nothing but ".." tells nothing.
+	if len(segs) > 0 && segs[0] == ".." {
+		for len(segs) > 0 && segs[0] == ".." {
+			segs = segs[1:]
+		}
+		if len(segs) == 0 {
+			return false
+		}
+	}
 	for _, s := range segs {
 		if hexRun(s) {
 			return false

@@ -11,11 +11,19 @@ import (
 // bind-mounts /etc/hostname, /etc/hosts and /etc/resolv.conf from
 // /var/lib/docker/containers/<id>/, containers/storage (CRI-O, podman)
 // from .../overlay-containers/<id>/userdata/, and the kubelet /etc/hosts
-// from /var/lib/kubelet/pods/<pod UID>/. It fills id and reports whether
-// anything was found.
+// from /var/lib/kubelet/pods/<pod UID>/. Only mounts on those three files
+// are read. It fills id and reports whether anything was found.
 func identityFromMounts(id *Identity, mounts []proc.Mount) bool {
 	found := false
 	for _, m := range mounts {
+		// Only the runtime's own binds tell: a volume may hold other
+		// containers' and pods' directories (a node agent mounting
+		// /var/lib/kubelet or /var/lib/docker/containers).
+		switch m.MountPoint {
+		case "/etc/hosts", "/etc/hostname", "/etc/resolv.conf":
+		default:
+			continue
+		}
 		segs := strings.Split(m.Root, "/")
 		for i := 0; i+1 < len(segs); i++ {
 			next := segs[i+1]

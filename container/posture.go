@@ -35,7 +35,7 @@ type Control string
 // The controls /proc can observe.
 const (
 	// Pod Security Standards, baseline.
-	HostNamespaces       Control = "host-namespaces"       // net, pid, ipc (and uts, mnt, cgroup) shared with the host
+	HostNamespaces       Control = "host-namespaces"       // net, pid, ipc, uts shared with the host (baseline); mnt, cgroup (restricted)
 	PrivilegedContainers Control = "privileged-containers" // every capability, no seccomp, no LSM confinement
 	Capabilities         Control = "capabilities"          // beyond the baseline set; restricted: beyond NET_BIND_SERVICE
 	HostPathVolumes      Control = "hostpath-volumes"      // a runtime socket, /, /proc, /var/lib/kubelet from the host
@@ -246,8 +246,14 @@ func (c *checker) namespaces() {
 			continue
 		}
 		ctl, lvl := HostNamespaces, Baseline
-		if k == "user" {
+		switch k {
+		case "user":
 			ctl, lvl = HostUserNamespace, Restricted
+		case "cgroup", "mnt":
+			// Beyond the standards' hostNetwork, hostPID and hostIPC (uts
+			// goes with hostNetwork): a baseline pod cannot choose them, and
+			// on cgroup v1 every container shares the host's cgroup one.
+			lvl = Restricted
 		}
 		c.find(ctl, lvl, "ns/"+k, "%s:[%d] is the host's (pid %d)", k, c.ns[k], c.ref.PID)
 	}
@@ -285,6 +291,9 @@ func (c *checker) lsm() (confined, known bool) {
 
 func (c *checker) status(st proc.Status, lsmConfined, lsmKnown bool) {
 	full := c.ref.CapBnd != 0 && st.CapEff&c.ref.CapBnd == c.ref.CapBnd
+	if c.ref.CapBnd == 0 {
+		c.unobserved(PrivilegedContainers, "the reference's capability bounding set is unreadable or empty (pid "+strconv.Itoa(c.ref.PID)+"'s status): every capability cannot be told")
+	}
 	if full && st.Seccomp == proc.SeccompDisabled && !lsmConfined {
 		lsm := "no LSM confinement"
 		if !lsmKnown {

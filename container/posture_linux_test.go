@@ -143,7 +143,7 @@ func TestPostureRunc(t *testing.T) {
 	want := []string{
 		"capabilities/baseline", "capabilities/restricted",
 		"deleted-executable/baseline",
-		"host-namespaces/baseline",
+		"host-namespaces/baseline", "host-namespaces/restricted",
 		"host-network-listener/baseline",
 		"host-user-namespace/restricted",
 		"hostpath-volumes/baseline",
@@ -163,7 +163,8 @@ func TestPostureRunc(t *testing.T) {
 		t.Logf("bad: %s: %s", k, strings.Join(evs, " | "))
 	}
 	mustEvidence := map[string][]string{
-		"host-namespaces/baseline":        {"/ns/net:", "/ns/pid:", "/ns/ipc:", "/ns/uts:", "/ns/cgroup:"},
+		"host-namespaces/baseline":        {"/ns/net:", "/ns/pid:", "/ns/ipc:", "/ns/uts:"},
+		"host-namespaces/restricted":      {"/ns/cgroup:"},
 		"hostpath-volumes/baseline":       {"/mountinfo: /host is the host's /", "/mountinfo: /hostproc is the host's /proc"},
 		"secrets/baseline":                {"/environ: DB_PASSWORD=<redacted:password>", "/cmdline: argument 4 (PGPASSWORD) <redacted:password>"},
 		"host-network-listener/baseline":  {fmt.Sprintf(":%d LISTEN", port)},

@@ -239,6 +239,17 @@ func TestIdentityFromMounts(t *testing.T) {
 				"502 500 254:0 /var/lib/kubelet/pods/" + pod + "/etc-hosts /etc/hosts rw - ext4 /dev/vda rw\n",
 			Unknown, falcoCRIO, pod},
 		{"nothing to tell", "500 400 0:99 / / ro - overlay overlay rw\n", Unknown, "", ""},
+		// A node agent (a CSI plugin, a log shipper) mounts the kubelet's or
+		// Docker's directories, other pods' and containers' included: only
+		// the runtime's own binds of /etc/hosts, /etc/hostname and
+		// /etc/resolv.conf name the process's container and pod.
+		{"another pod's volume is not the pod",
+			"500 400 0:99 / / ro - overlay overlay rw\n" +
+				"501 500 254:0 /var/lib/kubelet/pods/11111111-2222-3333-4444-555555555555/volumes /var/lib/kubelet/pods/11111111-2222-3333-4444-555555555555/volumes rw - ext4 /dev/vda rw\n" +
+				"502 500 254:0 /var/lib/docker/containers/" + ddRefImpl + "/" + ddRefImpl + "-json.log /logs/a.log ro - ext4 /dev/vda rw\n" +
+				"503 500 254:0 /var/lib/docker/containers/" + ddDocker + "/hostname /etc/hostname rw - ext4 /dev/vda rw\n" +
+				"504 500 254:0 /var/lib/kubelet/pods/" + pod + "/etc-hosts /etc/hosts rw - ext4 /dev/vda rw\n",
+			Docker, ddDocker, pod},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -255,7 +266,11 @@ func TestIdentityFromMounts(t *testing.T) {
 
 // TestHostNamespacesEach: each namespace shared with the host is one
 // finding, with the link as evidence; the mount namespace (which runc
-// always unshares) included.
+// always unshares) included. Net, pid, ipc (and uts, which only
+// hostNetwork shares) break baseline, as the Pod Security Standards say;
+// the cgroup and mount namespaces are beyond them (restricted): Docker and
+// the CRI runtimes on cgroup v1 leave every container in the host's cgroup
+// namespace, which a baseline pod cannot change.
 func TestHostNamespacesEach(t *testing.T) {
 	for i, k := range NamespaceKinds {
 		t.Run(k, func(t *testing.T) {
@@ -267,8 +282,11 @@ func TestHostNamespacesEach(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctl, lvl := "host-namespaces", "baseline"
-			if k == "user" {
+			switch k {
+			case "user":
 				ctl, lvl = "host-user-namespace", "restricted"
+			case "cgroup", "mnt":
+				lvl = "restricted"
 			}
 			want := []string{ctl + "/" + lvl + ": /proc/42/ns/" + k + ": " + k + ":[" + itoa(5000+i) + "] is the host's (pid 1)"}
 			// (In the host's user namespace uid 1000 is itself: not root.)
@@ -339,5 +357,24 @@ func TestCheckErrorOneLine(t *testing.T) {
 	}
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "42/status") {
 		t.Errorf("error %q does not carry the missing files", err)
+	}
+}
+
+// TestPrivilegedReferenceCapsUnknown: without the reference's bounding set
+// (pid 1's status unreadable, or no reference at all, as audit falls back
+// to), "every capability" cannot be told: the privileged control is listed
+// unobserved, not silently passed.
+func TestPrivilegedReferenceCapsUnknown(t *testing.T) {
+	fsys, ref := fakeContainer(t, "unconfined\n", "0", "", "000001ffffffffff", "0")
+	ref.CapBnd = 0
+	p, err := Check(fsys.Process(42), ref, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(p.Findings, func(f Finding) bool { return f.Control == PrivilegedContainers }) {
+		t.Errorf("privileged found against an unknown bounding set: %q", controls(p))
+	}
+	if !slices.ContainsFunc(p.Unobserved, func(u Unobserved) bool { return u.Control == PrivilegedContainers }) {
+		t.Errorf("privileged-containers neither checked nor listed unobserved: %+v", p.Unobserved)
 	}
 }

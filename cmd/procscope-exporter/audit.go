@@ -79,7 +79,7 @@ func auditMachine(ctx context.Context, fsys *proc.FS, level container.Level, hos
 	}
 	rows := []row{}
 	for _, g := range snap.Groups {
-		if g.Identity.Runtime == container.Host && !host {
+		if (g.Identity.Runtime == container.Host || g.Identity.MonitorOf != "") && !host {
 			continue
 		}
 		r := newRow(g.Identity)

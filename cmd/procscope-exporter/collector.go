@@ -172,7 +172,10 @@ func (e *exporter) read(ctx context.Context) *result {
 // its threads and fds are not read.
 func (res *result) add(e *exporter, post container.Posture, cut bool) {
 	id := post.Identity
-	key := [4]string{string(id.Runtime), id.ContainerID, id.PodUID, string(id.QoS)}
+	// A container id can be a name from a cgroup path (LXC), any bytes: a
+	// label value that is not UTF-8 makes MustNewConstMetric panic, which
+	// ends the whole scrape's collection.
+	key := [4]string{string(id.Runtime), strings.ToValidUTF8(id.ContainerID, "\uFFFD"), id.PodUID, string(id.QoS)}
 	g := res.groups[key]
 	if g == nil {
 		g = &group{runtime: key[0], id: key[1], pod: key[2], qos: key[3],
@@ -200,7 +203,9 @@ func (res *result) add(e *exporter, post container.Posture, cut bool) {
 	deleted := false
 	for _, f := range post.Findings {
 		k := [2]string{string(f.Control), string(f.Level)}
-		if (id.Runtime != container.Host || e.host) && !seen[k] {
+		// A runtime's monitor (conmon) runs on the host beside the
+		// container: its findings are the host's, exported with -host only.
+		if (id.Runtime != container.Host && id.MonitorOf == "" || e.host) && !seen[k] {
 			seen[k] = true
 			g.findings[k]++
 		}

@@ -37,8 +37,9 @@
 // Label cardinality is bounded: no label holds a pid, a cgroup path, a
 // command or an evidence string, so the series follow the containers (about
 // 5 + the findings' controls and levels + 2 per container), not the processes.
-// Findings of processes outside any container (runtime "host") are exported
-// with -host only, as audit reports them. A secret is never exported: only a
+// Findings of processes outside any container (runtime "host", and a
+// runtime's monitors such as conmon) are exported with -host only, as audit
+// reports them. A secret is never exported: only a
 // count, and a variable's name only when -secret-names lists it.
 //
 // A scrape is cut at its deadline: Prometheus sends its scrape timeout in
@@ -266,7 +267,16 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request) {
 		}
 		v = row
 	} else {
+		// One scan of the node at a time, scrapes included: requests that
+		// pile up wait, and one whose client is gone reads nothing.
+		select {
+		case s.e.sem <- struct{}{}:
+		case <-r.Context().Done():
+			http.Error(w, "another scan of /proc under way: "+r.Context().Err().Error(), http.StatusServiceUnavailable)
+			return
+		}
 		rows, err := auditMachine(r.Context(), s.fsys, level, host)
+		<-s.e.sem
 		if err != nil {
 			http.Error(w, oneLine(err), http.StatusInternalServerError)
 			return

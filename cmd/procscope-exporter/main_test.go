@@ -24,6 +24,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/procscope/procscope/container"
+	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/proctest"
 	dto "github.com/prometheus/client_model/go"
@@ -632,5 +633,99 @@ func TestThreads(t *testing.T) {
 		if err != nil || n != st.NumThreads {
 			t.Errorf("pid %d: %d threads (%v), stat says %d", pid, n, err, st.NumThreads)
 		}
+	}
+}
+
+// TestLabelNotUTF8: a cgroup name is any bytes (an unprivileged user can
+// make lxc.payload.<name> under a delegated subtree); a label value that
+// is not UTF-8 makes client_golang's MustNewConstMetric panic in the
+// gatherer's goroutine, which would take the exporter down. The scrape
+// succeeds and the series keeps the name, with the bad bytes replaced.
+func TestLabelNotUTF8(t *testing.T) {
+	tr := proctest.Tree{Processes: []proctest.Process{
+		{PID: 1, Comm: "init", Cmdline: []string{"init"}, Cgroup: "/init.scope"},
+		{PID: 80, PPID: 1, Comm: "lxc", Cmdline: []string{"lxc"},
+			Cgroup: "/user.slice/user-1000.slice/user@1000.service/lxc.payload.web\xff01"},
+	}}
+	dir := filepath.Join(t.TempDir(), "node")
+	if err := tr.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := getMetrics(t, newTestHandler(t, "-root", dir), nil)
+	if v, n := f.value("procscope_container_processes", map[string]string{"runtime": "lxc", "container_id": "web\uFFFD01"}); n != 1 || v != 1 {
+		t.Errorf("lxc container web\\xff01: %d series, value %v; want 1, 1", n, v)
+	}
+	if _, n := f.value("procscope_scrape_cut", nil); n != 1 {
+		t.Errorf("procscope_scrape_cut: %d series, want 1 (the scrape's collection stopped)", n)
+	}
+}
+
+// TestMonitorFindingsHostOnly: CRI-O's conmon runs on the host, in the
+// host's namespaces with the runtime's privileges, in a cgroup beside the
+// container's that names the pod. Its findings are the host's: exported
+// with -host only (and served on /audit with ?host=1), never under the pod's labels by
+// default, where the privileged-container alert would take them for the pod.
+func TestMonitorFindingsHostOnly(t *testing.T) {
+	host := map[string]uint64{}
+	for i, k := range container.NamespaceKinds {
+		host[k] = uint64(4000 + i)
+	}
+	tr := proctest.Tree{Processes: []proctest.Process{
+		{PID: 1, Comm: "init", Cmdline: []string{"init"}, Cgroup: "/init.scope", Namespaces: host},
+		{PID: 90, PPID: 1, Comm: "conmon", Cmdline: []string{"conmon"}, Namespaces: host,
+			Cgroup: "/kubepods/besteffort/pod" + podUID + "/crio-conmon-" + ctrA},
+	}}
+	dir := filepath.Join(t.TempDir(), "node")
+	if err := tr.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want bool
+	}{{[]string{"-root", dir}, false}, {[]string{"-root", dir, "-host"}, true}} {
+		h := newTestHandler(t, tt.args...)
+		f, _ := getMetrics(t, h, nil)
+		pod := map[string]string{"runtime": "cri-o", "pod_uid": podUID}
+		if v, _ := f.value("procscope_container_processes", pod); v != 1 {
+			t.Errorf("%q: the monitor's processes %v, want 1", tt.args, v)
+		}
+		if _, n := f.value("procscope_container_findings", plus(pod, "control", "host-namespaces")); (n > 0) != tt.want {
+			t.Errorf("%q: the monitor's host-namespaces series: %d, want present %v", tt.args, n, tt.want)
+		}
+		url := "/audit"
+		if tt.want {
+			url += "?host=1"
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", url, nil))
+		if got := strings.Contains(rec.Body.String(), `"monitor_of"`); got != tt.want {
+			t.Errorf("%q: /audit has the monitor's row: %v, want %v\n%s", tt.args, got, tt.want, rec.Body)
+		}
+	}
+}
+
+// TestAuditOneScanAtATime: /audit reads the whole node as a scrape does,
+// one scan at a time with the scrapes: requests that pile up (the port is
+// open to the cluster in deploy/) wait their turn, and one whose client
+// gives up while waiting gets 503 without reading /proc.
+func TestAuditOneScanAtATime(t *testing.T) {
+	fsys, err := cli.OpenRoot(fakeNode(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{fsys: fsys, e: newExporter(fsys, false, nil)}
+	s.e.sem <- struct{}{} // a scan under way
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	rec := httptest.NewRecorder()
+	s.audit(rec, httptest.NewRequest("GET", "/audit", nil).WithContext(ctx))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("/audit while a scan is under way, client gone: %d, want 503\n%s", rec.Code, rec.Body)
+	}
+	<-s.e.sem
+	rec = httptest.NewRecorder()
+	s.audit(rec, httptest.NewRequest("GET", "/audit", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), ctrA) {
+		t.Errorf("/audit: %d\n%s", rec.Code, rec.Body)
 	}
 }

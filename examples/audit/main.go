@@ -12,7 +12,9 @@
 // RESTRICTED (the controls broken at each level, "-" for none) and CGROUP
 // (the raw cgroup path of a process no runtime layout explains). Processes
 // outside any container (runtime "host") are not audited unless -host is
-// given; processes of an unknown layout are, as they may be containers.
+// given (nor are a runtime's monitors, CRI-O's and podman's conmon, which
+// run on the host beside the container they watch); processes of an
+// unknown layout are, as they may be containers.
 //
 // With -json, the whole machine is a JSON array of rows and one process a
 // single row. The keys of a row are runtime, container_id, pod_uid, qos,
@@ -191,7 +193,9 @@ func machine(fsys *proc.FS, ref *container.Reference, level container.Level, hos
 	hostPIDs := 0
 	findings := 0
 	for _, g := range snap.Groups {
-		if g.Identity.Runtime == container.Host && !host {
+		// A runtime's monitor (conmon) runs on the host, outside the
+		// container it watches: audited, like the host, with -host only.
+		if (g.Identity.Runtime == container.Host || g.Identity.MonitorOf != "") && !host {
 			hostPIDs += len(g.PIDs)
 			continue
 		}

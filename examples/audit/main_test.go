@@ -311,3 +311,47 @@ func TestBadRoot(t *testing.T) {
 		})
 	}
 }
+
+// TestMonitorIsHost: a runtime's monitor (CRI-O's conmon) runs on the host,
+// outside the container it watches, in the host's namespaces and with the
+// runtime's privileges. Like any process outside a container it is audited
+// with -host only: otherwise its host posture would stand, beside the
+// pod's UID, for the pod's, and every CRI-O node would exit 2.
+func TestMonitorIsHost(t *testing.T) {
+	dir := writeTree(t, "1", "0000000000000000", "PATH=/bin\x00")
+	write := func(name, data string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	host, err := os.ReadFile(filepath.Join(dir, "1", "status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("43/cgroup", "0::/kubepods/besteffort/pod"+podUID+"/crio-conmon-"+ctrID+"\n")
+	write("43/status", string(host))
+	write("43/mountinfo", "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n")
+	write("43/environ", "PATH=/bin\x00")
+	write("43/cmdline", "conmon\x00")
+	write("43/attr/current", "unconfined\n")
+	if err := os.MkdirAll(filepath.Join(dir, "43", "ns"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for i, k := range kinds { // the host's namespaces, as pid 1's
+		if err := os.Symlink(k+":["+strconv.Itoa(4000+i)+"]", filepath.Join(dir, "43", "ns", k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := runAudit(t, "-root", dir, "-json")
+	if code != 0 || strings.Contains(out, "monitor_of") {
+		t.Errorf("without -host: exit %d, want 0 and no monitor row:\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = runAudit(t, "-root", dir, "-json", "-host")
+	if code != 2 || !strings.Contains(out, `"monitor_of": "`+ctrID+`"`) {
+		t.Errorf("with -host: exit %d, want 2 and the monitor's row:\n%s", code, out)
+	}
+}
