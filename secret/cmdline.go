@@ -88,6 +88,18 @@ func scanArgs(prog string, args []string, depth int, embedded bool, yield func(A
 				if userPassword(prog, val) {
 					r = ReasonBasicAuth
 				}
+			// The attached forms come before NAME=VALUE: their value may
+			// hold '=' (a base64 password ends with it), which does not
+			// make the switch a name.
+			case hasShort && len(a) > len(short.flag) && strings.HasPrefix(a, short.flag) && !strings.HasPrefix(a, "--"):
+				if found(i, short.flag, ReasonPassword) {
+					continue
+				}
+				return
+			case strings.HasPrefix(flag, "-u") && len(flag) > 2 && flag[1] != '-' && strings.IndexByte(flag, ':') > 0:
+				if userPassword(prog, a[2:]) {
+					r, flag = ReasonBasicAuth, "-u" // curl -uUSER:PASSWORD; the name must not carry it
+				}
 			case hasEq:
 				if embedded {
 					// -Dspring.datasource.password=..., --set=a=1,b.password=...
@@ -101,18 +113,9 @@ func scanArgs(prog string, args []string, depth int, embedded bool, yield func(A
 				if v, ok := next(); ok && v != "" {
 					r, idx, skip = ReasonPassword, i+1, true
 				}
-			case hasShort && len(flag) > len(short.flag) && strings.HasPrefix(flag, short.flag) && !strings.HasPrefix(flag, "--"):
-				if found(i, short.flag, ReasonPassword) {
-					continue
-				}
-				return
 			case flag == "-u" || flag == "--user":
 				if v, ok := next(); ok && userPassword(prog, v) {
 					r, idx, skip = ReasonBasicAuth, i+1, true
-				}
-			case strings.HasPrefix(flag, "-u") && len(flag) > 2 && flag[1] != '-' && strings.IndexByte(flag, ':') > 0:
-				if userPassword(prog, flag[2:]) {
-					r, flag = ReasonBasicAuth, "-u" // curl -uUSER:PASSWORD; the name must not carry it
 				}
 			default:
 				if h := nameHint(flag); h.strong {
