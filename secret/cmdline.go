@@ -26,6 +26,8 @@ var shortPasswordFlags = map[string]struct {
 	"sshpass":       {"-p", true}, "mongo": {"-p", true}, "mongosh": {"-p", true}, "mongodump": {"-p", true},
 	"mongorestore": {"-p", true}, "mongoexport": {"-p", true}, "mongoimport": {"-p", true},
 	"redis-cli": {"-a", true}, "valkey-cli": {"-a", true},
+	"ldapsearch": {"-w", true}, "ldapmodify": {"-w", true}, "ldapadd": {"-w", true}, "ldapdelete": {"-w", true},
+	"ldapwhoami": {"-w", true}, "ldappasswd": {"-w", true}, "ldapcompare": {"-w", true}, "ldapmodrdn": {"-w", true},
 }
 
 // ClassifyArgs finds secrets passed as arguments, in the forms:
@@ -37,8 +39,9 @@ var shortPasswordFlags = map[string]struct {
 //     NAME may be dotted or dashed (db-password, auth.rootPassword), and
 //     VALUE a ','-separated list of such items
 //   - -pVALUE for mysql and mariadb, -p VALUE for mongo and sshpass, -a
-//     VALUE for redis-cli, and -p VALUE after a "login" subcommand
-//     (docker, podman, helm registry login)
+//     VALUE for redis-cli, -w VALUE for the OpenLDAP tools, and -p VALUE
+//     after a "login" subcommand (docker, podman, helm registry login)
+//   - pass:VALUE, openssl's -passin and -passout argument
 //   - -u/--user USER:PASSWORD (curl, wget, etcdctl; elsewhere only when
 //     PASSWORD cannot be a group)
 //   - any argument whose value holds a secret: token formats, URLs with
@@ -158,9 +161,12 @@ func scanArgs(prog string, args []string, depth int, embedded bool, yield func(A
 			}
 		}
 		var r Reason
-		if embedded {
+		switch {
+		case len(a) > len("pass:") && strings.HasPrefix(a, "pass:"):
+			r = ReasonPassword // openssl's -passin/-passout pass:PASSWORD
+		case embedded:
 			r = decodeBase64(a, depth)
-		} else {
+		default:
 			r = classifyValue(a)
 		}
 		if r != "" && !found(i, "", r) {

@@ -49,6 +49,10 @@ func TestClassifyArgs(t *testing.T) {
 		{"sshpass -pX=Y", []string{"sshpass", "-pHu7=xq2Lp", "ssh", "host"}, []Arg{{1, "-p", ReasonPassword}}},
 		{"curl -uUSER:PA=SS", []string{"curl", "-ubob:Pw9x=Q2", "https://x"}, []Arg{{1, "-u", ReasonBasicAuth}}},
 		{"curl -url=", []string{"curl", "-url=http://host:8080/"}, nil},
+		{"ldapsearch -w", []string{"ldapsearch", "-x", "-D", "cn=admin,dc=x", "-w", "Hu7xq2LpZ9", "-b", "dc=x"}, []Arg{{5, "-w", ReasonPassword}}},
+		{"ldapsearch -W prompts", []string{"ldapsearch", "-x", "-W", "-b", "dc=x"}, nil},
+		{"openssl pass:", []string{"openssl", "pkcs12", "-in", "a.p12", "-passin", "pass:Hu7xq2LpZ9"}, []Arg{{5, "", ReasonPassword}}},
+		{"openssl env: file:", []string{"openssl", "pkcs12", "-passin", "env:P12_PASS", "-passout", "file:/run/pw"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
