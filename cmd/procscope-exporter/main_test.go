@@ -535,7 +535,8 @@ func need(t *testing.T, tool string) string {
 }
 
 // TestAuditMatchesAuditJSON: /audit serves what `audit -json` prints, for
-// the whole node, at each level, with -host, and for one pid.
+// the whole node, at each level, with -host, and for one pid, but for the
+// secrets' names (noSecretNames).
 func TestAuditMatchesAuditJSON(t *testing.T) {
 	gobin, err := exec.LookPath("go")
 	if err != nil {
