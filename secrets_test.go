@@ -87,6 +87,9 @@ type exampleOutput struct {
 	args   []string // program and arguments
 	nobody bool     // run as uid 65534 through setpriv
 	shows  source   // what it prints in clear with -show-secrets
+	// finds: it exits 2 on a finding (audit) and must name the secrets by
+	// their marker, so that a clean output is not a vacuous pass.
+	finds bool
 }
 
 // TestPlantedSecrets starts a child holding known secrets in its
@@ -151,6 +154,8 @@ func TestPlantedSecrets(t *testing.T) {
 		{name: "pstree", args: []string{"pstree"}},
 		{name: "pstree -json PID", args: []string{"pstree", "-json", pid}},
 		{name: "capture -json", args: []string{"capture", "-json", "-o", filepath.Join(dir, "capture2"), pid}},
+		{name: "audit -level baseline PID", args: []string{"audit", "-level", "baseline", pid}, finds: true},
+		{name: "audit -json PID", args: []string{"audit", "-json", pid}, finds: true},
 	}
 	if asOther {
 		for _, o := range []exampleOutput{
@@ -162,6 +167,7 @@ func TestPlantedSecrets(t *testing.T) {
 			{name: "procenv -root CAPTURE -scan", args: []string{"procenv", "-root", capDir, "-scan"}},
 			{name: "lsfd -root CAPTURE PID", args: []string{"lsfd", "-root", capDir, pid}},
 			{name: "pstree -root CAPTURE PID", args: []string{"pstree", "-root", capDir, pid}},
+			{name: "audit -root CAPTURE -json PID", args: []string{"audit", "-root", capDir, "-json", pid}, finds: true},
 		} {
 			o.name += " as uid " + nobody
 			o.nobody = true
@@ -179,6 +185,12 @@ func TestPlantedSecrets(t *testing.T) {
 		cmd.Dir = dir
 		cmd.Env = []string{"PATH=/usr/bin:/bin", "COLUMNS=1000"}
 		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok && o.finds && ee.ExitCode() == 2 {
+			err = nil
+			if !strings.Contains(string(out), "<redacted:") {
+				t.Errorf("%s: no secret found (exit 2, no marker): the leak check below would be vacuous\n%s", o.name, out)
+			}
+		}
 		if err != nil {
 			t.Errorf("%s %s: %v\n%s", o.name, strings.Join(extra, " "), err, out)
 		}

@@ -26,6 +26,8 @@ var shortPasswordFlags = map[string]struct {
 	"sshpass":       {"-p", true}, "mongo": {"-p", true}, "mongosh": {"-p", true}, "mongodump": {"-p", true},
 	"mongorestore": {"-p", true}, "mongoexport": {"-p", true}, "mongoimport": {"-p", true},
 	"redis-cli": {"-a", true}, "valkey-cli": {"-a", true},
+	"ldapsearch": {"-w", true}, "ldapmodify": {"-w", true}, "ldapadd": {"-w", true}, "ldapdelete": {"-w", true},
+	"ldapwhoami": {"-w", true}, "ldappasswd": {"-w", true}, "ldapcompare": {"-w", true}, "ldapmodrdn": {"-w", true},
 }
 
 // ClassifyArgs finds secrets passed as arguments, in the forms:
@@ -37,8 +39,9 @@ var shortPasswordFlags = map[string]struct {
 //     NAME may be dotted or dashed (db-password, auth.rootPassword), and
 //     VALUE a ','-separated list of such items
 //   - -pVALUE for mysql and mariadb, -p VALUE for mongo and sshpass, -a
-//     VALUE for redis-cli, and -p VALUE after a "login" subcommand
-//     (docker, podman, helm registry login)
+//     VALUE for redis-cli, -w VALUE for the OpenLDAP tools, and -p VALUE
+//     after a "login" subcommand (docker, podman, helm registry login)
+//   - pass:VALUE, openssl's -passin and -passout argument
 //   - -u/--user USER:PASSWORD (curl, wget, etcdctl; elsewhere only when
 //     PASSWORD cannot be a group)
 //   - any argument whose value holds a secret: token formats, URLs with
@@ -88,6 +91,18 @@ func scanArgs(prog string, args []string, depth int, embedded bool, yield func(A
 				if userPassword(prog, val) {
 					r = ReasonBasicAuth
 				}
+			// The attached forms come before NAME=VALUE: their value may
+			// hold '=' (a base64 password ends with it), which does not
+			// make the switch a name.
+			case hasShort && len(a) > len(short.flag) && strings.HasPrefix(a, short.flag) && !strings.HasPrefix(a, "--"):
+				if found(i, short.flag, ReasonPassword) {
+					continue
+				}
+				return
+			case strings.HasPrefix(flag, "-u") && len(flag) > 2 && flag[1] != '-' && strings.IndexByte(flag, ':') > 0:
+				if userPassword(prog, a[2:]) {
+					r, flag = ReasonBasicAuth, "-u" // curl -uUSER:PASSWORD; the name must not carry it
+				}
 			case hasEq:
 				if embedded {
 					// -Dspring.datasource.password=..., --set=a=1,b.password=...
@@ -101,18 +116,9 @@ func scanArgs(prog string, args []string, depth int, embedded bool, yield func(A
 				if v, ok := next(); ok && v != "" {
 					r, idx, skip = ReasonPassword, i+1, true
 				}
-			case hasShort && len(flag) > len(short.flag) && strings.HasPrefix(flag, short.flag) && !strings.HasPrefix(flag, "--"):
-				if found(i, short.flag, ReasonPassword) {
-					continue
-				}
-				return
 			case flag == "-u" || flag == "--user":
 				if v, ok := next(); ok && userPassword(prog, v) {
 					r, idx, skip = ReasonBasicAuth, i+1, true
-				}
-			case strings.HasPrefix(flag, "-u") && len(flag) > 2 && flag[1] != '-' && strings.IndexByte(flag, ':') > 0:
-				if userPassword(prog, flag[2:]) {
-					r, flag = ReasonBasicAuth, "-u" // curl -uUSER:PASSWORD; the name must not carry it
 				}
 			default:
 				if h := nameHint(flag); h.strong {
@@ -155,9 +161,12 @@ func scanArgs(prog string, args []string, depth int, embedded bool, yield func(A
 			}
 		}
 		var r Reason
-		if embedded {
+		switch {
+		case len(a) > len("pass:") && strings.HasPrefix(a, "pass:"):
+			r = ReasonPassword // openssl's -passin/-passout pass:PASSWORD
+		case embedded:
 			r = decodeBase64(a, depth)
-		} else {
+		default:
 			r = classifyValue(a)
 		}
 		if r != "" && !found(i, "", r) {

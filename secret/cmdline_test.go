@@ -42,6 +42,17 @@ func TestClassifyArgs(t *testing.T) {
 		{"etcd", []string{"etcd", "--initial-cluster-token", "etcd-cluster-1", "--initial-cluster-state", "new"}, nil},
 		{"etcdctl --user", []string{"etcdctl", "--user", "root:pw", "get", "/"}, []Arg{{2, "--user", ReasonBasicAuth}}},
 		{"sh -c", []string{"sh", "-c", "curl -u admin:Hu7xq2Lp https://x"}, []Arg{{2, "", ReasonBasicAuth}}},
+		// An attached value holding '=' (a base64 password) is still the
+		// switch's value, not NAME=VALUE.
+		{"mysql -pBASE64==", []string{"mysql", "-uroot", "-pdGhpc2lzYXNlY3JldA==", "db"}, []Arg{{2, "-p", ReasonPassword}}},
+		{"redis-cli -aX=Y", []string{"redis-cli", "-aZx8q=P2mL5v", "ping"}, []Arg{{1, "-a", ReasonPassword}}},
+		{"sshpass -pX=Y", []string{"sshpass", "-pHu7=xq2Lp", "ssh", "host"}, []Arg{{1, "-p", ReasonPassword}}},
+		{"curl -uUSER:PA=SS", []string{"curl", "-ubob:Pw9x=Q2", "https://x"}, []Arg{{1, "-u", ReasonBasicAuth}}},
+		{"curl -url=", []string{"curl", "-url=http://host:8080/"}, nil},
+		{"ldapsearch -w", []string{"ldapsearch", "-x", "-D", "cn=admin,dc=x", "-w", "Hu7xq2LpZ9", "-b", "dc=x"}, []Arg{{5, "-w", ReasonPassword}}},
+		{"ldapsearch -W prompts", []string{"ldapsearch", "-x", "-W", "-b", "dc=x"}, nil},
+		{"openssl pass:", []string{"openssl", "pkcs12", "-in", "a.p12", "-passin", "pass:Hu7xq2LpZ9"}, []Arg{{5, "", ReasonPassword}}},
+		{"openssl env: file:", []string{"openssl", "pkcs12", "-passin", "env:P12_PASS", "-passout", "file:/run/pw"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,9 +66,9 @@ func TestClassifyArgs(t *testing.T) {
 
 func TestRedactArgs(t *testing.T) {
 	in := []string{"mysql", "-pS3cretPw", "--password=Xk3!mq9Lz", "--token", "a8F3kLm92QzX7vB1nC4d", "postgres://a:Hu7!xq2@h/d", "plain",
-		"-Dspring.datasource.password=Hu7xq2Lp", "db-password=Hu7xq2Lp", "--set", "auth.rootPassword=Hu7xq2Lp", "-ubob:Pw9xQ2"}
+		"-Dspring.datasource.password=Hu7xq2Lp", "db-password=Hu7xq2Lp", "--set", "auth.rootPassword=Hu7xq2Lp", "-ubob:Pw9xQ2", "-ubob:Pw9x=Q2", "-pdGhpc2lzYXNlY3JldA=="}
 	want := []string{"mysql", "-p<redacted:password>", "--password=<redacted:password>", "--token", "<redacted:token>", "<redacted:url-password>", "plain",
-		"-Dspring.datasource.password=<redacted:password>", "db-password=<redacted:password>", "--set", "auth.rootPassword=<redacted:password>", "-u<redacted:basic-auth>"}
+		"-Dspring.datasource.password=<redacted:password>", "db-password=<redacted:password>", "--set", "auth.rootPassword=<redacted:password>", "-u<redacted:basic-auth>", "-u<redacted:basic-auth>", "-p<redacted:password>"}
 	if diff := cmp.Diff(want, RedactArgs(in)); diff != "" {
 		t.Errorf("RedactArgs mismatch (-want +got):\n%s", diff)
 	}

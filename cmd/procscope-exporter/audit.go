@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"path"
+	"strings"
 
 	"github.com/procscope/procscope/container"
 	"github.com/procscope/procscope/proc"
@@ -14,7 +16,11 @@ import (
 // The /audit document is examples/audit's -json output, key for key (a
 // public interface: runtime, container_id, pod_uid, qos, pids, findings,
 // each with control, level, evidence, pid). TestAuditMatchesAuditJSON
-// holds the two together.
+// holds the two together, but for one difference: the evidence of a
+// secrets finding names the variable or flag only when -secret-names lists
+// it ("/proc/42/environ: <redacted:password>"), as the metrics do. A
+// variable's name can say whose credential a process holds and where it
+// is used, and /audit is served over the network (TestAuditNoSecretNames).
 
 // row is one container (or one process).
 type row struct {
@@ -45,16 +51,54 @@ func newRow(id container.Identity) row {
 		PIDs: []int{}, Findings: []container.Finding{}, Unobserved: []unobserved{}}
 }
 
-func (r *row) add(p container.Posture, level container.Level) {
+func (r *row) add(p container.Posture, level container.Level, allowed map[string]bool) {
 	r.PIDs = append(r.PIDs, p.PID)
 	for _, f := range p.Findings {
 		if level.Includes(f.Level) {
-			r.Findings = append(r.Findings, f)
+			r.Findings = append(r.Findings, unnamed(f, allowed))
 		}
 	}
 	for _, u := range p.Unobserved {
 		r.Unobserved = append(r.Unobserved, unobserved{Control: u.Control, Reason: u.Reason, PID: p.PID})
 	}
+}
+
+// unnamed returns f with the name of a secret dropped from its evidence
+// unless allowed lists it: container's evidence is
+// "/proc/PID/environ: NAME=<redacted:R>" (the marker alone for an entry
+// without '=') and "/proc/PID/cmdline: argument N (NAME) <redacted:R>".
+// Evidence of any other shape is replaced by the file and the marker's
+// place, so that a new form cannot carry a name through.
+func unnamed(f container.Finding, allowed map[string]bool) container.Finding {
+	if f.Control != container.Secrets {
+		return f
+	}
+	file, rest, _ := strings.Cut(f.Evidence, ": ")
+	marker := rest
+	if i := strings.LastIndex(rest, "<redacted:"); i >= 0 && strings.HasSuffix(rest, ">") {
+		marker = rest[i:]
+	} else {
+		marker = "<redacted>"
+	}
+	switch path.Base(file) {
+	case "environ":
+		if name, _, ok := strings.Cut(rest, "="); ok && allowed[name] {
+			return f
+		}
+		f.Evidence = file + ": " + marker
+	case "cmdline":
+		if n, name, ok := strings.Cut(rest, " ("); ok {
+			if name, _, ok := strings.Cut(name, ") "); ok && allowed[name] {
+				return f
+			}
+			f.Evidence = file + ": " + n + " " + marker
+			break
+		}
+		f.Evidence = file + ": " + marker
+	default:
+		f.Evidence = file + ": " + marker
+	}
+	return f
 }
 
 // reference reads the host reference as audit does: where it cannot be
@@ -68,7 +112,7 @@ func reference(fsys *proc.FS) *container.Reference {
 }
 
 // auditMachine is `audit -json [-host] [-level L]`: one row per container.
-func auditMachine(ctx context.Context, fsys *proc.FS, level container.Level, host bool) ([]row, error) {
+func auditMachine(ctx context.Context, fsys *proc.FS, level container.Level, host bool, allowed map[string]bool) ([]row, error) {
 	snap, err := container.Scan(ctx, fsys, reference(fsys), nil)
 	if err != nil {
 		return nil, err
@@ -84,7 +128,7 @@ func auditMachine(ctx context.Context, fsys *proc.FS, level container.Level, hos
 		}
 		r := newRow(g.Identity)
 		for _, pid := range g.PIDs {
-			r.add(byPID[pid], level)
+			r.add(byPID[pid], level, allowed)
 		}
 		rows = append(rows, r)
 	}
@@ -92,7 +136,7 @@ func auditMachine(ctx context.Context, fsys *proc.FS, level container.Level, hos
 }
 
 // auditOne is `audit -json PID`.
-func auditOne(fsys *proc.FS, pid int, level container.Level) (row, error) {
+func auditOne(fsys *proc.FS, pid int, level container.Level, allowed map[string]bool) (row, error) {
 	ref := reference(fsys)
 	p, err := container.Check(fsys.Process(pid), ref, nil)
 	if err != nil && p.Identity.Path == "" {
@@ -100,7 +144,7 @@ func auditOne(fsys *proc.FS, pid int, level container.Level) (row, error) {
 	}
 	r := newRow(p.Identity)
 	r.ReferenceNote = ref.Note
-	r.add(p, level)
+	r.add(p, level, allowed)
 	return r, nil
 }
 

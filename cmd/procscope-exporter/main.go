@@ -13,7 +13,9 @@
 //	/metrics  the Prometheus exposition (see the metric list below)
 //	/audit    the findings as `audit -json` prints them; ?level=baseline|restricted
 //	          (default restricted), ?host=1 (processes outside any container too),
-//	          ?pid=N (one process, as `audit -json N`)
+//	          ?pid=N (one process, as `audit -json N`); the evidence of a
+//	          secrets finding names the variable or flag only when
+//	          -secret-names lists it ("/proc/42/environ: <redacted:password>")
 //
 // Metrics, each per container with the labels runtime, container_id, pod_uid
 // and qos (processes outside any container are summed per runtime with an
@@ -39,8 +41,8 @@
 // 5 + the findings' controls and levels + 2 per container), not the processes.
 // Findings of processes outside any container (runtime "host", and a
 // runtime's monitors such as conmon) are exported with -host only, as audit
-// reports them. A secret is never exported: only a
-// count, and a variable's name only when -secret-names lists it.
+// reports them. A secret is never exported: only a count, and a variable's
+// name only when -secret-names lists it, in /metrics and /audit alike.
 //
 // A scrape is cut at its deadline: Prometheus sends its scrape timeout in
 // the X-Prometheus-Scrape-Timeout-Seconds header, and the exporter stops
@@ -256,7 +258,7 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, fmt.Sprintf("bad pid %q", p), http.StatusBadRequest)
 			return
 		}
-		row, err := auditOne(s.fsys, pid, level)
+		row, err := auditOne(s.fsys, pid, level, s.e.secretNames)
 		if err != nil {
 			code := http.StatusInternalServerError
 			if isNotFound(err) {
@@ -275,7 +277,7 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "another scan of /proc under way: "+r.Context().Err().Error(), http.StatusServiceUnavailable)
 			return
 		}
-		rows, err := auditMachine(r.Context(), s.fsys, level, host)
+		rows, err := auditMachine(r.Context(), s.fsys, level, host, s.e.secretNames)
 		<-s.e.sem
 		if err != nil {
 			http.Error(w, oneLine(err), http.StatusInternalServerError)

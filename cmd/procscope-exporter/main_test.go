@@ -536,7 +536,8 @@ func need(t *testing.T, tool string) string {
 }
 
 // TestAuditMatchesAuditJSON: /audit serves what `audit -json` prints, for
-// the whole node, at each level, with -host, and for one pid.
+// the whole node, at each level, with -host, and for one pid, but for the
+// secrets' names (noSecretNames).
 func TestAuditMatchesAuditJSON(t *testing.T) {
 	gobin, err := exec.LookPath("go")
 	if err != nil {
@@ -570,7 +571,7 @@ func TestAuditMatchesAuditJSON(t *testing.T) {
 			t.Fatalf("/audit%s: %d %s", tt.query, rec.Code, rec.Body)
 		}
 		var w, g any
-		if err := json.Unmarshal(want, &w); err != nil {
+		if err := json.Unmarshal(noSecretNames(t, want), &w); err != nil {
 			t.Fatal(err)
 		}
 		if err := json.Unmarshal(rec.Body.Bytes(), &g); err != nil {
@@ -591,6 +592,77 @@ func TestAuditMatchesAuditJSON(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "/audit"+tt.query, nil))
 		if rec.Code != tt.code {
 			t.Errorf("/audit%s: %d, want %d", tt.query, rec.Code, tt.code)
+		}
+	}
+}
+
+// noSecretNames applies to audit -json's output what /audit does without
+// -secret-names: a secret's name leaves the evidence.
+func noSecretNames(t *testing.T, b []byte) []byte {
+	t.Helper()
+	one := !bytes.HasPrefix(bytes.TrimSpace(b), []byte("["))
+	var rows []row
+	if one {
+		var r row
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatalf("audit -json: %v", err)
+		}
+		rows = []row{r}
+	} else if err := json.Unmarshal(b, &rows); err != nil {
+		t.Fatalf("audit -json: %v", err)
+	}
+	for _, r := range rows {
+		for i, f := range r.Findings {
+			r.Findings[i] = unnamed(f, nil)
+		}
+	}
+	var v any = rows
+	if one {
+		v = rows[0]
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestAuditNoSecretNames: /audit names a secret's variable (or flag) only
+// when -secret-names lists it, as /metrics does; the value never.
+func TestAuditNoSecretNames(t *testing.T) {
+	dir := fakeNode(t)
+	for _, tt := range []struct {
+		names string
+		want  bool
+	}{{"", false}, {"OTHER", false}, {"DB_PASSWORD", true}} {
+		h := newTestHandler(t, "-root", dir, "-secret-names", tt.names)
+		for _, q := range []string{"?level=baseline", "?pid=42", "?pid=42&level=baseline"} {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/audit"+q, nil))
+			body := rec.Body.String()
+			if rec.Code != 200 || !strings.Contains(body, "/proc/42/environ: ") || !strings.Contains(body, "<redacted:") {
+				t.Fatalf("-secret-names %q /audit%s: %d, no secrets finding:\n%s", tt.names, q, rec.Code, body)
+			}
+			if got := strings.Contains(body, "DB_PASSWORD"); got != tt.want {
+				t.Errorf("-secret-names %q /audit%s: serves the name %v, want %v:\n%s", tt.names, q, got, tt.want, body)
+			}
+			if strings.Contains(body, secretV) {
+				t.Errorf("-secret-names %q /audit%s serves the value", tt.names, q)
+			}
+		}
+	}
+	allowed := map[string]bool{"--db-password": true}
+	for _, tt := range []struct{ in, want string }{
+		{"/proc/7/environ: DB_PASSWORD=<redacted:password>", "/proc/7/environ: <redacted:password>"},
+		{"/proc/7/environ: <redacted:jwt>", "/proc/7/environ: <redacted:jwt>"},
+		{"/proc/7/cmdline: argument 2 (PGPASSWORD) <redacted:password>", "/proc/7/cmdline: argument 2 <redacted:password>"},
+		{"/proc/7/cmdline: argument 2 (--db-password) <redacted:password>", "/proc/7/cmdline: argument 2 (--db-password) <redacted:password>"},
+		{"/proc/7/cmdline: argument 3 (a value) <redacted:jwt>", "/proc/7/cmdline: argument 3 <redacted:jwt>"},
+		{"/proc/7/cmdline: something SECRET_NAME new", "/proc/7/cmdline: <redacted>"},
+	} {
+		got := unnamed(container.Finding{Control: container.Secrets, Evidence: tt.in}, allowed).Evidence
+		if got != tt.want {
+			t.Errorf("unnamed(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
