@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -43,7 +44,7 @@ type ProcessError struct {
 	Err error
 }
 
-func (e ProcessError) Error() string { return "pid " + itoa(e.PID) + ": " + oneLine(e.Err) }
+func (e ProcessError) Error() string { return "pid " + itoa(e.PID) + ": " + oneline.String(e.Err) }
 func (e ProcessError) Unwrap() error { return e.Err }
 
 // Snapshot is every process of a /proc tree, grouped by container.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 
 	"github.com/procscope/procscope/container"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -62,7 +63,7 @@ func (r *row) add(p container.Posture, level container.Level) {
 func reference(fsys *proc.FS) *container.Reference {
 	ref, err := container.HostReference(fsys)
 	if err != nil {
-		return &container.Reference{Note: oneLine(err)}
+		return &container.Reference{Note: oneline.String(err)}
 	}
 	return ref
 }

@@ -75,6 +75,7 @@ import (
 
 	"github.com/procscope/procscope/container"
 	"github.com/procscope/procscope/internal/cli"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -98,7 +99,7 @@ func main() {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
 		}
-		fmt.Fprintln(os.Stderr, "procscope-exporter:", oneLine(err))
+		fmt.Fprintln(os.Stderr, "procscope-exporter:", oneline.String(err))
 		os.Exit(1)
 	}
 }
@@ -261,14 +262,14 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request) {
 			if isNotFound(err) {
 				code = http.StatusNotFound
 			}
-			http.Error(w, oneLine(err), code)
+			http.Error(w, oneline.String(err), code)
 			return
 		}
 		v = row
 	} else {
 		rows, err := auditMachine(r.Context(), s.fsys, level, host)
 		if err != nil {
-			http.Error(w, oneLine(err), http.StatusInternalServerError)
+			http.Error(w, oneline.String(err), http.StatusInternalServerError)
 			return
 		}
 		v = rows
@@ -279,5 +280,3 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request) {
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
 }
-
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

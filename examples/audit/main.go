@@ -50,6 +50,7 @@ import (
 
 	"github.com/procscope/procscope/container"
 	"github.com/procscope/procscope/internal/cli"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -132,10 +133,10 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		ref, err = container.HostReference(fsys)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "audit: no host reference, the namespace controls go unobserved: %s\n", oneLine(err))
-		ref = &container.Reference{Note: oneLine(err)}
+		fmt.Fprintf(stderr, "audit: no host reference, the namespace controls go unobserved: %s\n", oneline.String(err))
+		ref = &container.Reference{Note: oneline.String(err)}
 	} else if ref.Note != "" {
-		fmt.Fprintf(stderr, "audit: %s\n", oneLine(errors.New(ref.Note)))
+		fmt.Fprintf(stderr, "audit: %s\n", oneline.String(errors.New(ref.Note)))
 	}
 	switch fl.NArg() {
 	case 0:
@@ -156,7 +157,7 @@ func one(fsys *proc.FS, ref *container.Reference, pid int, level container.Level
 		return 1, err
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "audit: pid %d read in part: %s\n", pid, oneLine(err))
+		fmt.Fprintf(stderr, "audit: pid %d read in part: %s\n", pid, oneline.String(err))
 	}
 	r := newRow(p.Identity)
 	r.ReferenceNote = ref.Note
@@ -231,7 +232,7 @@ func reportErrors(w io.Writer, errs []container.ProcessError) {
 		fmt.Fprintf(w, "audit: %d processes could not be read in full (permission denied; their unread controls are listed as unobserved): pids %s\n", len(perm), short(perm, 20))
 	}
 	for _, e := range other {
-		fmt.Fprintf(w, "audit: %s\n", oneLine(errors.New(e)))
+		fmt.Fprintf(w, "audit: %s\n", oneline.String(errors.New(e)))
 	}
 }
 
@@ -332,5 +333,3 @@ func explain(w io.Writer, r row, ref *container.Reference) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
