@@ -64,8 +64,11 @@
 // A process that exited while being read gives an error matching
 // [fs.ErrNotExist] (and [proc.ErrGone] on ESRCH); a file the caller may not
 // read matches [fs.ErrPermission]; a malformed file is a [*proc.ParseError]
-// naming the file. [Check] and [Scan] return what they could read together
-// with the errors; a process that exits during a [Scan] is left out.
+// naming the file. [Check] returns what it could read together with an
+// error joining the failures; [Scan] returns what it could read with the
+// processes it could not read in full as [Snapshot.Failures] ([proc.Failure],
+// the one shape of every scan in this module); a process that exits before
+// [Scan] reads anything of it is left out.
 //
 // # Concurrency
 //

@@ -213,13 +213,13 @@ func machine(fsys *proc.FS, ref *container.Reference, level container.Level, hos
 	if hostPIDs > 0 {
 		fmt.Fprintf(stderr, "audit: %d processes outside any container not audited (-host to include them)\n", hostPIDs)
 	}
-	reportErrors(stderr, snap.Errors)
+	reportErrors(stderr, snap.Failures)
 	return exitCode(findings), nil
 }
 
 // reportErrors says, in one line per kind, which processes could not be
 // read in full.
-func reportErrors(w io.Writer, errs []container.ProcessError) {
+func reportErrors(w io.Writer, errs []proc.Failure) {
 	var perm, other []string
 	for _, e := range errs {
 		if errors.Is(e.Err, fs.ErrPermission) {
