@@ -3,16 +3,21 @@
 // with "; " between the errors instead of a newline.
 package oneline
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // String returns err's text with each newline replaced by "; ".
 func String(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
 
 // Join joins errs into one error that prints on one line ("; " between
 // them, each flattened by [String]) and unwraps to each, so [errors.Is]
-// and [errors.As] see them all. It returns nil for none and the error
-// itself for one.
+// and [errors.As] see them all. Nil errors are left out, as [errors.Join]
+// leaves them out; Join returns nil for none and the error itself for one.
 func Join(errs []error) error {
+	// A copy, as errors.Join makes: the caller may reuse errs.
+	errs = slices.DeleteFunc(slices.Clone(errs), func(e error) bool { return e == nil })
 	switch len(errs) {
 	case 0:
 		return nil

@@ -10,8 +10,11 @@ func TestJoin(t *testing.T) {
 	if Join(nil) != nil {
 		t.Error("Join(nil) != nil")
 	}
+	if Join([]error{nil, nil}) != nil {
+		t.Error("Join of nils != nil")
+	}
 	one := errors.New("one")
-	if Join([]error{one}) != one {
+	if Join([]error{one}) != one || Join([]error{nil, one, nil}) != one {
 		t.Error("Join of one error is not that error")
 	}
 	err := Join([]error{fs.ErrNotExist, errors.New("two\nlines"), fs.ErrPermission})
