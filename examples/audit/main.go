@@ -49,6 +49,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/procscope/procscope/container"
+	"github.com/procscope/procscope/internal/auditjson"
 	"github.com/procscope/procscope/internal/cli"
 	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
@@ -60,47 +61,6 @@ func main() {
 		cli.Exit("audit", err)
 	}
 	os.Exit(code)
-}
-
-// row is one container (or one process) in the output.
-type row struct {
-	Runtime       container.Runtime   `json:"runtime"`
-	ContainerID   string              `json:"container_id"`
-	PodUID        string              `json:"pod_uid"`
-	QoS           container.QoS       `json:"qos"`
-	PIDs          []int               `json:"pids"`
-	Findings      []container.Finding `json:"findings"`
-	Driver        container.Driver    `json:"cgroup_driver"`
-	Version       container.Version   `json:"cgroup_version"`
-	Path          string              `json:"cgroup_path"`
-	MonitorOf     string              `json:"monitor_of,omitempty"`
-	Reason        string              `json:"reason,omitempty"`
-	Unobserved    []unobserved        `json:"unobserved"`
-	ReferenceNote string              `json:"reference_note,omitempty"`
-}
-
-type unobserved struct {
-	Control container.Control `json:"control"`
-	Reason  string            `json:"reason"`
-	PID     int               `json:"pid"`
-}
-
-func newRow(id container.Identity) row {
-	return row{Runtime: id.Runtime, ContainerID: id.ContainerID, PodUID: id.PodUID, QoS: id.QoS,
-		Driver: id.Driver, Version: id.Version, Path: id.Path, MonitorOf: id.MonitorOf, Reason: id.Reason,
-		PIDs: []int{}, Findings: []container.Finding{}, Unobserved: []unobserved{}}
-}
-
-func (r *row) add(p container.Posture, level container.Level) {
-	r.PIDs = append(r.PIDs, p.PID)
-	for _, f := range p.Findings {
-		if level.Includes(f.Level) {
-			r.Findings = append(r.Findings, f)
-		}
-	}
-	for _, u := range p.Unobserved {
-		r.Unobserved = append(r.Unobserved, unobserved{Control: u.Control, Reason: u.Reason, PID: p.PID})
-	}
 }
 
 func run(args []string, stdout, stderr io.Writer) (int, error) {
@@ -159,9 +119,9 @@ func one(fsys *proc.FS, ref *container.Reference, pid int, level container.Level
 	if err != nil {
 		fmt.Fprintf(stderr, "audit: pid %d read in part: %s\n", pid, oneline.String(err))
 	}
-	r := newRow(p.Identity)
+	r := auditjson.NewRow(p.Identity)
 	r.ReferenceNote = ref.Note
-	r.add(p, level)
+	r.Add(p, level)
 	if asJSON {
 		if err := writeJSON(stdout, r); err != nil {
 			return 1, err
@@ -184,24 +144,10 @@ func machine(fsys *proc.FS, ref *container.Reference, level container.Level, hos
 	if err != nil {
 		return 1, err
 	}
-	byPID := map[int]container.Posture{}
-	for _, p := range snap.Processes {
-		byPID[p.PID] = p
-	}
-	rows := []row{}
-	hostPIDs := 0
+	rows, hostPIDs := auditjson.Rows(snap, level, host)
 	findings := 0
-	for _, g := range snap.Groups {
-		if g.Identity.Runtime == container.Host && !host {
-			hostPIDs += len(g.PIDs)
-			continue
-		}
-		r := newRow(g.Identity)
-		for _, pid := range g.PIDs {
-			r.add(byPID[pid], level)
-		}
+	for _, r := range rows {
 		findings += len(r.Findings)
-		rows = append(rows, r)
 	}
 	if asJSON {
 		if err := writeJSON(stdout, rows); err != nil {
@@ -268,7 +214,7 @@ func controlsAt(fs []container.Finding, l container.Level) string {
 	return strings.Join(out, ",")
 }
 
-func table(w io.Writer, rows []row) error {
+func table(w io.Writer, rows []auditjson.Row) error {
 	bw := bufio.NewWriter(w)
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUNTIME\tCONTAINER\tPOD\tQOS\tPIDS\tBASELINE\tRESTRICTED\tCGROUP")
@@ -304,7 +250,7 @@ func dash(s string) string {
 	return s
 }
 
-func explain(w io.Writer, r row, ref *container.Reference) error {
+func explain(w io.Writer, r auditjson.Row, ref *container.Reference) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "pid %d\n", r.PIDs[0])
 	fmt.Fprintf(b, "  runtime:        %s\n", r.Runtime)
