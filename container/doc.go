@@ -4,7 +4,7 @@
 //
 // # Identity
 //
-// [Identify] reads a process's cgroup file (/proc/PID/cgroup) and names the
+// [Read] reads a process's cgroup file (/proc/PID/cgroup) and names the
 // runtime (docker, containerd, CRI-O, podman, LXC, ECS), the container id,
 // the Kubernetes pod UID and QoS class, the cgroup driver (systemd or
 // cgroupfs) and version (v1, v2, hybrid). It knows the layouts established
@@ -12,7 +12,8 @@
 // Tetragon; the tests name the source of each case). A path none of them
 // explains is [Unknown], with the raw path and the reason kept: never a
 // guess. A runtime's monitor (CRI-O's and podman's conmon, LXC's monitor)
-// is told apart from the container it watches.
+// is told apart from the container it watches. [Identify] does the same
+// for cgroup lines already parsed, [IdentifyPath] for one cgroup path.
 //
 // Processes of the same container group together: [Scan] returns a
 // [Snapshot] with one [Group] per container (container id -> pids) and the
@@ -52,7 +53,7 @@
 //
 // and what the hardening guide adds: read-only-root-filesystem
 // (restricted), secrets in the environment or command line (baseline,
-// through [environ.Classify] and [environ.ClassifyArgs]; evidence names
+// through [environ.Env.Secrets] and [secret.ClassifyArgs]; evidence names
 // the variable and the kind of secret, never the value), a
 // deleted-executable or memfd one (baseline), and a host-network-listener:
 // a socket listening on all addresses in the host's network namespace
@@ -66,11 +67,17 @@
 // A process that exited while being read gives an error matching
 // [fs.ErrNotExist] (and [proc.ErrGone] on ESRCH); a file the caller may not
 // read matches [fs.ErrPermission]; a malformed file is a [*proc.ParseError]
-// naming the file. [Check] and [Scan] return what they could read together
-// with the errors; a process that exits during a [Scan] is left out.
+// naming the file. [Check] returns what it could read together with an
+// error joining the failures; [Scan] returns what it could read with the
+// processes it could not read in full as [Snapshot.Failures] ([proc.Failure],
+// the one shape of every scan in this module); a process that exits before
+// [Scan] reads anything of it is left out.
 //
 // # Concurrency
 //
-// Identify, IdentifyPath and Check are safe for concurrent use; a Snapshot
-// is plain data.
+// Every function may be called from any number of goroutines, on the same
+// [proc.FS] too. A [Reference] is only read once made, so one may be shared
+// by concurrent [Check] calls; an [Options] must not be modified while a
+// call uses it, and its [fd.SocketCache] is safe for concurrent use. An
+// [Identity], a [Posture] and a [Snapshot] are plain data.
 package container

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -143,7 +144,7 @@ func Check(p proc.Process, ref *Reference, opts *Options) (Posture, error) {
 	}
 	c := checker{p: p, ref: ref, opts: opts, out: Posture{PID: p.PID, Findings: []Finding{}}}
 	c.run()
-	return c.out, joinErrors(c.errs)
+	return c.out, oneline.Join(c.errs)
 }
 
 type checker struct {
@@ -171,7 +172,7 @@ func (c *checker) unobserved(ctl Control, reason string) {
 func (c *checker) fail(err error, ctls ...Control) bool {
 	c.errs = append(c.errs, err)
 	for _, ctl := range ctls {
-		c.unobserved(ctl, oneLine(err))
+		c.unobserved(ctl, oneline.String(err))
 	}
 	if errors.Is(err, proc.ErrGone) {
 		return true
@@ -182,8 +183,6 @@ func (c *checker) fail(err error, ctls ...Control) bool {
 	_, serr := c.p.FS().Lstat(c.p.Path())
 	return errors.Is(serr, fs.ErrNotExist)
 }
-
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
 
 func (c *checker) run() {
 	p := c.p
@@ -203,7 +202,7 @@ func (c *checker) run() {
 		if c.fail(err) {
 			return
 		}
-		id = Identity{Runtime: Unknown, Reason: oneLine(err)}
+		id = Identity{Runtime: Unknown, Reason: oneline.String(err)}
 	}
 	c.out.Identity = id
 	c.namespaces()

@@ -38,7 +38,7 @@ func containerGroup(t *testing.T, id string) Group {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range snap.Errors {
+	for _, e := range snap.Failures {
 		t.Logf("scan: %v", e)
 	}
 	for _, g := range snap.Groups {

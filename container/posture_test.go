@@ -341,8 +341,8 @@ func TestScanGroups(t *testing.T) {
 	if diff := cmp.Diff(map[string][]int{falcoCRIO: {42, 44}, falcoCRIOSysd: {45}}, snap.Containers()); diff != "" {
 		t.Errorf("containers (-want +got):\n%s", diff)
 	}
-	if len(snap.Errors) != 5 {
-		t.Errorf("%d processes reported read in part, want 5 (the tree has only cgroup files)", len(snap.Errors))
+	if len(snap.Failures) != 5 {
+		t.Errorf("%d processes reported read in part, want 5 (the tree has only cgroup files)", len(snap.Failures))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -45,7 +46,7 @@ func HostReference(fsys *proc.FS) (*Reference, error) {
 		if pid, err := strconv.Atoi(self); err == nil && pid > 0 {
 			ref, err := ReferenceOf(fsys.Process(pid))
 			if err == nil {
-				ref.Note = "pid 1 unreadable (" + oneLine(err1) + "): compared with the caller's own namespaces (pid " + self + ")"
+				ref.Note = "pid 1 unreadable (" + oneline.String(err1) + "): compared with the caller's own namespaces (pid " + self + ")"
 				return ref, nil
 			}
 		}
@@ -67,11 +68,11 @@ func ReferenceOf(p proc.Process) (*Reference, error) {
 		ref.Namespaces[k] = ino
 	}
 	if len(ref.Namespaces) == 0 {
-		return nil, joinErrors(errs)
+		return nil, oneline.Join(errs)
 	}
 	var notes []string
 	if len(errs) > 0 {
-		notes = append(notes, joinErrors(errs).Error())
+		notes = append(notes, oneline.Join(errs).Error())
 	}
 	if m, err := p.MountInfo(); err != nil {
 		notes = append(notes, err.Error())

@@ -37,24 +37,17 @@ func groupKey(id Identity) string {
 	return string(id.Runtime) + ":" + id.Path
 }
 
-// ProcessError is a process a scan could not read in full.
-type ProcessError struct {
-	PID int
-	Err error
-}
-
-func (e ProcessError) Error() string { return "pid " + itoa(e.PID) + ": " + oneLine(e.Err) }
-func (e ProcessError) Unwrap() error { return e.Err }
-
 // Snapshot is every process of a /proc tree, grouped by container.
 type Snapshot struct {
 	Reference *Reference
 	Processes []Posture           // by pid
 	Groups    []Group             // containers first (by runtime and id), then the rest
 	Pods      map[string][]string // pod UID -> container ids, sorted
-	// Errors are the processes read only in part, or not at all, other than
-	// those that exited during the scan (which are left out).
-	Errors []ProcessError
+	// Failures holds, in pid order, one entry per process read only in
+	// part, or not at all, other than those that exited before anything
+	// was read (which are left out): see [proc.Failure] for which are
+	// expected. A process read in part is also in Processes.
+	Failures []proc.Failure
 }
 
 // Scan checks every process of fsys against ref (nil: [HostReference]),
@@ -84,7 +77,7 @@ func Scan(ctx context.Context, fsys *proc.FS, ref *Reference, opts *Options) (*S
 			return snap, cerr
 		}
 		if err != nil {
-			snap.Errors = append(snap.Errors, ProcessError{PID: p.PID, Err: err})
+			snap.Failures = append(snap.Failures, proc.Failure{PID: p.PID, Err: err})
 			continue
 		}
 		post, err := Check(p, ref, &o)
@@ -92,7 +85,7 @@ func Scan(ctx context.Context, fsys *proc.FS, ref *Reference, opts *Options) (*S
 			if errors.Is(err, fs.ErrNotExist) && post.Identity.Path == "" {
 				continue // exited before anything was read
 			}
-			snap.Errors = append(snap.Errors, ProcessError{PID: p.PID, Err: err})
+			snap.Failures = append(snap.Failures, proc.Failure{PID: p.PID, Err: err})
 		}
 		snap.Processes = append(snap.Processes, post)
 	}

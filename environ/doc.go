@@ -62,7 +62,7 @@
 // empty environment; a process started with an empty environment (env -i)
 // or a kernel thread still reads as an empty [Env].
 //
-// # Concurrent use
+// # Concurrency
 //
 // The functions of this package keep no state of their own, and a
 // [proc.FS] is safe for concurrent use: [Read], [Parse] and [Scan] may be

@@ -35,9 +35,9 @@ type Finding struct {
 	Reason secret.Reason `json:"reason"`
 }
 
-// ScanOptions controls [Scan]. The zero value scans every process's
+// Options controls [Scan]. The zero value scans every process's
 // environment and command line.
-type ScanOptions struct {
+type Options struct {
 	// SkipCmdline leaves command lines out.
 	SkipCmdline bool
 	// PIDs limits the scan to these processes; nil means all.
@@ -48,7 +48,7 @@ type ScanOptions struct {
 type ScanResult struct {
 	Findings []Finding `json:"findings"`
 	// Processes is the number of processes listed (or given in
-	// [ScanOptions.PIDs]). Each of them was scanned whole, or is in Failures.
+	// [Options.PIDs]). Each of them was scanned whole, or is in Failures.
 	Processes int `json:"processes"`
 	// Failures holds, in pid order, one entry per process that could not be
 	// scanned whole: see [proc.Failure] for which are expected. A process
@@ -58,7 +58,7 @@ type ScanResult struct {
 	Failures []proc.Failure `json:"failures"`
 }
 
-// Scan classifies the environment and command line of every process of f,
+// Scan classifies the environment and command line of every process of fsys,
 // in pid order. A process that cannot be read, or exits while being read,
 // is recorded in [ScanResult.Failures] and the scan goes on; comm is read
 // only for processes with findings. opts may be nil.
@@ -66,9 +66,9 @@ type ScanResult struct {
 // Scan checks ctx before each process: once ctx is done it reads no
 // further process and returns what it found so far with ctx.Err(). The
 // error is otherwise non-nil only when the processes cannot be listed.
-func Scan(ctx context.Context, f *proc.FS, opts *ScanOptions) (*ScanResult, error) {
+func Scan(ctx context.Context, fsys *proc.FS, opts *Options) (*ScanResult, error) {
 	if opts == nil {
-		opts = &ScanOptions{}
+		opts = &Options{}
 	}
 	res := &ScanResult{}
 	if err := ctx.Err(); err != nil {
@@ -77,7 +77,7 @@ func Scan(ctx context.Context, f *proc.FS, opts *ScanOptions) (*ScanResult, erro
 	pids := opts.PIDs
 	if pids == nil {
 		var err error
-		if pids, err = f.PIDs(); err != nil {
+		if pids, err = fsys.PIDs(); err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
 	}
@@ -86,7 +86,7 @@ func Scan(ctx context.Context, f *proc.FS, opts *ScanOptions) (*ScanResult, erro
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		p := f.Process(pid)
+		p := fsys.Process(pid)
 		env, err := Read(p)
 		envErr := err
 		if err != nil {

@@ -10,7 +10,7 @@
 // same on the live /proc, a capture and an [io/fs.FS]. An [FD] encodes to
 // JSON ([FD.MarshalJSON]) as lsfd -json and inspect -json print it.
 //
-// # Files read
+// # What it reads
 //
 // For process PID, relative to the [proc.FS] root:
 //

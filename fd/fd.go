@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/procscope/procscope/internal/num"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/proc"
 )
@@ -118,7 +119,7 @@ func List(p proc.Process, opts *Options) ([]FD, error) {
 			errs = append(errs, err)
 		}
 	}
-	return fds, errors.Join(errs...)
+	return fds, oneline.Join(errs)
 }
 
 // setInfo attaches fdinfo to f, taking the mode and inode from it when the
@@ -373,7 +374,7 @@ func (c *SocketCache) Lookup(p proc.Process, inodes []uint64) (map[uint64]*Socke
 			res[ino] = s
 		}
 	}
-	return res, errors.Join(t.errs...)
+	return res, oneline.Join(t.errs)
 }
 
 // resolve sets the Socket of every socket in fds, as [SocketCache.Lookup]
@@ -401,7 +402,7 @@ func (c *SocketCache) resolve(p proc.Process, fds []FD) error {
 			}
 		}
 	}
-	return errors.Join(t.errs...)
+	return oneline.Join(t.errs)
 }
 
 // readUntilFound reads the next tables until every inode is in t.tab or

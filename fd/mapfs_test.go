@@ -48,6 +48,9 @@ func TestListPartial(t *testing.T) {
 			t.Errorf("error %q does not name %q", err, want)
 		}
 	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("error %q is more than one line", err)
+	}
 	if strings.Contains(err.Error(), "fdinfo/2") {
 		t.Errorf("a missing fdinfo (fd closed) is not an error: %v", err)
 	}

@@ -4,7 +4,6 @@ package fd
 
 import (
 	"bytes"
-	"errors"
 	"io/fs"
 	"runtime"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procscope/procscope/internal/num"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/internal/procint"
 	"github.com/procscope/procscope/internal/rawio"
 	"github.com/procscope/procscope/proc"
@@ -128,7 +128,7 @@ func listRaw(dir string, p proc.Process, withMode, withInfo, withStat bool) (fds
 		go func() { defer wg.Done(); work() }()
 	}
 	wg.Wait()
-	if err := errors.Join(fatal...); err != nil {
+	if err := oneline.Join(fatal); err != nil {
 		return nil, 0, nil, err
 	}
 	n := 0

@@ -9,35 +9,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/procscope/procscope/internal/copytree"
 )
 
 // copyTree copies the directory tree src to dst, symbolic links as links.
+// proctest.CopyCapture does the same, but package proc's tests cannot import
+// proctest (it imports proc): both call internal/copytree.
 func copyTree(t testing.TB, src, dst string) {
 	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		to := filepath.Join(dst, rel)
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(target, to)
-		case d.IsDir():
-			return os.MkdirAll(to, 0o700)
-		default:
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(to, b, 0o600)
-		}
-	})
-	if err != nil {
+	if err := copytree.Copy(src, dst); err != nil {
 		t.Fatal(err)
 	}
 }

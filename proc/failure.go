@@ -3,14 +3,17 @@ package proc
 import (
 	"encoding/json"
 	"strconv"
+
+	"github.com/procscope/procscope/internal/oneline"
 )
 
 // Failure is one process that a scan over many processes could not read, or
-// read only in part. Every such scan in this module (environ.Scan, fd.Holders
-// and fd.HoldersOf, tree.Scan) returns what it could read together with a
-// []Failure in pid order, at most one per process: the first error met
-// reading that process. The scan goes on after a failure; only a failure to
-// list the processes, or a cancelled context, ends it.
+// read only in part. Every such scan in this module (environ.Scan,
+// fd.Holders and fd.HoldersOf, tree.Scan, container.Scan) returns what it
+// could read together with a []Failure in pid order, at most one per
+// process: what went wrong reading that process. The scan goes on after a
+// failure; only a failure to list the processes, or a cancelled context,
+// ends it.
 //
 // A Failure is an error whose Err is what went wrong, so [errors.Is] and
 // [errors.As] see through it. Three kinds are expected and are part of
@@ -31,11 +34,12 @@ type Failure struct {
 	Err error
 }
 
-// Error returns "pid PID: " followed by Err's message.
+// Error returns "pid PID: " followed by Err's message on one line (each
+// newline, as [errors.Join] puts between errors, becomes "; ").
 func (f Failure) Error() string {
 	msg := "<nil>"
 	if f.Err != nil {
-		msg = f.Err.Error()
+		msg = oneline.String(f.Err)
 	}
 	return "pid " + strconv.Itoa(f.PID) + ": " + msg
 }
@@ -43,11 +47,12 @@ func (f Failure) Error() string {
 // Unwrap returns Err.
 func (f Failure) Unwrap() error { return f.Err }
 
-// MarshalJSON encodes the failure as {"pid": PID, "error": "Err's message"}.
+// MarshalJSON encodes the failure as {"pid": PID, "error": "Err's message"},
+// the message on one line as in [Failure.Error].
 func (f Failure) MarshalJSON() ([]byte, error) {
 	msg := ""
 	if f.Err != nil {
-		msg = f.Err.Error()
+		msg = oneline.String(f.Err)
 	}
 	return json.Marshal(struct {
 		PID   int    `json:"pid"`

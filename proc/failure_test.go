@@ -28,6 +28,14 @@ func TestFailure(t *testing.T) {
 	if got := (proc.Failure{PID: 6}).Error(); got != "pid 6: <nil>" {
 		t.Errorf("Error() without Err = %q", got)
 	}
+	// Every error is one line, also when Err joins several.
+	multi := proc.Failure{PID: 7, Err: errors.Join(fs.ErrNotExist, fs.ErrPermission)}
+	if got, want := multi.Error(), "pid 7: file does not exist; permission denied"; got != want {
+		t.Errorf("Error() of a joined Err = %q, want %q", got, want)
+	}
+	if b, err := json.Marshal(multi); err != nil || string(b) != `{"pid":7,"error":"file does not exist; permission denied"}` {
+		t.Errorf("JSON of a joined Err = %s, %v", b, err)
+	}
 }
 
 // opens counts the names opened through an fs.FS.

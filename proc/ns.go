@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/procscope/procscope/internal/num"
+	"github.com/procscope/procscope/internal/oneline"
 )
 
 // procfs's Namespaces keys namespaces by a string inode and cannot read a
@@ -84,32 +85,5 @@ func (p Process) Namespaces() ([]Namespace, error) {
 	if len(nss) == 0 && len(errs) > 0 && errors.Is(errs[0], fs.ErrNotExist) {
 		return nil, errs[0]
 	}
-	return nss, joinErrors(errs)
+	return nss, oneline.Join(errs)
 }
-
-// joinErrors is [errors.Join] on one line: every error of this package is
-// one line.
-func joinErrors(errs []error) error {
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return multiError(errs)
-}
-
-type multiError []error
-
-func (m multiError) Error() string {
-	var b strings.Builder
-	for i, e := range m {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
-
-func (m multiError) Unwrap() []error { return m }

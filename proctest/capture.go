@@ -1,11 +1,10 @@
 package proctest
 
 import (
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/procscope/procscope/internal/copytree"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -31,32 +30,7 @@ func Capture(tb testing.TB, dir string) *proc.FS {
 func CopyCapture(tb testing.TB, src string) string {
 	tb.Helper()
 	dst := filepath.Join(tb.TempDir(), "capture")
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		to := filepath.Join(dst, rel)
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(target, to)
-		case d.IsDir():
-			return os.MkdirAll(to, 0o700)
-		default:
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(to, b, 0o600)
-		}
-	})
+	err := copytree.Copy(src, dst)
 	if err != nil {
 		tb.Fatalf("proctest: copy capture: %v", err)
 	}

@@ -39,4 +39,21 @@
 // [RegisterHelper] names a function, [Main] (or [RunHelper] in a custom
 // TestMain) runs it in the child, and [HelperCommand] and [StartHelper]
 // start it. [WaitStopped] waits until a stopped process stops changing.
+//
+// # Errors
+//
+// [Tree.MapFS] and [Tree.WriteDir] return an error, one line, naming what
+// makes a tree inconsistent (a pid or tid given twice or not positive, an
+// fd number used twice, an epoll instance watching an fd that is not open)
+// or the file that could not be written; the functions that take a
+// [testing.TB] ([Tree.FS], [Tree.Dir], [Capture], [CopyCapture], [Golden],
+// [HelperCommand], [StartHelper]) fail the test instead. The errors of the returned [*proc.FS] are those
+// of package proc.
+//
+// # Concurrency
+//
+// A [Tree] is plain data: do not change it while [Tree.FS], [Tree.Dir],
+// [Tree.MapFS] or [Tree.WriteDir] read it. The [*proc.FS] they return is,
+// like every [proc.FS], safe for concurrent use. [RegisterHelper] may be
+// called from any goroutine, usually from an init function.
 package proctest

@@ -139,8 +139,9 @@ func Start(cmd *exec.Cmd, opts *Options) (*Tracer, error) {
 // Attach traces the running process pid: with [Options.Follow] all its
 // threads and its future children, else only thread pid. It fails with an
 // error matching [ErrAlreadyTraced] if another tracer holds the process,
-// fs.ErrPermission (with the missing permission named) if ptrace is denied,
-// and fs.ErrNotExist and [ErrGone] if there is no such process.
+// [fs.ErrPermission] (with the missing permission named) if ptrace is
+// denied, and [fs.ErrNotExist] and [proc.ErrGone] if there is no such
+// process.
 func Attach(pid int, opts *Options) (*Tracer, error) {
 	if opts != nil && (opts.Backend != Ptrace || opts.Cgroup != "") {
 		return attachEBPF(pid, opts)

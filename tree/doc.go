@@ -52,7 +52,7 @@
 // (pid 1, kthreadd, a pid namespace's init) is a root. Kernel threads are
 // marked [Node.KernelThread]. A pid is read once, so no process is listed twice.
 //
-// # Concurrent use
+// # Concurrency
 //
 // Scan may be called from several goroutines at once, on the same
 // [proc.FS] too. A [Snapshot], with its nodes, is immutable once Scan

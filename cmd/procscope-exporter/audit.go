@@ -10,56 +10,27 @@ import (
 	"strings"
 
 	"github.com/procscope/procscope/container"
+	"github.com/procscope/procscope/internal/auditjson"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
 )
 
 // The /audit document is examples/audit's -json output, key for key (a
 // public interface: runtime, container_id, pod_uid, qos, pids, findings,
-// each with control, level, evidence, pid). TestAuditMatchesAuditJSON
-// holds the two together, but for one difference: the evidence of a
-// secrets finding names the variable or flag only when -secret-names lists
-// it ("/proc/42/environ: <redacted:password>"), as the metrics do. A
+// each with control, level, evidence, pid): both build it with
+// internal/auditjson, and TestAuditMatchesAuditJSON holds the two together,
+// but for one difference: the evidence of a secrets finding names the
+// variable or flag only when -secret-names lists it
+// ("/proc/42/environ: <redacted:password>"), as the metrics do. A
 // variable's name can say whose credential a process holds and where it
 // is used, and /audit is served over the network (TestAuditNoSecretNames).
 
-// row is one container (or one process).
-type row struct {
-	Runtime       container.Runtime   `json:"runtime"`
-	ContainerID   string              `json:"container_id"`
-	PodUID        string              `json:"pod_uid"`
-	QoS           container.QoS       `json:"qos"`
-	PIDs          []int               `json:"pids"`
-	Findings      []container.Finding `json:"findings"`
-	Driver        container.Driver    `json:"cgroup_driver"`
-	Version       container.Version   `json:"cgroup_version"`
-	Path          string              `json:"cgroup_path"`
-	MonitorOf     string              `json:"monitor_of,omitempty"`
-	Reason        string              `json:"reason,omitempty"`
-	Unobserved    []unobserved        `json:"unobserved"`
-	ReferenceNote string              `json:"reference_note,omitempty"`
-}
-
-type unobserved struct {
-	Control container.Control `json:"control"`
-	Reason  string            `json:"reason"`
-	PID     int               `json:"pid"`
-}
-
-func newRow(id container.Identity) row {
-	return row{Runtime: id.Runtime, ContainerID: id.ContainerID, PodUID: id.PodUID, QoS: id.QoS,
-		Driver: id.Driver, Version: id.Version, Path: id.Path, MonitorOf: id.MonitorOf, Reason: id.Reason,
-		PIDs: []int{}, Findings: []container.Finding{}, Unobserved: []unobserved{}}
-}
-
-func (r *row) add(p container.Posture, level container.Level, allowed map[string]bool) {
-	r.PIDs = append(r.PIDs, p.PID)
-	for _, f := range p.Findings {
-		if level.Includes(f.Level) {
-			r.Findings = append(r.Findings, unnamed(f, allowed))
+// unnamedRows applies unnamed to every finding of rows.
+func unnamedRows(rows []auditjson.Row, allowed map[string]bool) {
+	for i := range rows {
+		for j, f := range rows[i].Findings {
+			rows[i].Findings[j] = unnamed(f, allowed)
 		}
-	}
-	for _, u := range p.Unobserved {
-		r.Unobserved = append(r.Unobserved, unobserved{Control: u.Control, Reason: u.Reason, PID: p.PID})
 	}
 }
 
@@ -106,45 +77,33 @@ func unnamed(f container.Finding, allowed map[string]bool) container.Finding {
 func reference(fsys *proc.FS) *container.Reference {
 	ref, err := container.HostReference(fsys)
 	if err != nil {
-		return &container.Reference{Note: oneLine(err)}
+		return &container.Reference{Note: oneline.String(err)}
 	}
 	return ref
 }
 
 // auditMachine is `audit -json [-host] [-level L]`: one row per container.
-func auditMachine(ctx context.Context, fsys *proc.FS, level container.Level, host bool, allowed map[string]bool) ([]row, error) {
+func auditMachine(ctx context.Context, fsys *proc.FS, level container.Level, host bool, allowed map[string]bool) ([]auditjson.Row, error) {
 	snap, err := container.Scan(ctx, fsys, reference(fsys), nil)
 	if err != nil {
 		return nil, err
 	}
-	byPID := map[int]container.Posture{}
-	for _, p := range snap.Processes {
-		byPID[p.PID] = p
-	}
-	rows := []row{}
-	for _, g := range snap.Groups {
-		if (g.Identity.Runtime == container.Host || g.Identity.MonitorOf != "") && !host {
-			continue
-		}
-		r := newRow(g.Identity)
-		for _, pid := range g.PIDs {
-			r.add(byPID[pid], level, allowed)
-		}
-		rows = append(rows, r)
-	}
+	rows, _ := auditjson.Rows(snap, level, host)
+	unnamedRows(rows, allowed)
 	return rows, nil
 }
 
 // auditOne is `audit -json PID`.
-func auditOne(fsys *proc.FS, pid int, level container.Level, allowed map[string]bool) (row, error) {
+func auditOne(fsys *proc.FS, pid int, level container.Level, allowed map[string]bool) (auditjson.Row, error) {
 	ref := reference(fsys)
 	p, err := container.Check(fsys.Process(pid), ref, nil)
 	if err != nil && p.Identity.Path == "" {
-		return row{}, err
+		return auditjson.Row{}, err
 	}
-	r := newRow(p.Identity)
+	r := auditjson.NewRow(p.Identity)
 	r.ReferenceNote = ref.Note
-	r.add(p, level, allowed)
+	r.Add(p, level)
+	unnamedRows([]auditjson.Row{r}, allowed)
 	return r, nil
 }
 

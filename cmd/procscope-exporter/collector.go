@@ -156,7 +156,7 @@ func (e *exporter) read(ctx context.Context) *result {
 		}
 		res.cut = true
 	}
-	for _, pe := range snap.Errors {
+	for _, pe := range snap.Failures {
 		res.errors[errorKind(pe.Err)]++
 	}
 	for _, p := range snap.Processes {

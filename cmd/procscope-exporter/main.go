@@ -78,6 +78,7 @@ import (
 
 	"github.com/procscope/procscope/container"
 	"github.com/procscope/procscope/internal/cli"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -101,7 +102,7 @@ func main() {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
 		}
-		fmt.Fprintln(os.Stderr, "procscope-exporter:", oneLine(err))
+		fmt.Fprintln(os.Stderr, "procscope-exporter:", oneline.String(err))
 		os.Exit(1)
 	}
 }
@@ -264,7 +265,7 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request) {
 			if isNotFound(err) {
 				code = http.StatusNotFound
 			}
-			http.Error(w, oneLine(err), code)
+			http.Error(w, oneline.String(err), code)
 			return
 		}
 		v = row
@@ -280,7 +281,7 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request) {
 		rows, err := auditMachine(r.Context(), s.fsys, level, host, s.e.secretNames)
 		<-s.e.sem
 		if err != nil {
-			http.Error(w, oneLine(err), http.StatusInternalServerError)
+			http.Error(w, oneline.String(err), http.StatusInternalServerError)
 			return
 		}
 		v = rows
@@ -291,5 +292,3 @@ func (s *server) audit(w http.ResponseWriter, r *http.Request) {
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
 }
-
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/procscope/procscope/internal/auditjson"
 	"io"
 	"net"
 	"net/http"
@@ -601,13 +602,13 @@ func TestAuditMatchesAuditJSON(t *testing.T) {
 func noSecretNames(t *testing.T, b []byte) []byte {
 	t.Helper()
 	one := !bytes.HasPrefix(bytes.TrimSpace(b), []byte("["))
-	var rows []row
+	var rows []auditjson.Row
 	if one {
-		var r row
+		var r auditjson.Row
 		if err := json.Unmarshal(b, &r); err != nil {
 			t.Fatalf("audit -json: %v", err)
 		}
-		rows = []row{r}
+		rows = []auditjson.Row{r}
 	} else if err := json.Unmarshal(b, &rows); err != nil {
 		t.Fatalf("audit -json: %v", err)
 	}

@@ -51,7 +51,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/procscope/procscope/container"
+	"github.com/procscope/procscope/internal/auditjson"
 	"github.com/procscope/procscope/internal/cli"
+	"github.com/procscope/procscope/internal/oneline"
 	"github.com/procscope/procscope/proc"
 )
 
@@ -61,47 +63,6 @@ func main() {
 		cli.Exit("audit", err)
 	}
 	os.Exit(code)
-}
-
-// row is one container (or one process) in the output.
-type row struct {
-	Runtime       container.Runtime   `json:"runtime"`
-	ContainerID   string              `json:"container_id"`
-	PodUID        string              `json:"pod_uid"`
-	QoS           container.QoS       `json:"qos"`
-	PIDs          []int               `json:"pids"`
-	Findings      []container.Finding `json:"findings"`
-	Driver        container.Driver    `json:"cgroup_driver"`
-	Version       container.Version   `json:"cgroup_version"`
-	Path          string              `json:"cgroup_path"`
-	MonitorOf     string              `json:"monitor_of,omitempty"`
-	Reason        string              `json:"reason,omitempty"`
-	Unobserved    []unobserved        `json:"unobserved"`
-	ReferenceNote string              `json:"reference_note,omitempty"`
-}
-
-type unobserved struct {
-	Control container.Control `json:"control"`
-	Reason  string            `json:"reason"`
-	PID     int               `json:"pid"`
-}
-
-func newRow(id container.Identity) row {
-	return row{Runtime: id.Runtime, ContainerID: id.ContainerID, PodUID: id.PodUID, QoS: id.QoS,
-		Driver: id.Driver, Version: id.Version, Path: id.Path, MonitorOf: id.MonitorOf, Reason: id.Reason,
-		PIDs: []int{}, Findings: []container.Finding{}, Unobserved: []unobserved{}}
-}
-
-func (r *row) add(p container.Posture, level container.Level) {
-	r.PIDs = append(r.PIDs, p.PID)
-	for _, f := range p.Findings {
-		if level.Includes(f.Level) {
-			r.Findings = append(r.Findings, f)
-		}
-	}
-	for _, u := range p.Unobserved {
-		r.Unobserved = append(r.Unobserved, unobserved{Control: u.Control, Reason: u.Reason, PID: p.PID})
-	}
 }
 
 func run(args []string, stdout, stderr io.Writer) (int, error) {
@@ -134,10 +95,10 @@ func run(args []string, stdout, stderr io.Writer) (int, error) {
 		ref, err = container.HostReference(fsys)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "audit: no host reference, the namespace controls go unobserved: %s\n", oneLine(err))
-		ref = &container.Reference{Note: oneLine(err)}
+		fmt.Fprintf(stderr, "audit: no host reference, the namespace controls go unobserved: %s\n", oneline.String(err))
+		ref = &container.Reference{Note: oneline.String(err)}
 	} else if ref.Note != "" {
-		fmt.Fprintf(stderr, "audit: %s\n", oneLine(errors.New(ref.Note)))
+		fmt.Fprintf(stderr, "audit: %s\n", oneline.String(errors.New(ref.Note)))
 	}
 	switch fl.NArg() {
 	case 0:
@@ -158,11 +119,11 @@ func one(fsys *proc.FS, ref *container.Reference, pid int, level container.Level
 		return 1, err
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "audit: pid %d read in part: %s\n", pid, oneLine(err))
+		fmt.Fprintf(stderr, "audit: pid %d read in part: %s\n", pid, oneline.String(err))
 	}
-	r := newRow(p.Identity)
+	r := auditjson.NewRow(p.Identity)
 	r.ReferenceNote = ref.Note
-	r.add(p, level)
+	r.Add(p, level)
 	if asJSON {
 		if err := writeJSON(stdout, r); err != nil {
 			return 1, err
@@ -185,26 +146,10 @@ func machine(fsys *proc.FS, ref *container.Reference, level container.Level, hos
 	if err != nil {
 		return 1, err
 	}
-	byPID := map[int]container.Posture{}
-	for _, p := range snap.Processes {
-		byPID[p.PID] = p
-	}
-	rows := []row{}
-	hostPIDs := 0
+	rows, hostPIDs := auditjson.Rows(snap, level, host)
 	findings := 0
-	for _, g := range snap.Groups {
-		// A runtime's monitor (conmon) runs on the host, outside the
-		// container it watches: audited, like the host, with -host only.
-		if (g.Identity.Runtime == container.Host || g.Identity.MonitorOf != "") && !host {
-			hostPIDs += len(g.PIDs)
-			continue
-		}
-		r := newRow(g.Identity)
-		for _, pid := range g.PIDs {
-			r.add(byPID[pid], level)
-		}
+	for _, r := range rows {
 		findings += len(r.Findings)
-		rows = append(rows, r)
 	}
 	if asJSON {
 		if err := writeJSON(stdout, rows); err != nil {
@@ -216,13 +161,13 @@ func machine(fsys *proc.FS, ref *container.Reference, level container.Level, hos
 	if hostPIDs > 0 {
 		fmt.Fprintf(stderr, "audit: %d processes outside any container not audited (-host to include them)\n", hostPIDs)
 	}
-	reportErrors(stderr, snap.Errors)
+	reportErrors(stderr, snap.Failures)
 	return exitCode(findings), nil
 }
 
 // reportErrors says, in one line per kind, which processes could not be
 // read in full.
-func reportErrors(w io.Writer, errs []container.ProcessError) {
+func reportErrors(w io.Writer, errs []proc.Failure) {
 	var perm, other []string
 	for _, e := range errs {
 		if errors.Is(e.Err, fs.ErrPermission) {
@@ -235,7 +180,7 @@ func reportErrors(w io.Writer, errs []container.ProcessError) {
 		fmt.Fprintf(w, "audit: %d processes could not be read in full (permission denied; their unread controls are listed as unobserved): pids %s\n", len(perm), short(perm, 20))
 	}
 	for _, e := range other {
-		fmt.Fprintf(w, "audit: %s\n", oneLine(errors.New(e)))
+		fmt.Fprintf(w, "audit: %s\n", oneline.String(errors.New(e)))
 	}
 }
 
@@ -271,7 +216,7 @@ func controlsAt(fs []container.Finding, l container.Level) string {
 	return strings.Join(out, ",")
 }
 
-func table(w io.Writer, rows []row) error {
+func table(w io.Writer, rows []auditjson.Row) error {
 	bw := bufio.NewWriter(w)
 	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RUNTIME\tCONTAINER\tPOD\tQOS\tPIDS\tBASELINE\tRESTRICTED\tCGROUP")
@@ -307,7 +252,7 @@ func dash(s string) string {
 	return s
 }
 
-func explain(w io.Writer, r row, ref *container.Reference) error {
+func explain(w io.Writer, r auditjson.Row, ref *container.Reference) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "pid %d\n", r.PIDs[0])
 	fmt.Fprintf(b, "  runtime:        %s\n", r.Runtime)
@@ -336,5 +281,3 @@ func explain(w io.Writer, r row, ref *container.Reference) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
