@@ -136,8 +136,14 @@ func runWorkload(w string, n int) int {
 		}
 		fmt.Println(got)
 	case "sigstop":
-		// Stops itself; prints "resumed" after a SIGCONT.
-		syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+		// Stops itself; prints "resumed" after a SIGCONT. The SIGSTOP
+		// goes to this very thread (tgkill), which takes it on the way
+		// out of the call: a process-directed one may be taken by
+		// another thread while this one prints and exits before the
+		// stop (with a tracer, the stop only begins once the tracer
+		// passes the signal on).
+		runtime.LockOSThread()
+		unix.Tgkill(os.Getpid(), unix.Gettid(), syscall.SIGSTOP)
 		fmt.Println("resumed")
 	case "getppidcheck":
 		// One getppid, which must succeed (under a seccomp profile).
