@@ -160,8 +160,11 @@ func (t *Tracer) attach() error {
 					// PTRACE_O_TRACECLONE attached it to this
 					// thread. Its first stop is on its way. (Not
 					// counted as added: what it creates is ours
-					// too, so it needs no new listing.)
+					// too, so it needs no new listing.) Its
+					// creator's clone event is on its way too:
+					// by then it may be detached or gone.
 					t.addThread(tid, tgid)
+					t.early[tid] = true
 					continue
 				}
 				return seizeError(tid, e)
@@ -387,7 +390,7 @@ func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
 	case unix.PTRACE_EVENT_FORK, unix.PTRACE_EVENT_VFORK, unix.PTRACE_EVENT_CLONE:
 		// The new tracee will stop too; wait for it and detach it.
 		if msg, err := unix.PtraceGetEventMsg(th.tid); err == nil && msg > 0 {
-			t.addThread(int(msg), -1)
+			t.newChild(int(msg), -1)
 		}
 	}
 	if t.kickPending(th) {
