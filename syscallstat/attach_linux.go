@@ -14,6 +14,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procscope/procscope/proc"
 )
 
 // ptraceOptions returns the PTRACE_O_* options given to PTRACE_SEIZE.
@@ -154,6 +156,13 @@ func (t *Tracer) attach() error {
 				if e == syscall.ESRCH {
 					return notExist(pid, e)
 				}
+				if e == syscall.EPERM && tid != pid && threadEnded(tid) {
+					// The kernel refuses to seize a thread that
+					// has exited but is not yet released
+					// (exit_state set): it ended meanwhile, as
+					// with ESRCH.
+					continue
+				}
 				if e == syscall.EPERM && tid != pid && tracerPID(tid) == unix.Gettid() {
 					// Already ours: a seized thread created it
 					// before its interrupt stop, and
@@ -183,6 +192,16 @@ func (t *Tracer) attach() error {
 		}
 	}
 	return nil
+}
+
+// threadEnded reports whether thread tid has exited: it is gone from /proc,
+// or a zombie or dead task waiting to be released.
+func threadEnded(tid int) bool {
+	st, err := liveProc.Process(tid).Status()
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	return st.State == proc.Zombie || st.State == proc.Dead
 }
 
 // listTasks returns the threads of pid in numeric order.
