@@ -332,7 +332,19 @@ func startSpinner(t *testing.T) *exec.Cmd {
 }
 
 func TestAttachDetach(t *testing.T) {
-	cmd := startSpinner(t)
+	// Two threads make 50 getppid calls each once told to go, with the
+	// trace attached: a count that does not depend on the machine's speed.
+	cmd := workloadCmd(t, "spinsync", 50)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lines := bufio.NewReader(stdout)
+	if l, _ := lines.ReadString('\n'); l != "ready\n" {
+		t.Fatalf("spinsync: %q, want ready", l)
+	}
 	pid := cmd.Process.Pid
 	tr, err := syscallstat.Attach(pid, &syscallstat.Options{Follow: true, WallClock: true})
 	mustTrace(t, err)
@@ -344,15 +356,37 @@ func TestAttachDetach(t *testing.T) {
 	if _, err := syscallstat.Attach(pid, nil); !errors.Is(err, syscallstat.ErrAlreadyTraced) {
 		t.Errorf("second Attach: %v, want ErrAlreadyTraced", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	stdin.Write([]byte("go\n"))
+	done := make(chan error, 1)
+	go func() {
+		for range 2 {
+			if l, err := lines.ReadString('\n'); l != "done\n" {
+				done <- fmt.Errorf("spinsync: %q (%v), want done", l, err)
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			tr.Close()
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		tr.Close()
+		t.Fatal("the traced workload did not make its calls in 30s")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 0)
 	defer cancel()
 	sum, err := tr.Wait(ctx)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Wait = %v, want the context's error", err)
 	}
-	if c, _ := calls(sum, "getppid"); c < 50 {
-		t.Errorf("getppid = %d while attached for 400ms, want many", c)
+	if c, _ := calls(sum, "getppid"); c < 100 {
+		t.Errorf("getppid = %d, want >= 100 (50 by each of two threads while attached)", c)
 	}
+	// The two threads and the one that read stdin.
 	if len(sum.Processes) != 1 || len(sum.Processes[0].Threads) < 3 {
 		t.Errorf("want 1 process with >= 3 threads, got %+v", sum.Processes)
 	}

@@ -177,6 +177,29 @@ func runWorkload(w string, n int) int {
 		}
 		fmt.Println("ready")
 		select {}
+	case "spinsync":
+		// As spin, but each of the two threads first makes n getppid
+		// calls once a line comes on stdin and prints "done".
+		start := make(chan struct{})
+		for range 2 {
+			go func() {
+				runtime.LockOSThread()
+				<-start
+				for range n {
+					syscall.Getppid()
+				}
+				fmt.Println("done")
+				for {
+					syscall.Getppid()
+					time.Sleep(time.Millisecond)
+				}
+			}()
+		}
+		fmt.Println("ready")
+		var b [1]byte
+		os.Stdin.Read(b[:])
+		close(start)
+		select {}
 	case "execthread":
 		// A non-leader thread runs execve (of /bin/true).
 		done := make(chan int)
