@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/syscallstat"
 )
@@ -744,6 +746,20 @@ func TestCancelSleeperCountsNothing(t *testing.T) {
 	}
 }
 
+// killAtCleanup kills process pid, alive now, when the test ends: through a
+// pidfd, so that a process given its pid after it ended is never signalled.
+func killAtCleanup(t *testing.T, pid int) {
+	t.Helper()
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		t.Skipf("pidfd_open(%d): %v (needs Linux 5.3)", pid, err)
+	}
+	t.Cleanup(func() {
+		unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
+		unix.Close(fd)
+	})
+}
+
 // sysRead is read's number, as /proc/PID/syscall shows it.
 var sysRead, _ = syscallstat.SyscallNumber(syscallstat.Native, "read")
 
@@ -761,12 +777,13 @@ func TestCancelNeverSignalsReusedPID(t *testing.T) {
 	stdout, _ := cmd.StdoutPipe()
 	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
 	mustTrace(t, err)
-	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	line, rerr := bufio.NewReader(stdout).ReadString('\n')
 	child, err := strconv.Atoi(strings.TrimSpace(line))
 	if err != nil {
-		t.Fatalf("orphan printed %q", line)
+		sum := waitBounded(t, tr, 20*time.Second)
+		t.Fatalf("orphan printed %q (%v), exit %+v", line, rerr, sum.Exit)
 	}
-	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	killAtCleanup(t, child)
 	pid := tr.PID()
 	for range 1000 {
 		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
@@ -858,7 +875,7 @@ func TestCancelSeccompKillsAll(t *testing.T) {
 	if err != nil {
 		t.Fatalf("orphan printed %q", line)
 	}
-	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	killAtCleanup(t, child)
 	time.Sleep(100 * time.Millisecond)
 	tr.Cancel(syscall.SIGTERM)
 	waitBounded(t, tr, 20*time.Second)

@@ -244,6 +244,8 @@ func runWorkload(w string, n int) int {
 		c := exec.Command(exe, workloadArgs("spin", 0)...)
 		c.Stdout = io.Discard
 		if err := c.Start(); err != nil {
+			// Said on stdout, where the test reads the pid.
+			fmt.Printf("error: %v\n", err)
 			return 1
 		}
 		fmt.Println(c.Process.Pid)
