@@ -767,6 +767,10 @@ var sysRead, _ = syscallstat.SyscallNumber(syscallstat.Native, "read")
 // launched command was reaped; its pid, given to another process meanwhile
 // (forced with ns_last_pid), must not get the cancel signal.
 func TestCancelNeverSignalsReusedPID(t *testing.T) {
+	cancelNeverSignalsReusedPID(t, &syscallstat.Options{Follow: true}, mustTrace)
+}
+
+func cancelNeverSignalsReusedPID(t *testing.T, opts *syscallstat.Options, must func(*testing.T, error)) {
 	const lastPID = "/proc/sys/kernel/ns_last_pid"
 	if f, err := os.OpenFile(lastPID, os.O_WRONLY, 0); err != nil {
 		t.Skipf("cannot choose the next pid: %v", err)
@@ -775,8 +779,8 @@ func TestCancelNeverSignalsReusedPID(t *testing.T) {
 	}
 	cmd := workloadCmd(t, "orphan", 0)
 	stdout, _ := cmd.StdoutPipe()
-	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
-	mustTrace(t, err)
+	tr, err := syscallstat.Start(cmd, opts)
+	must(t, err)
 	line, rerr := bufio.NewReader(stdout).ReadString('\n')
 	child, err := strconv.Atoi(strings.TrimSpace(line))
 	if err != nil {
@@ -811,6 +815,11 @@ func TestCancelNeverSignalsReusedPID(t *testing.T) {
 	t.Cleanup(func() { stranger.Process.Kill() })
 	exited := make(chan error, 1)
 	go func() { exited <- stranger.Wait() }()
+	// The trace goes on: the command's child runs on, followed.
+	if st, err := proc.Default().Process(child).Status(); err != nil || st.State == proc.Zombie ||
+		opts.Backend == syscallstat.Ptrace && st.TracerPID == 0 {
+		t.Fatalf("the command's child %d is not running traced (%v, %+v): the trace is over, nothing to test", child, err, st)
+	}
 	tr.Cancel(0) // SIGKILL to the command, were it still there
 	waitBounded(t, tr, 20*time.Second)
 	select {

@@ -5,7 +5,6 @@ package syscallstat_test
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -242,7 +241,10 @@ func runWorkload(w string, n int) int {
 		// for it.
 		exe, _ := os.Executable()
 		c := exec.Command(exe, workloadArgs("spin", 0)...)
-		c.Stdout = io.Discard
+		// Not a pipe read by this process: its "ready" would then
+		// meet a closed pipe once this process has exited, and the
+		// child die of SIGPIPE.
+		c.Stdout = nil
 		if err := c.Start(); err != nil {
 			// Said on stdout, where the test reads the pid.
 			fmt.Printf("error: %v\n", err)
