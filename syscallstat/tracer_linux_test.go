@@ -770,6 +770,12 @@ func TestCancelNeverSignalsReusedPID(t *testing.T) {
 	cancelNeverSignalsReusedPID(t, &syscallstat.Options{Follow: true}, mustTrace)
 }
 
+// TestEBPFCancelNeverSignalsReusedPID: the same with the eBPF backend, whose
+// trace also goes on after the command was reaped.
+func TestEBPFCancelNeverSignalsReusedPID(t *testing.T) {
+	cancelNeverSignalsReusedPID(t, &syscallstat.Options{Follow: true, Backend: syscallstat.EBPF}, mustEBPF)
+}
+
 func cancelNeverSignalsReusedPID(t *testing.T, opts *syscallstat.Options, must func(*testing.T, error)) {
 	const lastPID = "/proc/sys/kernel/ns_last_pid"
 	if f, err := os.OpenFile(lastPID, os.O_WRONLY, 0); err != nil {
