@@ -784,8 +784,17 @@ func cancelNeverSignalsReusedPID(t *testing.T, opts *syscallstat.Options, must f
 		f.Close()
 	}
 	cmd := workloadCmd(t, "orphan", 0)
-	stdout, _ := cmd.StdoutPipe()
+	// A pipe of our own: cmd.StdoutPipe's read end is closed by
+	// cmd.Wait, which the eBPF backend calls as soon as the orphan exits,
+	// possibly before we have read its line.
+	stdout, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdout.Close()
+	cmd.Stdout = w
 	tr, err := syscallstat.Start(cmd, opts)
+	w.Close()
 	must(t, err)
 	line, rerr := bufio.NewReader(stdout).ReadString('\n')
 	child, err := strconv.Atoi(strings.TrimSpace(line))
