@@ -14,6 +14,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/procscope/procscope/proc"
 )
 
 // ptraceOptions returns the PTRACE_O_* options given to PTRACE_SEIZE.
@@ -154,14 +156,24 @@ func (t *Tracer) attach() error {
 				if e == syscall.ESRCH {
 					return notExist(pid, e)
 				}
+				if e == syscall.EPERM && tid != pid && threadEnded(tid) {
+					// The kernel refuses to seize a thread that
+					// has exited but is not yet released
+					// (exit_state set): it ended meanwhile, as
+					// with ESRCH.
+					continue
+				}
 				if e == syscall.EPERM && tid != pid && tracerPID(tid) == unix.Gettid() {
 					// Already ours: a seized thread created it
 					// before its interrupt stop, and
 					// PTRACE_O_TRACECLONE attached it to this
 					// thread. Its first stop is on its way. (Not
 					// counted as added: what it creates is ours
-					// too, so it needs no new listing.)
+					// too, so it needs no new listing.) Its
+					// creator's clone event is on its way too:
+					// by then it may be detached or gone.
 					t.addThread(tid, tgid)
+					t.early[tid] = true
 					continue
 				}
 				return seizeError(tid, e)
@@ -180,6 +192,16 @@ func (t *Tracer) attach() error {
 		}
 	}
 	return nil
+}
+
+// threadEnded reports whether thread tid has exited: it is gone from /proc,
+// or a zombie or dead task waiting to be released.
+func threadEnded(tid int) bool {
+	st, err := liveProc.Process(tid).Status()
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	return st.State == proc.Zombie || st.State == proc.Dead
 }
 
 // listTasks returns the threads of pid in numeric order.
@@ -387,7 +409,7 @@ func (t *Tracer) detachStop(th *thread, st unix.WaitStatus) {
 	case unix.PTRACE_EVENT_FORK, unix.PTRACE_EVENT_VFORK, unix.PTRACE_EVENT_CLONE:
 		// The new tracee will stop too; wait for it and detach it.
 		if msg, err := unix.PtraceGetEventMsg(th.tid); err == nil && msg > 0 {
-			t.addThread(int(msg), -1)
+			t.newChild(int(msg), -1)
 		}
 	}
 	if t.kickPending(th) {

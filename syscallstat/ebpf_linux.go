@@ -436,9 +436,14 @@ func (e *ebpfTrace) cancel(sig syscall.Signal) {
 		}
 		e.t.cancelled.Store(true)
 		if e.t.launched {
-			// As strace does for the command it started.
-			syscall.Kill(e.t.pid, syscall.SIGCONT)
-			syscall.Kill(e.t.pid, sig)
+			// As strace does for the command it started. Through
+			// os.Process: once cmd.Wait has reaped the command (the
+			// trace goes on with Follow) it sends nothing, and before
+			// it signals through a pidfd, so the pid, free for reuse
+			// after the reaping, never reaches another process.
+			p := e.t.cmd.Process
+			p.Signal(syscall.SIGCONT)
+			p.Signal(sig)
 		}
 		e.cancelCh <- sig
 	})

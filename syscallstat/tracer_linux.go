@@ -42,7 +42,11 @@ type Tracer struct {
 
 	threads  map[int]*thread
 	finished []*thread
-	running  int // threads not parked in PTRACE_LISTEN
+	// early holds the tids of auto-attached tracees whose first stop (or
+	// end) was seen before the fork, vfork or clone event of the thread
+	// that created them (see newChild).
+	early   map[int]bool
+	running int // threads not parked in PTRACE_LISTEN
 
 	info   syscallInfo // reused buffer of PTRACE_GET_SYSCALL_INFO
 	status unix.WaitStatus
@@ -173,6 +177,7 @@ func (t *Tracer) begin(setup func() error) (*Tracer, error) {
 func newTracer(opts *Options) (*Tracer, error) {
 	t := &Tracer{
 		threads: make(map[int]*thread),
+		early:   make(map[int]bool),
 		done:    make(chan struct{}),
 		epoch:   time.Now(),
 	}
@@ -348,6 +353,19 @@ func (t *Tracer) addThread(tid, tgid int) *thread {
 	t.threads[tid] = th
 	t.running++
 	return th
+}
+
+// newChild records the tracee a fork, vfork or clone event announces. The
+// kernel does not order the child's first stop after its creator's event
+// (wait4 even reports the newest tracee first), so the child may be known
+// already, or already detached (while detaching) or ended: adding it again
+// then would leave the loop waiting for a tracee that never reports.
+func (t *Tracer) newChild(tid, tgid int) {
+	if t.early[tid] {
+		delete(t.early, tid)
+		return
+	}
+	t.addThread(tid, tgid)
 }
 
 func (t *Tracer) removeThread(th *thread) {
@@ -528,6 +546,10 @@ func (t *Tracer) handle(tid int, st unix.WaitStatus) {
 				t.startDone <- err
 			}
 			t.removeThread(th)
+		} else {
+			// An auto-attached child killed before its first
+			// stop, its creator's event still to come.
+			t.early[tid] = true
 		}
 		return
 	}
@@ -538,6 +560,7 @@ func (t *Tracer) handle(tid int, st unix.WaitStatus) {
 		// An auto-attached child whose initial stop came before its
 		// parent's fork/clone event.
 		th = t.addThread(tid, 0)
+		t.early[tid] = true
 	}
 	if th.listening {
 		th.listening = false
@@ -571,7 +594,7 @@ func (t *Tracer) handle(tid int, st unix.WaitStatus) {
 			if event == unix.PTRACE_EVENT_CLONE {
 				tgid = 0 // a thread or a process: ask /proc
 			}
-			t.addThread(int(msg), tgid)
+			t.newChild(int(msg), tgid)
 		}
 		t.resume(th, 0)
 	case event == unix.PTRACE_EVENT_EXEC:

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/syscallstat"
 )
@@ -268,36 +270,53 @@ func TestGroupStop(t *testing.T) {
 	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
 	mustTrace(t, err)
 	pid := tr.PID()
-	done := make(chan *syscallstat.Summary)
-	go func() { s, _ := tr.Wait(context.Background()); done <- s }()
+	var sum *syscallstat.Summary
+	finished := make(chan struct{})
+	go func() { sum, _ = tr.Wait(context.Background()); close(finished) }()
+	t.Cleanup(func() { tr.Cancel(syscall.SIGKILL); <-finished })
+	ended := func() bool {
+		select {
+		case <-finished:
+			return true
+		default:
+			return false
+		}
+	}
 	// It must stop and stay stopped (state t: a traced task in group-stop).
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if st, _ := procState(pid); st == 't' || st == 'T' {
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("workload never stopped")
+		if ended() || time.Now().After(deadline) {
+			break
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	time.Sleep(300 * time.Millisecond)
+	if ended() {
+		t.Fatalf("trace ended while the workload was stopped: output %q exit %+v", out.String(), sum.Exit)
+	}
 	if st, _ := procState(pid); st != 't' && st != 'T' {
 		t.Errorf("stopped workload is in state %c after 300ms, want still stopped", st)
 	}
-	select {
-	case <-done:
-		t.Fatal("trace ended while the workload was stopped")
-	default:
-	}
-	syscall.Kill(pid, syscall.SIGCONT)
-	select {
-	case s := <-done:
-		if strings.TrimSpace(out.String()) != "resumed" || s.Exit.Code != 0 {
-			t.Errorf("after SIGCONT: output %q exit %+v", out.String(), s.Exit)
+	// A SIGCONT that comes before the tracer has passed the SIGSTOP on
+	// (on a busy machine) is overtaken by the stop, as it would be by a
+	// SIGSTOP sent after it to an untraced process: send it until the
+	// workload goes on.
+	deadline = time.Now().Add(20 * time.Second)
+	for !ended() {
+		if time.Now().After(deadline) {
+			t.Fatal("workload did not finish after SIGCONT")
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("workload did not finish after SIGCONT")
+		syscall.Kill(pid, syscall.SIGCONT)
+		select {
+		case <-finished:
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	if strings.TrimSpace(out.String()) != "resumed" || sum.Exit.Code != 0 || !sum.Exit.Exited {
+		t.Errorf("after SIGCONT: output %q exit %+v", out.String(), sum.Exit)
 	}
 }
 
@@ -315,7 +334,19 @@ func startSpinner(t *testing.T) *exec.Cmd {
 }
 
 func TestAttachDetach(t *testing.T) {
-	cmd := startSpinner(t)
+	// Two threads make 50 getppid calls each once told to go, with the
+	// trace attached: a count that does not depend on the machine's speed.
+	cmd := workloadCmd(t, "spinsync", 50)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lines := bufio.NewReader(stdout)
+	if l, _ := lines.ReadString('\n'); l != "ready\n" {
+		t.Fatalf("spinsync: %q, want ready", l)
+	}
 	pid := cmd.Process.Pid
 	tr, err := syscallstat.Attach(pid, &syscallstat.Options{Follow: true, WallClock: true})
 	mustTrace(t, err)
@@ -327,15 +358,37 @@ func TestAttachDetach(t *testing.T) {
 	if _, err := syscallstat.Attach(pid, nil); !errors.Is(err, syscallstat.ErrAlreadyTraced) {
 		t.Errorf("second Attach: %v, want ErrAlreadyTraced", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	stdin.Write([]byte("go\n"))
+	done := make(chan error, 1)
+	go func() {
+		for range 2 {
+			if l, err := lines.ReadString('\n'); l != "done\n" {
+				done <- fmt.Errorf("spinsync: %q (%v), want done", l, err)
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			tr.Close()
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		tr.Close()
+		t.Fatal("the traced workload did not make its calls in 30s")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 0)
 	defer cancel()
 	sum, err := tr.Wait(ctx)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Wait = %v, want the context's error", err)
 	}
-	if c, _ := calls(sum, "getppid"); c < 50 {
-		t.Errorf("getppid = %d while attached for 400ms, want many", c)
+	if c, _ := calls(sum, "getppid"); c < 100 {
+		t.Errorf("getppid = %d, want >= 100 (50 by each of two threads while attached)", c)
 	}
+	// The two threads and the one that read stdin.
 	if len(sum.Processes) != 1 || len(sum.Processes[0].Threads) < 3 {
 		t.Errorf("want 1 process with >= 3 threads, got %+v", sum.Processes)
 	}
@@ -693,6 +746,20 @@ func TestCancelSleeperCountsNothing(t *testing.T) {
 	}
 }
 
+// killAtCleanup kills process pid, alive now, when the test ends: through a
+// pidfd, so that a process given its pid after it ended is never signalled.
+func killAtCleanup(t *testing.T, pid int) {
+	t.Helper()
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		t.Skipf("pidfd_open(%d): %v (needs Linux 5.3)", pid, err)
+	}
+	t.Cleanup(func() {
+		unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
+		unix.Close(fd)
+	})
+}
+
 // sysRead is read's number, as /proc/PID/syscall shows it.
 var sysRead, _ = syscallstat.SyscallNumber(syscallstat.Native, "read")
 
@@ -700,6 +767,16 @@ var sysRead, _ = syscallstat.SyscallNumber(syscallstat.Native, "read")
 // launched command was reaped; its pid, given to another process meanwhile
 // (forced with ns_last_pid), must not get the cancel signal.
 func TestCancelNeverSignalsReusedPID(t *testing.T) {
+	cancelNeverSignalsReusedPID(t, &syscallstat.Options{Follow: true}, mustTrace)
+}
+
+// TestEBPFCancelNeverSignalsReusedPID: the same with the eBPF backend, whose
+// trace also goes on after the command was reaped.
+func TestEBPFCancelNeverSignalsReusedPID(t *testing.T) {
+	cancelNeverSignalsReusedPID(t, &syscallstat.Options{Follow: true, Backend: syscallstat.EBPF}, mustEBPF)
+}
+
+func cancelNeverSignalsReusedPID(t *testing.T, opts *syscallstat.Options, must func(*testing.T, error)) {
 	const lastPID = "/proc/sys/kernel/ns_last_pid"
 	if f, err := os.OpenFile(lastPID, os.O_WRONLY, 0); err != nil {
 		t.Skipf("cannot choose the next pid: %v", err)
@@ -707,15 +784,25 @@ func TestCancelNeverSignalsReusedPID(t *testing.T) {
 		f.Close()
 	}
 	cmd := workloadCmd(t, "orphan", 0)
-	stdout, _ := cmd.StdoutPipe()
-	tr, err := syscallstat.Start(cmd, &syscallstat.Options{Follow: true})
-	mustTrace(t, err)
-	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	// A pipe of our own: cmd.StdoutPipe's read end is closed by
+	// cmd.Wait, which the eBPF backend calls as soon as the orphan exits,
+	// possibly before we have read its line.
+	stdout, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdout.Close()
+	cmd.Stdout = w
+	tr, err := syscallstat.Start(cmd, opts)
+	w.Close()
+	must(t, err)
+	line, rerr := bufio.NewReader(stdout).ReadString('\n')
 	child, err := strconv.Atoi(strings.TrimSpace(line))
 	if err != nil {
-		t.Fatalf("orphan printed %q", line)
+		sum := waitBounded(t, tr, 20*time.Second)
+		t.Fatalf("orphan printed %q (%v), exit %+v", line, rerr, sum.Exit)
 	}
-	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	killAtCleanup(t, child)
 	pid := tr.PID()
 	for range 1000 {
 		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
@@ -743,6 +830,11 @@ func TestCancelNeverSignalsReusedPID(t *testing.T) {
 	t.Cleanup(func() { stranger.Process.Kill() })
 	exited := make(chan error, 1)
 	go func() { exited <- stranger.Wait() }()
+	// The trace goes on: the command's child runs on, followed.
+	if st, err := proc.Default().Process(child).Status(); err != nil || st.State == proc.Zombie ||
+		opts.Backend == syscallstat.Ptrace && st.TracerPID == 0 {
+		t.Fatalf("the command's child %d is not running traced (%v, %+v): the trace is over, nothing to test", child, err, st)
+	}
 	tr.Cancel(0) // SIGKILL to the command, were it still there
 	waitBounded(t, tr, 20*time.Second)
 	select {
@@ -807,7 +899,7 @@ func TestCancelSeccompKillsAll(t *testing.T) {
 	if err != nil {
 		t.Fatalf("orphan printed %q", line)
 	}
-	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	killAtCleanup(t, child)
 	time.Sleep(100 * time.Millisecond)
 	tr.Cancel(syscall.SIGTERM)
 	waitBounded(t, tr, 20*time.Second)

@@ -5,7 +5,6 @@ package syscallstat_test
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -136,8 +135,14 @@ func runWorkload(w string, n int) int {
 		}
 		fmt.Println(got)
 	case "sigstop":
-		// Stops itself; prints "resumed" after a SIGCONT.
-		syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+		// Stops itself; prints "resumed" after a SIGCONT. The SIGSTOP
+		// goes to this very thread (tgkill), which takes it on the way
+		// out of the call: a process-directed one may be taken by
+		// another thread while this one prints and exits before the
+		// stop (with a tracer, the stop only begins once the tracer
+		// passes the signal on).
+		runtime.LockOSThread()
+		unix.Tgkill(os.Getpid(), unix.Gettid(), syscall.SIGSTOP)
 		fmt.Println("resumed")
 	case "getppidcheck":
 		// One getppid, which must succeed (under a seccomp profile).
@@ -170,6 +175,29 @@ func runWorkload(w string, n int) int {
 			}()
 		}
 		fmt.Println("ready")
+		select {}
+	case "spinsync":
+		// As spin, but each of the two threads first makes n getppid
+		// calls once a line comes on stdin and prints "done".
+		start := make(chan struct{})
+		for range 2 {
+			go func() {
+				runtime.LockOSThread()
+				<-start
+				for range n {
+					syscall.Getppid()
+				}
+				fmt.Println("done")
+				for {
+					syscall.Getppid()
+					time.Sleep(time.Millisecond)
+				}
+			}()
+		}
+		fmt.Println("ready")
+		var b [1]byte
+		os.Stdin.Read(b[:])
+		close(start)
 		select {}
 	case "execthread":
 		// A non-leader thread runs execve (of /bin/true).
@@ -213,8 +241,13 @@ func runWorkload(w string, n int) int {
 		// for it.
 		exe, _ := os.Executable()
 		c := exec.Command(exe, workloadArgs("spin", 0)...)
-		c.Stdout = io.Discard
+		// Not a pipe read by this process: its "ready" would then
+		// meet a closed pipe once this process has exited, and the
+		// child die of SIGPIPE.
+		c.Stdout = nil
 		if err := c.Start(); err != nil {
+			// Said on stdout, where the test reads the pid.
+			fmt.Printf("error: %v\n", err)
 			return 1
 		}
 		fmt.Println(c.Process.Pid)
