@@ -13,6 +13,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/procscope/procscope/internal/countfs"
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/secret"
@@ -82,31 +83,6 @@ func TestScanFixtureUnreadable(t *testing.T) {
 	}
 }
 
-// countFS counts the opens of each process's files (keyed by pid) and calls
-// hook after each open, under its lock.
-type countFS struct {
-	fs.FS
-	mu     sync.Mutex
-	opens  map[int]int
-	listed int
-	hook   func(pid int)
-}
-
-func (c *countFS) Open(name string) (fs.File, error) {
-	c.mu.Lock()
-	first, _, _ := strings.Cut(name, "/")
-	if pid, err := strconv.Atoi(first); err == nil {
-		c.opens[pid]++
-		if c.hook != nil {
-			c.hook(pid)
-		}
-	} else if name == "." {
-		c.listed++
-	}
-	c.mu.Unlock()
-	return c.FS.Open(name)
-}
-
 func tenProcesses() fstest.MapFS {
 	m := fstest.MapFS{}
 	for pid := 1; pid <= 10; pid++ {
@@ -123,8 +99,8 @@ func tenProcesses() fstest.MapFS {
 // no file of a later process.
 func TestScanCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &countFS{FS: tenProcesses(), opens: map[int]int{}}
-	c.hook = func(pid int) {
+	c := countfs.New(tenProcesses())
+	c.Hook = func(pid int) {
 		if pid == 3 {
 			cancel()
 		}
@@ -133,7 +109,7 @@ func TestScanCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Scan(cancelled during pid 3) error = %v; want context.Canceled", err)
 	}
-	for pid, n := range c.opens {
+	for pid, n := range c.Opens() {
 		if pid > 3 {
 			t.Errorf("pid %d read %d times after the cancel", pid, n)
 		}
@@ -142,16 +118,16 @@ func TestScanCancel(t *testing.T) {
 		t.Errorf("Scan(cancelled) = %+v; want the findings of pids 1-3", res)
 	}
 
-	c = &countFS{FS: tenProcesses(), opens: map[int]int{}}
+	c = countfs.New(tenProcesses())
 	res, err = Scan(ctx, proc.New(c), nil)
-	if !errors.Is(err, context.Canceled) || len(c.opens) != 0 || c.listed != 0 || res == nil || len(res.Findings) != 0 {
-		t.Errorf("Scan(already cancelled) = %+v, %v after %d listings, opens %v; want context.Canceled and nothing read", res, err, c.listed, c.opens)
+	if !errors.Is(err, context.Canceled) || len(c.Opens()) != 0 || c.Listed() != 0 || res == nil || len(res.Findings) != 0 {
+		t.Errorf("Scan(already cancelled) = %+v, %v after %d listings, opens %v; want context.Canceled and nothing read", res, err, c.Listed(), c.Opens())
 	}
 
-	c = &countFS{FS: tenProcesses(), opens: map[int]int{}}
+	c = countfs.New(tenProcesses())
 	res, err = Scan(context.Background(), proc.New(c), nil)
-	if err != nil || len(c.opens) != 10 || len(res.Findings) != 10 {
-		t.Errorf("Scan(not cancelled) = %+v, %v, opens %v; want every process read (the counter works)", res, err, c.opens)
+	if err != nil || len(c.Opens()) != 10 || len(res.Findings) != 10 {
+		t.Errorf("Scan(not cancelled) = %+v, %v, opens %v; want every process read (the counter works)", res, err, c.Opens())
 	}
 }
 

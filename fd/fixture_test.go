@@ -9,12 +9,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/procscope/procscope/internal/countfs"
 	"github.com/procscope/procscope/internal/fixtures"
 	"github.com/procscope/procscope/proc"
 )
@@ -199,45 +199,6 @@ func jsonOf(t *testing.T, f FD) fdJSON {
 	return e
 }
 
-// countFS counts the opens of each process's files, keyed by pid, and calls
-// hook after each, under its lock.
-type countFS struct {
-	fs.FS
-	mu     sync.Mutex
-	opens  map[int]int
-	listed int
-	hook   func(pid int)
-}
-
-func (c *countFS) Open(name string) (fs.File, error) {
-	c.count(name)
-	return c.FS.Open(name)
-}
-
-func (c *countFS) ReadLink(name string) (string, error) {
-	c.count(name)
-	return fs.ReadLink(c.FS, name)
-}
-
-func (c *countFS) Lstat(name string) (fs.FileInfo, error) {
-	c.count(name)
-	return fs.Lstat(c.FS, name)
-}
-
-func (c *countFS) count(name string) {
-	c.mu.Lock()
-	first, _, _ := strings.Cut(name, "/")
-	if pid, err := strconv.Atoi(first); err == nil {
-		c.opens[pid]++
-		if c.hook != nil {
-			c.hook(pid)
-		}
-	} else if name == "." {
-		c.listed++
-	}
-	c.mu.Unlock()
-}
-
 // TestHoldersCancel: HoldersOf stops before the next process once its
 // context is done, returning ctx.Err() with the holders found so far, and
 // reads nothing when the context is done before it starts.
@@ -252,8 +213,8 @@ func TestHoldersCancel(t *testing.T) {
 	}
 	ref := FileRef{Path: "/gone"}
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &countFS{FS: m, opens: map[int]int{}}
-	c.hook = func(pid int) {
+	c := countfs.New(m)
+	c.Hook = func(pid int) {
 		if pid == 4 {
 			cancel()
 		}
@@ -262,7 +223,7 @@ func TestHoldersCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("HoldersOf(cancelled during pid 4) error = %v; want context.Canceled", err)
 	}
-	for pid, n := range c.opens {
+	for pid, n := range c.Opens() {
 		if pid > 4 {
 			t.Errorf("pid %d read %d times after the cancel", pid, n)
 		}
@@ -271,16 +232,16 @@ func TestHoldersCancel(t *testing.T) {
 		t.Errorf("HoldersOf(cancelled) = %+v; want the holders 1-4", res)
 	}
 
-	c = &countFS{FS: m, opens: map[int]int{}}
+	c = countfs.New(m)
 	res, err = HoldersOf(ctx, proc.New(c), ref)
-	if !errors.Is(err, context.Canceled) || len(c.opens) != 0 || c.listed != 0 || len(res.Holders) != 0 {
-		t.Errorf("HoldersOf(already cancelled) = %+v, %v after %d listings, opens %v; want context.Canceled and nothing read", res, err, c.listed, c.opens)
+	if !errors.Is(err, context.Canceled) || len(c.Opens()) != 0 || c.Listed() != 0 || len(res.Holders) != 0 {
+		t.Errorf("HoldersOf(already cancelled) = %+v, %v after %d listings, opens %v; want context.Canceled and nothing read", res, err, c.Listed(), c.Opens())
 	}
 
-	c = &countFS{FS: m, opens: map[int]int{}}
+	c = countfs.New(m)
 	res, err = HoldersOf(context.Background(), proc.New(c), ref)
-	if err != nil || len(c.opens) != 10 || len(res.Holders) != 10 || len(res.Failures) != 0 {
-		t.Errorf("HoldersOf(not cancelled) = %+v, %v, opens %v; want all 10 holding (the counter works)", res, err, c.opens)
+	if err != nil || len(c.Opens()) != 10 || len(res.Holders) != 10 || len(res.Failures) != 0 {
+		t.Errorf("HoldersOf(not cancelled) = %+v, %v, opens %v; want all 10 holding (the counter works)", res, err, c.Opens())
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/internal/countfs"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/proctest"
 )
@@ -363,31 +364,6 @@ func TestScanEmptyStat(t *testing.T) {
 	}
 }
 
-// countFS counts the opens of each process's files (keyed by pid) and
-// calls hook after each, under its lock.
-type countFS struct {
-	fs.FS
-	mu     sync.Mutex
-	opens  map[int]int
-	listed int
-	hook   func(pid int)
-}
-
-func (c *countFS) Open(name string) (fs.File, error) {
-	c.mu.Lock()
-	first, _, _ := strings.Cut(name, "/")
-	if pid, err := strconv.Atoi(first); err == nil {
-		c.opens[pid]++
-		if c.hook != nil {
-			c.hook(pid)
-		}
-	} else if name == "." {
-		c.listed++
-	}
-	c.mu.Unlock()
-	return c.FS.Open(name)
-}
-
 // TestScanCancel: Scan stops before the next process once its context is
 // done, and returns ctx.Err() with a snapshot of what it read; with a
 // context done before it starts, it reads nothing.
@@ -397,8 +373,8 @@ func TestScanCancel(t *testing.T) {
 		lines = append(lines, statLine(pid, "p", max(pid-1, 0), 0, 1, uint64(pid)))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &countFS{FS: mapFS(lines...), opens: map[int]int{}}
-	c.hook = func(pid int) {
+	c := countfs.New(mapFS(lines...))
+	c.Hook = func(pid int) {
 		if pid == 3 {
 			cancel()
 		}
@@ -407,7 +383,7 @@ func TestScanCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Scan(cancelled during pid 3) error = %v; want context.Canceled", err)
 	}
-	for pid, n := range c.opens {
+	for pid, n := range c.Opens() {
 		if pid > 3 {
 			t.Errorf("pid %d read %d times after the cancel", pid, n)
 		}
@@ -416,16 +392,16 @@ func TestScanCancel(t *testing.T) {
 		t.Errorf("Scan(cancelled) = %v; want a snapshot of pids 1-3", s)
 	}
 
-	c = &countFS{FS: mapFS(lines...), opens: map[int]int{}}
+	c = countfs.New(mapFS(lines...))
 	s, err = Scan(ctx, proc.New(c), nil)
-	if !errors.Is(err, context.Canceled) || len(c.opens) != 0 || c.listed != 0 || s == nil || s.Len() != 0 {
-		t.Errorf("Scan(already cancelled) = %v, %v after %d listings, opens %v; want context.Canceled and nothing read", s, err, c.listed, c.opens)
+	if !errors.Is(err, context.Canceled) || len(c.Opens()) != 0 || c.Listed() != 0 || s == nil || s.Len() != 0 {
+		t.Errorf("Scan(already cancelled) = %v, %v after %d listings, opens %v; want context.Canceled and nothing read", s, err, c.Listed(), c.Opens())
 	}
 
-	c = &countFS{FS: mapFS(lines...), opens: map[int]int{}}
+	c = countfs.New(mapFS(lines...))
 	s, err = Scan(context.Background(), proc.New(c), nil)
-	if err != nil || len(c.opens) != 10 || s.Len() != 10 {
-		t.Errorf("Scan(not cancelled) = %v, %v, opens %v; want all 10 read (the counter works)", s, err, c.opens)
+	if err != nil || len(c.Opens()) != 10 || s.Len() != 10 {
+		t.Errorf("Scan(not cancelled) = %v, %v, opens %v; want all 10 read (the counter works)", s, err, c.Opens())
 	}
 }
 
