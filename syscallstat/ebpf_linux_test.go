@@ -262,8 +262,9 @@ func straceCountsArgs(t *testing.T, args []string) syscallstat.Table {
 }
 
 // TestEBPFPerProcessMatchesPtrace: the per-process tables of fifty forks
-// equal the ptrace backend's (pids differ; processes are compared in
-// order).
+// equal the ptrace backend's. Pids differ between the runs and may wrap
+// within one (Processes are in pid order), so processes are matched by what
+// they did: child i makes i getppid calls, the parent none.
 func TestEBPFPerProcessMatchesPtrace(t *testing.T) {
 	n := 50
 	if raceEnabled {
@@ -271,17 +272,23 @@ func TestEBPFPerProcessMatchesPtrace(t *testing.T) {
 	}
 	bpf := traceCmd(t, workloadCmd(t, "forks", n), &syscallstat.Options{Backend: syscallstat.EBPF, Follow: true})
 	pt := traceCmd(t, workloadCmd(t, "forks", n), &syscallstat.Options{Follow: true})
-	if len(bpf.Processes) != n+1 || len(pt.Processes) != n+1 {
-		t.Fatalf("processes: ebpf %d, ptrace %d, want %d", len(bpf.Processes), len(pt.Processes), n+1)
-	}
-	for i := range bpf.Processes {
-		b, p := bpf.Processes[i], pt.Processes[i]
-		if i > 0 {
-			// Children: one thread each doing the work.
-			if g, _ := b.Syscalls.Lookup(syscallstat.Native, "getppid"); g.Calls != uint64(i) {
-				t.Errorf("child %d: getppid %d, want %d", i, g.Calls, i)
+	byWork := func(what string, s *syscallstat.Summary) []syscallstat.ProcessSummary {
+		out := make([]syscallstat.ProcessSummary, n+1)
+		for _, p := range s.Processes {
+			g, _ := p.Syscalls.Lookup(syscallstat.Native, "getppid")
+			if g.Calls > uint64(n) || out[g.Calls].PID != 0 {
+				t.Fatalf("%s: pid %d made %d getppid calls: not one of the parent and its %d children", what, p.PID, g.Calls, n)
 			}
+			out[g.Calls] = p
 		}
+		if len(s.Processes) != n+1 {
+			t.Fatalf("%s: %d processes, want %d", what, len(s.Processes), n+1)
+		}
+		return out
+	}
+	bs, ps := byWork("ebpf", bpf), byWork("ptrace", pt)
+	for i := range bs {
+		b, p := bs[i], ps[i]
 		compareTables(t, fmt.Sprintf("process %d (ebpf pid %d, ptrace pid %d)", i, b.PID, p.PID), b.Syscalls, p.Syscalls, runtimeNoise)
 		var sum syscallstat.Counts
 		for _, th := range b.Threads {
