@@ -231,7 +231,7 @@ func TestEBPFMatchesStrace(t *testing.T) {
 			}
 			var st syscallstat.Table
 			if tt.ew != "" {
-				st = straceCountsArgs(t, ebpfWorkloadArgs(tt.ew, tt.n))
+				st = straceTest(t, nil, ebpfWorkloadArgs(tt.ew, tt.n))
 			} else {
 				st = straceCounts(t, tt.w, tt.n)
 			}
@@ -239,26 +239,6 @@ func TestEBPFMatchesStrace(t *testing.T) {
 			compareTables(t, "counts only vs strace", counts.Syscalls, st, runtimeNoise)
 		})
 	}
-}
-
-// straceCountsArgs is straceCounts for the test binary run with args.
-func straceCountsArgs(t *testing.T, args []string) syscallstat.Table {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "strace.out")
-	exe, _ := os.Executable()
-	cmd := exec.Command("strace", append([]string{"-c", "-f", "-o", out, exe}, args...)...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("strace: %v\n%s", err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tab, err := syscallstat.ParseSummary(b)
-	if err != nil {
-		t.Fatalf("ParseSummary(strace output): %v\n%s", err, b)
-	}
-	return tab
 }
 
 // TestEBPFPerProcessMatchesPtrace: the per-process tables of fifty forks

@@ -72,14 +72,20 @@ func calls(s *syscallstat.Summary, name string) (uint64, uint64) {
 // straceCounts runs workload w under strace -c -f and parses the summary.
 func straceCounts(t *testing.T, w string, n int, extra ...string) syscallstat.Table {
 	t.Helper()
+	return straceTest(t, extra, workloadArgs(w, n))
+}
+
+// straceTest runs the test binary with args under strace -c -f and the
+// options extra, and parses the summary; it skips without strace. A
+// workload that exits non-zero is still summarised.
+func straceTest(t *testing.T, extra, args []string) syscallstat.Table {
+	t.Helper()
 	if _, err := exec.LookPath("strace"); err != nil {
 		t.Skip("strace not installed")
 	}
 	out := filepath.Join(t.TempDir(), "strace.out")
 	exe, _ := os.Executable()
-	args := append([]string{"-c", "-f", "-o", out}, extra...)
-	args = append(args, exe)
-	args = append(args, workloadArgs(w, n)...)
+	args = append(append(append([]string{"-c", "-f", "-o", out}, extra...), exe), args...)
 	cmd := exec.Command("strace", args...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		var ee *exec.ExitError
