@@ -42,7 +42,7 @@ func TestEBPFBackendMatchesStrace(t *testing.T) {
 	ours := filepath.Join(dir, "ours")
 	prof := filepath.Join(dir, "prof.json")
 	var stderr bytes.Buffer
-	_, _, err := run([]string{"-backend", "ebpf", "-f", "-S", "calls", "-o", ours, "-seccomp-profile", prof, "--", "/bin/ls", "/nonexistent", "/"},
+	_, _, err := run(append([]string{"-backend", "ebpf", "-f", "-S", "calls", "-o", ours, "-seccomp-profile", prof, "--"}, lsArgs...),
 		strings.NewReader(""), null, &stderr)
 	if errors.Is(err, syscallstat.ErrEBPFUnavailable) {
 		t.Skipf("eBPF backend not available here: %v", err)
@@ -50,31 +50,7 @@ func TestEBPFBackendMatchesStrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(ours)
-	tab, err := syscallstat.ParseSummary(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sout := filepath.Join(dir, "strace")
-	st := exec.Command("strace", "-c", "-f", "-S", "calls", "-o", sout, "/bin/ls", "/nonexistent", "/")
-	st.Stdout, st.Stderr = null, null
-	st.Run()
-	b, _ = os.ReadFile(sout)
-	theirs, err := syscallstat.ParseSummary(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	type ce struct{ calls, errors uint64 }
-	m := func(tab syscallstat.Table) map[string]ce {
-		out := map[string]ce{}
-		for _, r := range tab {
-			out[r.Name] = ce{r.Calls, r.Errors}
-		}
-		return out
-	}
-	if o, s := m(tab), m(theirs); !mapsEqual(o, s) {
-		t.Errorf("calls/errors differ from strace -c -f:\nours   %v\nstrace %v", o, s)
-	}
+	matchesStraceLS(t, "-backend ebpf", ours, null)
 	p, _ := os.ReadFile(prof)
 	var profile struct{ Syscalls []struct{ Names []string } }
 	if err := json.Unmarshal(p, &profile); err != nil || len(profile.Syscalls) != 1 ||

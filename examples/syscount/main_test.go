@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,48 +60,48 @@ func TestMatchesStrace(t *testing.T) {
 		null, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 		defer null.Close()
 		out := filepath.Join(t.TempDir(), "ours")
-		if _, _, err := run([]string{"-f", bpf, "-S", "calls", "-o", out, "--", "/bin/ls", "/nonexistent", "/"},
+		if _, _, err := run(append([]string{"-f", bpf, "-S", "calls", "-o", out, "--"}, lsArgs...),
 			strings.NewReader(""), null, null); err != nil {
 			t.Fatal(err)
 		}
-		b, _ := os.ReadFile(out)
-		ours, err := syscallstat.ParseSummary(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sout := filepath.Join(t.TempDir(), "strace")
-		st := exec.Command("strace", "-c", "-f", "-S", "calls", "-o", sout, "/bin/ls", "/nonexistent", "/")
-		st.Stdout, st.Stderr = null, null
-		st.Run()
-		b, _ = os.ReadFile(sout)
-		theirs, err := syscallstat.ParseSummary(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		type ce struct{ calls, errors uint64 }
-		m := func(tab syscallstat.Table) map[string]ce {
-			out := map[string]ce{}
-			for _, r := range tab {
-				out[r.Name] = ce{r.Calls, r.Errors}
-			}
-			return out
-		}
-		if o, s := m(ours), m(theirs); !mapsEqual(o, s) {
-			t.Errorf("%s: calls/errors differ from strace -c -f:\nours   %v\nstrace %v", bpf, o, s)
-		}
+		matchesStraceLS(t, bpf, out, null)
 	}
 }
 
-func mapsEqual[K, V comparable](a, b map[K]V) bool {
-	if len(a) != len(b) {
-		return false
+// lsArgs is the command the strace comparisons count: one failing and one
+// succeeding listing.
+var lsArgs = []string{"/bin/ls", "/nonexistent", "/"}
+
+// matchesStraceLS compares, name by name, the calls and errors of the
+// summary syscount wrote to file ours with strace -c -f's of lsArgs, run
+// with the same stdout null (ls probes it).
+func matchesStraceLS(t *testing.T, what, ours string, null *os.File) {
+	t.Helper()
+	b, _ := os.ReadFile(ours)
+	tab, err := syscallstat.ParseSummary(b)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
+	sout := filepath.Join(t.TempDir(), "strace")
+	st := exec.Command("strace", append([]string{"-c", "-f", "-S", "calls", "-o", sout}, lsArgs...)...)
+	st.Stdout, st.Stderr = null, null
+	st.Run()
+	b, _ = os.ReadFile(sout)
+	theirs, err := syscallstat.ParseSummary(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type ce struct{ calls, errors uint64 }
+	m := func(tab syscallstat.Table) map[string]ce {
+		out := map[string]ce{}
+		for _, r := range tab {
+			out[r.Name] = ce{r.Calls, r.Errors}
 		}
+		return out
 	}
-	return true
+	if o, s := m(tab), m(theirs); !maps.Equal(o, s) {
+		t.Errorf("%s: calls/errors differ from strace -c -f:\nours   %v\nstrace %v", what, o, s)
+	}
 }
 
 func TestJSONAndExitCode(t *testing.T) {
