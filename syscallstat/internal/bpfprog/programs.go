@@ -89,6 +89,28 @@ func (b *builder) prologue(out, miss string, bitmap bool) asm.Instructions {
 // next (which must be the next instruction's symbol). A pid beyond the
 // bitmap falls through (maybe traced).
 func (b *builder) bitTest(id asm.Register, clear, next string) asm.Instructions {
+	return append(b.bitOf(id, next),
+		asm.And.Reg(asm.R1, asm.R3),
+		asm.JEq.Imm(asm.R1, 0, clear),
+	)
+}
+
+// setBit sets the bitmap bit of the id in R9 if it is clear, then goes on
+// at done (which must be the next instruction's symbol).
+func (b *builder) setBit(done string) asm.Instructions {
+	return append(b.bitOf(asm.R9, done),
+		asm.And.Reg(asm.R1, asm.R3),
+		asm.JNE.Imm(asm.R1, 0, done),
+		// Only one writer ever sets a given new pid's bit (its
+		// parent's fork), so an add of a clear bit is an OR; an add is
+		// what every kernel with BPF atomics has (OR needs 5.12).
+		Atomic(asm.AddAtomic, asm.R0, asm.R3, asm.DWord, 0),
+	)
+}
+
+// bitOf leaves R0 = the address of id's bitmap word, R1 = the word and
+// R3 = id's bit in it, or jumps to beyond when id is past the bitmap.
+func (b *builder) bitOf(id asm.Register, beyond string) asm.Instructions {
 	return asm.Instructions{
 		asm.Mov.Reg(asm.R1, id),
 		asm.RSh.Imm(asm.R1, 6),
@@ -97,40 +119,12 @@ func (b *builder) bitTest(id asm.Register, clear, next string) asm.Instructions 
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, fpKey),
 		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, next),
+		asm.JEq.Imm(asm.R0, 0, beyond),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
 		asm.Mov.Reg(asm.R2, id),
 		asm.And.Imm(asm.R2, 63),
 		asm.Mov.Imm(asm.R3, 1),
 		asm.LSh.Reg(asm.R3, asm.R2),
-		asm.And.Reg(asm.R1, asm.R3),
-		asm.JEq.Imm(asm.R1, 0, clear),
-	}
-}
-
-// setBit sets the bitmap bit of the id in R9 if it is clear, then goes on
-// at done (which must be the next instruction's symbol).
-func (b *builder) setBit(done string) asm.Instructions {
-	return asm.Instructions{
-		asm.Mov.Reg(asm.R1, asm.R9),
-		asm.RSh.Imm(asm.R1, 6),
-		asm.StoreMem(asm.RFP, fpKey, asm.R1, asm.Word),
-		asm.LoadMapPtr(asm.R1, b.o.Bitmap.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey),
-		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, done),
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		asm.Mov.Reg(asm.R2, asm.R9),
-		asm.And.Imm(asm.R2, 63),
-		asm.Mov.Imm(asm.R3, 1),
-		asm.LSh.Reg(asm.R3, asm.R2),
-		asm.And.Reg(asm.R1, asm.R3),
-		asm.JNE.Imm(asm.R1, 0, done),
-		// Only one writer ever sets a given new pid's bit (its
-		// parent's fork), so an add of a clear bit is an OR; an add is
-		// what every kernel with BPF atomics has (OR needs 5.12).
-		Atomic(asm.AddAtomic, asm.R0, asm.R3, asm.DWord, 0),
 	}
 }
 
