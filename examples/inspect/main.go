@@ -497,10 +497,11 @@ func one(fsys *proc.FS, pid int, w io.Writer, asJSON bool, sec cli.Secrets) erro
 	} else {
 		d.Env = sec.Env(env)
 	}
-	if d.Ancestors, err = readAncestors(fsys, pid); err != nil {
+	// The ancestors start from the stat Info read: not read twice.
+	if info.Stat != nil {
+		d.Ancestors = ancestorsOf(fsys, *info.Stat)
+	} else if err := info.Errors["stat"]; err != nil {
 		d.Errors["ancestors"] = err.Error()
-	} else {
-		d.Ancestors = nonNil(d.Ancestors)
 	}
 	if asJSON {
 		return writeJSON(w, d)
@@ -634,6 +635,12 @@ func readAncestors(fsys *proc.FS, pid int) ([]ancestor, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ancestorsOf(fsys, st), nil
+}
+
+// ancestorsOf is readAncestors of the process whose stat st was read
+// already.
+func ancestorsOf(fsys *proc.FS, st proc.Stat) []ancestor {
 	a := []ancestor{}
 	for seen := 0; st.PPID != 0 && st.PPID != st.PID && seen < 1<<16; seen++ {
 		p, err := fsys.Process(st.PPID).Stat()
@@ -643,7 +650,7 @@ func readAncestors(fsys *proc.FS, pid int) ([]ancestor, error) {
 		a = append(a, ancestor{PID: p.PID, Comm: p.Comm})
 		st = p
 	}
-	return a, nil
+	return a
 }
 
 func nonNil[T any](s []T) []T {
