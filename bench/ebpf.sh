@@ -11,12 +11,18 @@
 #   peer-counts   /usr/sbin/syscount, system-wide, while LOOP runs
 #   ours-time     syscount -backend ebpf -f -- LOOP           (with time per call)
 #   peer-L        /usr/sbin/syscount -L, system-wide, while LOOP runs
+#   floor-1       an empty program on sys_exit while LOOP runs (the least
+#                 any counts-only tool can cost; ours-counts and peer-counts
+#                 both attach to that one hook)
+#   floor-2       empty programs on sys_enter and sys_exit (the least any
+#                 tool with time per call can cost)
 # then the goals' ratios: ours-counts/peer-counts (goal <= 1) and
 # ours-time/peer-L (goal <= 0.9).
 #
 # Bystanders: the untraced single-thread loop while a tracer counts another
 # process (a sleep): ours -p (counts and time) against the peer's -p and -L -p
-# (goal: ours <= 1.3 in counts mode, and no more than the peer's).
+# (goal: ours <= 1.3 in counts mode, and no more than the peer's), beside
+# the floor of the same hooks.
 #
 # Then start-up and teardown of the backend (Attach to teardown, median),
 # and the mean run time of every program (kernel.bpf_stats_enabled=1 for the
@@ -79,6 +85,17 @@ peer() {
 	wait "$p" 2>/dev/null || true
 }
 
+# floor_run exit|both W : the loop's seconds while empty programs are on the
+# raw syscall hooks
+floor_run() {
+	"$tmp/bench" floor "$1" >"$tmp/floor.out" &
+	local p=$!
+	until grep -q attached "$tmp/floor.out"; do sleep 0.01; done
+	"${LOOP[@]}" "$2" "$ROUNDS" | tail -1
+	kill -INT "$p"
+	wait "$p"
+}
+
 # ours_p ARGS... -- the single loop's seconds while ours counts a sleeper
 ours_p() {
 	local target=$1; shift
@@ -100,29 +117,34 @@ r2() { printf '%.2f' "$1"; }
 
 echo "bench/ebpf.sh: $ROUNDS rounds of 4 calls, median of $REPS rounds; $(uname -r), $(nproc) CPUs; peer $PEER"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %9s | %11s %11s %11s %11s | %-22s %s\n' workload untraced ours-counts peer-counts ours-time peer-L \
-	"counts ours/peer (<=1)" "time ours/peer-L (<=0.9)"
+printf '%-8s %9s | %8s %8s | %11s %11s %11s %11s | %-22s %s\n' workload untraced floor-1 floor-2 \
+	ours-counts peer-counts ours-time peer-L "counts ours/peer (<=1)" "time ours/peer-L (<=0.9)"
 for w in single threads forks; do
-	us=() oc=() pc=() ot=() pl=()
+	us=() f1=() f2=() oc=() pc=() ot=() pl=()
 	for _ in $(seq "$REPS"); do
 		u=$("${LOOP[@]}" "$w" "$ROUNDS" | tail -1)
 		us+=("$u")
+		f1+=("$(slow "$u" "$(floor_run exit "$w")")")
+		f2+=("$(slow "$u" "$(floor_run both "$w")")")
 		oc+=("$(slow "$u" "$(ours "$w" -counts)")")
 		pc+=("$(slow "$u" "$(peer "$w")")")
 		ot+=("$(slow "$u" "$(ours "$w")")")
 		pl+=("$(slow "$u" "$(peer "$w" -L)")")
 	done
 	m_oc=$(med "${oc[@]}"); m_pc=$(med "${pc[@]}"); m_ot=$(med "${ot[@]}"); m_pl=$(med "${pl[@]}")
-	printf '%-8s %8ss | %10sx %10sx %10sx %10sx | %-22s %s\n' "$w" "$(med "${us[@]}")" "$(r2 "$m_oc")" "$(r2 "$m_pc")" \
+	printf '%-8s %8ss | %7sx %7sx | %10sx %10sx %10sx %10sx | %-22s %s\n' "$w" "$(med "${us[@]}")" \
+		"$(r2 "$(med "${f1[@]}")")" "$(r2 "$(med "${f2[@]}")")" "$(r2 "$m_oc")" "$(r2 "$m_pc")" \
 		"$(r2 "$m_ot")" "$(r2 "$m_pl")" "$(r2 "$(ratio "$m_oc" "$m_pc")")" "$(r2 "$(ratio "$m_ot" "$m_pl")")"
 done
 
 sleep 1000 &
 sleeper=$!
 bg+=("$sleeper")
-boc=() bot=() bpc=() bpl=()
+boc=() bot=() bpc=() bpl=() bf1=() bf2=()
 for _ in $(seq "$REPS"); do
 	u=$("${LOOP[@]}" single "$ROUNDS" | tail -1)
+	bf1+=("$(slow "$u" "$(floor_run exit single)")")
+	bf2+=("$(slow "$u" "$(floor_run both single)")")
 	boc+=("$(slow "$u" "$(ours_p "$sleeper" -counts)")")
 	bot+=("$(slow "$u" "$(ours_p "$sleeper")")")
 	bpc+=("$(slow "$u" "$(peer single -p "$sleeper")")")
@@ -132,6 +154,8 @@ echo
 echo "bystander (untraced single loop while the tool counts a sleeping process), slowdown:"
 printf '  ours -counts -p %sx   peer -p %sx   ours -p (time) %sx   peer -L -p %sx\n' \
 	"$(r2 "$(med "${boc[@]}")")" "$(r2 "$(med "${bpc[@]}")")" "$(r2 "$(med "${bot[@]}")")" "$(r2 "$(med "${bpl[@]}")")"
+printf '  floor (empty programs): sys_exit %sx   sys_enter and sys_exit %sx\n' \
+	"$(r2 "$(med "${bf1[@]}")")" "$(r2 "$(med "${bf2[@]}")")"
 
 echo
 echo "start-up and teardown (library Attach with Follow to a sleeping process; Cancel to Wait's return):"
@@ -141,8 +165,8 @@ printf '  counts only: '; "$tmp/bench" startup -counts 11
 echo
 echo "mean run time per program (kernel.bpf_stats_enabled=1), single loop:"
 echo 1 >/proc/sys/kernel/bpf_stats_enabled
-for mode in "ours -counts" "ours" "peer" "peer -L"; do
-	"$tmp/bench" hold pscope_ sys_enter sys_exit >"$tmp/hold.out" &
+for mode in "ours -counts" "ours" "peer" "peer -L" "floor (empty)"; do
+	"$tmp/bench" hold pscope_ sys_enter sys_exit floor_ >"$tmp/hold.out" &
 	h=$!
 	until grep -q holding "$tmp/hold.out"; do sleep 0.01; done
 	case $mode in
@@ -150,6 +174,7 @@ for mode in "ours -counts" "ours" "peer" "peer -L"; do
 	ours) ours single >/dev/null ;;
 	peer) peer single >/dev/null ;;
 	"peer -L") peer single -L >/dev/null ;;
+	"floor (empty)") floor_run exit single >/dev/null ;;
 	esac
 	kill -INT "$h"
 	wait "$h" || true

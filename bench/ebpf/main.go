@@ -10,6 +10,9 @@
 //	                                         starts with a PREFIX until SIGINT, then prints
 //	                                         its run count and mean run time (needs
 //	                                         kernel.bpf_stats_enabled=1)
+//	ebpf-bench floor exit|both               attaches an empty program (return 0) to
+//	                                         sys_exit, or to sys_enter and sys_exit, until
+//	                                         SIGINT: the least any raw syscall hook costs
 //
 // The loop makes four calls per round: getppid, getuid, getegid and
 // close(-1) (which fails with EBADF, so errors are counted too).
@@ -31,6 +34,8 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/link"
 
 	"github.com/procscope/procscope/syscallstat"
 )
@@ -66,13 +71,21 @@ func main() {
 		startup(max(reps, 1), counts)
 	case "hold":
 		hold(os.Args[2:])
+	case "floor":
+		if len(os.Args) != 3 || os.Args[2] != "exit" && os.Args[2] != "both" {
+			usage()
+		}
+		if err := floor(os.Args[2] == "both"); err != nil {
+			fmt.Fprintln(os.Stderr, "ebpf-bench floor:", err)
+			os.Exit(1)
+		}
 	default:
 		usage()
 	}
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: ebpf-bench loop single|threads|forks N | startup [-counts] REPS | hold PREFIX...")
+	fmt.Fprintln(os.Stderr, "usage: ebpf-bench loop single|threads|forks N | startup [-counts] REPS | hold PREFIX... | floor exit|both")
 	os.Exit(2)
 }
 
@@ -233,4 +246,35 @@ func report(held map[ebpf.ProgramID]*ebpf.Program, names map[ebpf.ProgramID]stri
 			float64(st.Runtime.Nanoseconds())/float64(st.RunCount), st.RecursionMisses)
 		held[id].Close()
 	}
+}
+
+// floor attaches empty programs to the raw syscall hooks (sys_exit, and
+// sys_enter too with both), prints "attached" and waits for SIGINT or
+// SIGTERM: the slowdown of a loop meanwhile is the floor of any program on
+// those hooks, ours and the peer's alike.
+func floor(both bool) error {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	hooks := []string{"sys_exit"}
+	if both {
+		hooks = append(hooks, "sys_enter")
+	}
+	for _, hook := range hooks {
+		p, err := ebpf.NewProgram(&ebpf.ProgramSpec{
+			Name: "floor_" + hook, Type: ebpf.RawTracepoint, License: "GPL",
+			Instructions: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()},
+		})
+		if err != nil {
+			return err
+		}
+		defer p.Close()
+		l, err := link.AttachRawTracepoint(link.RawTracepointOptions{Name: hook, Program: p})
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+	}
+	fmt.Println("attached")
+	<-stop
+	return nil
 }

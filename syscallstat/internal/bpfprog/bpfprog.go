@@ -7,16 +7,18 @@
 // Five programs on raw tracepoints (which need neither tracefs nor BTF to
 // attach) keep their state in maps:
 //
-//   - procs (hash, id -> state): the traced thread groups (or threads, see
-//     [Config.Follow]); state [Pending] for the launch trampoline, which
-//     counts nothing until its execve, [Traced] after.
-//   - bitmap (mmapable array of u64, one bit per pid): a cheap first test
-//     for every syscall of every process on the machine. A set bit means
-//     "maybe traced" (procs decides), a clear bit "not traced". Bits are
-//     set by the fork program (an atomic add after checking the bit clear:
-//     only one writer ever sets a new pid's bit) and by user space (an
-//     atomic OR through the mapping); they are never cleared, so a reused
-//     pid only costs a hash lookup.
+//   - states (mmapable array of u64 words, one byte per pid up to
+//     pid_max): the state of every id, 0 when it is not traced; [Pending]
+//     for the launch trampoline, which counts nothing until its execve,
+//     [Traced] after. Every syscall of every process on the machine reads
+//     its byte (an array lookup the verifier inlines, no hash lookup), so
+//     an untraced call pays the least and a traced one goes straight to
+//     counting. A byte is written by a plain store (each id has its own):
+//     by the programs on fork, exec and exit, and by user space through
+//     the mapping.
+//   - procs (hash, id -> state when marked): the set of traced ids (thread
+//     groups, or threads, see [Config.Follow]), which user space lists;
+//     entered and removed together with the state byte.
 //   - starts (hash, tid -> entry time and number), with time only.
 //   - stats (hash, {tgid, tid, nr} -> calls, errors, nanoseconds). Only
 //     the thread itself ever writes its keys, so plain adds are exact.
@@ -47,8 +49,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
@@ -176,13 +176,12 @@ func memberOffset(members []btf.Member, name string) (uint32, bool) {
 // Objects are the loaded maps and programs.
 type Objects struct {
 	cfg                      Config
-	Procs, Bitmap, Starts    *ebpf.Map
+	Procs, States, Starts    *ebpf.Map
 	Stats, Counters, Cgroups *ebpf.Map
 	Enter, Exit, Fork, Exec  *ebpf.Program
 	ExitProc                 *ebpf.Program
-	bitmap                   []byte // the bitmap's mapping
+	states                   []byte // the states' mapping: states[id] is id's state
 	links                    []link.Link
-	BitmapWords              int
 }
 
 // StatsKey is the key of the stats map.
@@ -223,7 +222,8 @@ func Load(cfg Config) (o *Objects, err error) {
 	cfg.MaxProcs = cmpOr(cfg.MaxProcs, 8192)
 	cfg.MaxThreads = cmpOr(cfg.MaxThreads, 32768)
 	cfg.MaxStats = cmpOr(cfg.MaxStats, 32768)
-	o = &Objects{cfg: cfg, BitmapWords: (pidMax() + 63) / 64}
+	o = &Objects{cfg: cfg}
+	stateWords := (pidMax() + 7) / 8
 	defer func() {
 		if err != nil {
 			o.Close()
@@ -239,11 +239,11 @@ func Load(cfg Config) (o *Objects, err error) {
 	if o.Procs, err = newMap("pscope_procs", ebpf.Hash, 4, 4, uint32(cfg.MaxProcs), 0); err != nil {
 		return nil, err
 	}
-	if o.Bitmap, err = newMap("pscope_bitmap", ebpf.Array, 4, 8, uint32(o.BitmapWords), unix.BPF_F_MMAPABLE); err != nil {
+	if o.States, err = newMap("pscope_states", ebpf.Array, 4, 8, uint32(stateWords), unix.BPF_F_MMAPABLE); err != nil {
 		return nil, err
 	}
-	if o.bitmap, err = unix.Mmap(o.Bitmap.FD(), 0, o.BitmapWords*8, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED); err != nil {
-		return nil, fmt.Errorf("map pscope_bitmap: mmap: %w", err)
+	if o.states, err = unix.Mmap(o.States.FD(), 0, stateWords*8, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED); err != nil {
+		return nil, fmt.Errorf("map pscope_states: mmap: %w", err)
 	}
 	if o.Stats, err = newMap("pscope_stats", ebpf.Hash, 16, 24, uint32(cfg.MaxStats), 0); err != nil {
 		return nil, err
@@ -350,16 +350,16 @@ func (o *Objects) Detach() {
 // Close detaches and frees everything.
 func (o *Objects) Close() {
 	o.Detach()
-	if o.bitmap != nil {
-		unix.Munmap(o.bitmap)
-		o.bitmap = nil
+	if o.states != nil {
+		unix.Munmap(o.states)
+		o.states = nil
 	}
 	for _, p := range []*ebpf.Program{o.Enter, o.Exit, o.Fork, o.Exec, o.ExitProc} {
 		if p != nil {
 			p.Close()
 		}
 	}
-	for _, m := range []*ebpf.Map{o.Procs, o.Bitmap, o.Starts, o.Stats, o.Counters, o.Cgroups} {
+	for _, m := range []*ebpf.Map{o.Procs, o.States, o.Starts, o.Stats, o.Counters, o.Cgroups} {
 		if m != nil {
 			m.Close()
 		}
@@ -371,28 +371,32 @@ func (o *Objects) Mark(id int, state uint32) error {
 	if id <= 0 {
 		return fmt.Errorf("invalid id %d", id)
 	}
+	if id >= len(o.states) {
+		return fmt.Errorf("id %d is above pid_max", id)
+	}
 	if err := o.Procs.Update(uint32(id), state, ebpf.UpdateAny); err != nil {
 		return fmt.Errorf("map pscope_procs: %w", err)
 	}
-	if w := id / 64; w < o.BitmapWords {
-		p := (*uint64)(unsafe.Pointer(&o.bitmap[w*8]))
-		atomic.OrUint64(p, 1<<(id%64))
-	}
+	// One byte store: the programs store the neighbouring ids' bytes
+	// concurrently, and a store never touches them.
+	o.states[id] = byte(state)
 	return nil
 }
 
 // Unmark stops tracing id.
 func (o *Objects) Unmark(id int) {
+	if id > 0 && id < len(o.states) {
+		o.states[id] = 0
+	}
 	o.Procs.Delete(uint32(id))
 }
 
 // State returns the state of id, 0 if it is not traced.
 func (o *Objects) State(id int) uint32 {
-	var v uint32
-	if o.Procs.Lookup(uint32(id), &v) != nil {
+	if id <= 0 || id >= len(o.states) {
 		return 0
 	}
-	return v
+	return uint32(o.states[id])
 }
 
 // IDs returns the traced ids.

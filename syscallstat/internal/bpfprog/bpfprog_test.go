@@ -222,14 +222,14 @@ func TestExecFromOtherThread(t *testing.T) {
 	defer runtime.UnlockOSThread()
 	o := load(t, Config{Time: true})
 	tid := unix.Gettid()
-	const old = 4000000 // beyond pid_max: a tid nobody has
+	old := unusedPid(t) // a tid nobody has
 	if err := o.Mark(old, Traced); err != nil {
 		t.Fatal(err)
 	}
 	if err := o.Starts.Put(uint32(old), StartValue{Nanos: 1, Nr: 59}); err != nil {
 		t.Fatal(err)
 	}
-	run(t, o.Exec, 0, old, 0)
+	run(t, o.Exec, 0, uint64(old), 0)
 	if st := o.State(tid); st != Traced {
 		t.Errorf("new tid state %d, want %d", st, Traced)
 	}
@@ -244,6 +244,17 @@ func TestExecFromOtherThread(t *testing.T) {
 		t.Errorf("old entry record left")
 	}
 	o.Unmark(tid)
+}
+
+// unusedPid returns a pid below pid_max that no task has.
+func unusedPid(t *testing.T) int {
+	for id := pidMax() - 1; id > 300; id-- {
+		if unix.Kill(id, 0) == unix.ESRCH {
+			return id
+		}
+	}
+	t.Fatal("no free pid")
+	return 0
 }
 
 // TestCountsOnlyFollow: with Follow the key is the thread group, and in

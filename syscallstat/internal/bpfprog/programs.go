@@ -10,7 +10,7 @@ import (
 
 // Stack layout (offsets from the frame pointer R10):
 const (
-	fpKey    = -4  // u32 scratch key: bitmap word, procs id, starts tid, counter index
+	fpKey    = -4  // u32 scratch key: states word, procs id, starts tid, counter index
 	fpKey2   = -8  // u32 second key: child tgid, number read from pt_regs
 	fpVal4   = -12 // u32 scratch value
 	fpPtr    = -16 // u64 scratch (task->signal)
@@ -52,10 +52,11 @@ func Atomic(op asm.AtomicOp, dst, src asm.Register, size asm.Size, off int16) as
 	return ins
 }
 
-// prologue leaves R6 = ctx, R7 = pid_tgid, R8 = id (tgid with Follow, else
-// tid) and R0 = the id's procs value, or jumps to miss when the process is
-// not traced (to out when the bitmap already says so).
-func (b *builder) prologue(out, miss string, bitmap bool) asm.Instructions {
+// prologue leaves R6 = ctx, R7 = pid_tgid, R8 = id (tgid with Follow,
+// else tid), R0 = the address of the id's state byte and R1 = the state,
+// or jumps to miss when the id is not traced. An untraced process's call
+// costs this much: one helper call and an inlined array lookup.
+func (b *builder) prologue(miss string) asm.Instructions {
 	insns := asm.Instructions{
 		asm.Mov.Reg(asm.R6, asm.R1),
 		asm.FnGetCurrentPidTgid.Call(),
@@ -66,66 +67,38 @@ func (b *builder) prologue(out, miss string, bitmap bool) asm.Instructions {
 	} else {
 		insns = append(insns, asm.Mov.Reg32(asm.R8, asm.R7))
 	}
-	slow := b.label("slow")
-	if bitmap {
-		insns = append(insns, b.bitTest(asm.R8, out, slow)...)
-	}
-	insns = append(insns,
-		asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word).WithSymbol(slow),
-		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey),
-		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, miss),
-	)
-	if !bitmap {
-		// Keep the label target valid: slow is the first instruction.
-		_ = slow
-	}
-	return insns
+	insns = append(insns, b.stateOf(asm.R8, miss)...)
+	return append(insns, asm.JEq.Imm(asm.R1, 0, miss))
 }
 
-// bitTest jumps to clear when id's bit is clear, else falls through to
-// next (which must be the next instruction's symbol). A pid beyond the
-// bitmap falls through (maybe traced).
-func (b *builder) bitTest(id asm.Register, clear, next string) asm.Instructions {
-	return append(b.bitOf(id, next),
-		asm.And.Reg(asm.R1, asm.R3),
-		asm.JEq.Imm(asm.R1, 0, clear),
-	)
-}
-
-// setBit sets the bitmap bit of the id in R9 if it is clear, then goes on
-// at done (which must be the next instruction's symbol).
-func (b *builder) setBit(done string) asm.Instructions {
-	return append(b.bitOf(asm.R9, done),
-		asm.And.Reg(asm.R1, asm.R3),
-		asm.JNE.Imm(asm.R1, 0, done),
-		// Only one writer ever sets a given new pid's bit (its
-		// parent's fork), so an add of a clear bit is an OR; an add is
-		// what every kernel with BPF atomics has (OR needs 5.12).
-		Atomic(asm.AddAtomic, asm.R0, asm.R3, asm.DWord, 0),
-	)
-}
-
-// bitOf leaves R0 = the address of id's bitmap word, R1 = the word and
-// R3 = id's bit in it, or jumps to beyond when id is past the bitmap.
-func (b *builder) bitOf(id asm.Register, beyond string) asm.Instructions {
+// stateOf leaves R0 = the address of id's state byte and R1 = the state,
+// or jumps to beyond when id is past the states array (an id above
+// pid_max, never traced). It uses fpKey.
+func (b *builder) stateOf(id asm.Register, beyond string) asm.Instructions {
 	return asm.Instructions{
 		asm.Mov.Reg(asm.R1, id),
-		asm.RSh.Imm(asm.R1, 6),
+		asm.RSh.Imm(asm.R1, 3),
 		asm.StoreMem(asm.RFP, fpKey, asm.R1, asm.Word),
-		asm.LoadMapPtr(asm.R1, b.o.Bitmap.FD()),
+		asm.LoadMapPtr(asm.R1, b.o.States.FD()),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, fpKey),
-		asm.FnMapLookupElem.Call(),
+		asm.FnMapLookupElem.Call(), // inlined by the verifier (array)
 		asm.JEq.Imm(asm.R0, 0, beyond),
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		asm.Mov.Reg(asm.R2, id),
-		asm.And.Imm(asm.R2, 63),
-		asm.Mov.Imm(asm.R3, 1),
-		asm.LSh.Reg(asm.R3, asm.R2),
+		asm.Mov.Reg(asm.R1, id),
+		asm.And.Imm(asm.R1, 7),
+		asm.Add.Reg(asm.R0, asm.R1),
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.Byte),
 	}
+}
+
+// setState stores the state at fpVal4 (a u32) into id's state byte, then
+// goes on at next (the next instruction's symbol). Each id has a byte of
+// its own: a plain store is exact, whoever writes the neighbours.
+func (b *builder) setState(id asm.Register, next string) asm.Instructions {
+	return append(b.stateOf(id, next),
+		asm.LoadMem(asm.R1, asm.RFP, fpVal4, asm.Word),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.Byte),
+	)
 }
 
 // count adds one to counter i, then goes on at done (the next
@@ -156,12 +129,11 @@ func (b *builder) sysEnter() asm.Instructions {
 	out := b.label("out")
 	insert := b.label("insert")
 	seen := b.label("seen")
-	insns := b.prologue(out, out, true)
+	insns := b.prologue(out)
 	insns = append(insns,
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
 		asm.JNE.Imm(asm.R1, int32(Pending), seen),
 		asm.Mov.Imm(asm.R1, int32(PendingSeen)),
-		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.Byte),
 		asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word).WithSymbol(seen), // tid
 		asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
 		asm.Mov.Reg(asm.R2, asm.RFP),
@@ -202,13 +174,12 @@ func (b *builder) sysExit() asm.Instructions {
 	noErr := b.label("noerr")
 	insert := b.label("insert")
 	traced := b.label("traced")
-	insns := b.prologue(out, out, true)
+	insns := b.prologue(out)
 	insns = append(insns,
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
 		asm.JEq.Imm(asm.R1, int32(Traced), traced),
 		asm.JNE.Imm(asm.R1, int32(Pending), out),
 		asm.Mov.Imm(asm.R1, int32(PendingSeen)),
-		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.Byte),
 		asm.Ja.Label(out),
 		asm.Mov.Imm(asm.R8, 0).WithSymbol(traced), // time in the call
 	)
@@ -319,8 +290,8 @@ func (b *builder) underCgroup(no string) asm.Instructions {
 	}
 }
 
-// markCurrent traces the current thread group (id in R8, stored at
-// fpKey) and sets its bit; then goes on at done.
+// markCurrent traces the current thread group (id in R8): its procs entry
+// and state byte; then goes on at done.
 func (b *builder) markCurrent(done string) asm.Instructions {
 	insns := asm.Instructions{
 		asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word),
@@ -337,8 +308,8 @@ func (b *builder) markCurrent(done string) asm.Instructions {
 	insns = append(insns, asm.JEq.Imm(asm.R0, 0, ok))
 	insns = append(insns, b.count(CounterProcsFull, done)...)
 	insns = append(insns, asm.Ja.Label(done))
-	insns = append(insns, asm.Mov.Reg(asm.R9, asm.R8).WithSymbol(ok))
-	return append(insns, b.setBit(done)...)
+	insns = append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol(ok))
+	return append(insns, b.setState(asm.R8, done)...)
 }
 
 // fork follows a traced process's new child process. Raw tracepoint
@@ -351,8 +322,8 @@ func (b *builder) fork() asm.Instructions {
 	child := b.label("child")
 	setChild := b.label("setchild")
 	cg := b.o.cfg.Cgroup != nil
-	insns := b.prologue(out, miss, !cg)
-	insns = append(insns, asm.LoadMem(asm.R9, asm.R0, 0, asm.Word).WithSymbol(have))
+	insns := b.prologue(miss)
+	insns = append(insns, asm.Mov.Reg(asm.R9, asm.R1).WithSymbol(have))
 	insns = append(insns, asm.Ja.Label(child))
 	// Not traced: in cgroup mode a process of the cgroup is traced from
 	// its first fork or exec.
@@ -389,7 +360,7 @@ func (b *builder) fork() asm.Instructions {
 	insns = append(insns, b.count(CounterProcsFull, out)...)
 	insns = append(insns, asm.Ja.Label(out))
 	insns = append(insns, asm.LoadMem(asm.R9, asm.RFP, fpKey2, asm.Word).WithSymbol(setChild))
-	insns = append(insns, b.setBit(out)...)
+	insns = append(insns, b.setState(asm.R9, out)...) // the parent's state, at fpVal4
 	_ = have
 	return append(insns, ret(out)...)
 }
@@ -414,17 +385,12 @@ func (b *builder) exec() asm.Instructions {
 	} else {
 		insns = append(insns, asm.LoadMem(asm.R8, asm.R6, 8, asm.DWord), asm.Mov.Reg32(asm.R8, asm.R8))
 	}
+	insns = append(insns, b.stateOf(asm.R8, miss)...)
 	insns = append(insns,
-		asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word),
-		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey),
-		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, miss),
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
+		asm.JEq.Imm(asm.R1, 0, miss),
 		asm.JNE.Imm(asm.R1, int32(PendingSeen), moved),
 		asm.Mov.Imm(asm.R1, int32(Traced)),
-		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.Byte),
 	)
 	insns = append(insns, b.count(CounterExecs, moved)...)
 	insns = append(insns,
@@ -450,9 +416,11 @@ func (b *builder) exec() asm.Instructions {
 			asm.FnMapDeleteElem.Call(),
 			asm.Mov.Reg32(asm.R9, asm.R7),
 		)
-		done := b.label("bit")
-		insns = append(insns, b.setBit(done)...)
-		insns = append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol(done))
+		set, cleared := b.label("set"), b.label("cleared")
+		insns = append(insns, b.setState(asm.R9, set)...) // Traced, at fpVal4
+		insns = append(insns, asm.StoreImm(asm.RFP, fpVal4, 0, asm.Word).WithSymbol(set))
+		insns = append(insns, b.setState(asm.R8, cleared)...)
+		insns = append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol(cleared))
 	}
 	if b.o.cfg.Time {
 		insns = append(insns,
@@ -494,7 +462,7 @@ func (b *builder) exec() asm.Instructions {
 // task_struct *p[, bool group_dead since 6.16]); p is the current task.
 func (b *builder) procExit() asm.Instructions {
 	out := b.label("out")
-	insns := b.prologue(out, out, true)
+	insns := b.prologue(out)
 	if b.o.cfg.Time {
 		insns = append(insns,
 			asm.StoreMem(asm.RFP, fpKey2, asm.R7, asm.Word),
@@ -532,6 +500,8 @@ func (b *builder) procExit() asm.Instructions {
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, fpKey),
 		asm.FnMapDeleteElem.Call(),
+		asm.StoreImm(asm.RFP, fpVal4, 0, asm.Word),
 	)
+	insns = append(insns, b.setState(asm.R8, out)...)
 	return append(insns, ret(out)...)
 }
