@@ -5,7 +5,8 @@
 // package (no C compiler, no object files).
 //
 // Five programs on raw tracepoints (which need neither tracefs nor BTF to
-// attach) keep their state in maps:
+// attach; sys_exit is a BTF-typed raw tracepoint, tp_btf, where the kernel
+// has them, see [Objects.ExitBTF]) keep their state in maps:
 //
 //   - states (mmapable array of u64 words, one byte per pid up to
 //     pid_max): the state of every id, 0 when it is not traced; [Pending]
@@ -95,6 +96,10 @@ type Config struct {
 	// strace does not count (it is no call of the child's), so neither
 	// do the programs.
 	ForkNrs []int32
+	// RawTracepoints loads every program as a raw tracepoint, sys_exit
+	// too (which is otherwise a tp_btf program where the kernel allows):
+	// BPF_PROG_TEST_RUN runs raw tracepoints only.
+	RawTracepoints bool
 	// Map sizes; zero picks the defaults.
 	MaxProcs, MaxThreads, MaxStats int
 	// Offsets of kernel structure fields; zero reads them from the
@@ -182,6 +187,9 @@ type Objects struct {
 	ExitProc                 *ebpf.Program
 	states                   []byte // the states' mapping: states[id] is id's state
 	links                    []link.Link
+	// ExitBTF: the sys_exit program is a tp_btf program (else a raw
+	// tracepoint).
+	ExitBTF bool
 }
 
 // StatsKey is the key of the stats map.
@@ -279,8 +287,26 @@ func Load(cfg Config) (o *Objects, err error) {
 			return nil, err
 		}
 	}
-	if o.Exit, err = load("pscope_exit", b.sysExit()); err != nil {
-		return nil, err
+	// sys_exit as a tp_btf program where the kernel has one (5.5+ with
+	// BTF), which reads the syscall number with a load; else a raw
+	// tracepoint, which calls bpf_probe_read_kernel.
+	if !cfg.RawTracepoints {
+		b.btf = true
+		o.Exit, err = ebpf.NewProgramWithOptions(&ebpf.ProgramSpec{
+			Name: "pscope_exit", Type: ebpf.Tracing, AttachType: ebpf.AttachTraceRawTp, AttachTo: "sys_exit",
+			License: "GPL", Instructions: b.sysExit(),
+		}, ebpf.ProgramOptions{LogSizeStart: 1 << 16})
+		b.btf = false
+		var ve *ebpf.VerifierError
+		if errors.As(err, &ve) && len(ve.Log) > 0 {
+			return nil, fmt.Errorf("program pscope_exit (tp_btf): %w", err) // our bug: the whole log
+		}
+		o.ExitBTF = err == nil
+	}
+	if !o.ExitBTF {
+		if o.Exit, err = load("pscope_exit", b.sysExit()); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.Follow || cfg.Cgroup != nil {
 		if o.Fork, err = load("pscope_fork", b.fork()); err != nil {
@@ -330,7 +356,13 @@ func (o *Objects) Attach() error {
 		if tp.p == nil {
 			continue
 		}
-		l, err := link.AttachRawTracepoint(link.RawTracepointOptions{Name: tp.name, Program: tp.p})
+		var l link.Link
+		var err error
+		if tp.p.Type() == ebpf.Tracing {
+			l, err = link.AttachTracing(link.TracingOptions{Program: tp.p, AttachType: ebpf.AttachTraceRawTp})
+		} else {
+			l, err = link.AttachRawTracepoint(link.RawTracepointOptions{Name: tp.name, Program: tp.p})
+		}
 		if err != nil {
 			return fmt.Errorf("attach raw tracepoint %s: %w", tp.name, err)
 		}

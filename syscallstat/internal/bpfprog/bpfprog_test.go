@@ -68,7 +68,15 @@ func checkAtomics(t *testing.T, o *Objects) {
 }
 
 // load loads cfg or skips the test without the privileges.
+// load loads cfg's programs as raw tracepoints, which BPF_PROG_TEST_RUN
+// can run; loadAs as the backend would.
 func load(t *testing.T, cfg Config) *Objects {
+	t.Helper()
+	cfg.RawTracepoints = true
+	return loadAs(t, cfg)
+}
+
+func loadAs(t *testing.T, cfg Config) *Objects {
 	t.Helper()
 	o, err := Load(cfg)
 	if errors.Is(err, fs.ErrPermission) || errors.Is(err, unix.EPERM) {
@@ -98,8 +106,12 @@ func TestLoadAllConfigs(t *testing.T) {
 		{}, {Time: true}, {Follow: true}, {Follow: true, Time: true}, {Follow: true, Time: true, Cgroup: cg},
 		{Follow: true, Cgroup: cg},
 	} {
-		o := load(t, cfg)
+		o := loadAs(t, cfg)
+		if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err == nil && !o.ExitBTF {
+			t.Errorf("follow=%v time=%v: sys_exit is a raw tracepoint on a kernel with BTF, want tp_btf", cfg.Follow, cfg.Time)
+		}
 		checkAtomics(t, o)
+		checkAtomics(t, load(t, cfg))
 		for name, p := range o.Programs() {
 			info, err := p.Info()
 			if err != nil {

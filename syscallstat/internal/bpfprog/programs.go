@@ -26,6 +26,9 @@ const (
 type builder struct {
 	o      *Objects
 	labels int
+	// btf: the program is a BTF-typed raw tracepoint (tp_btf), whose
+	// pointer arguments are read with plain loads, not helper calls.
+	btf bool
 }
 
 func (o *Objects) builder() *builder { return &builder{o: o} }
@@ -166,7 +169,9 @@ func (b *builder) sysEnter() asm.Instructions {
 }
 
 // sysExit counts a traced thread's call. Raw tracepoint sys_exit:
-// (struct pt_regs *regs, long ret).
+// (struct pt_regs *regs, long ret); with b.btf a tp_btf program, which reads
+// the registers with a load instead of bpf_probe_read_kernel (the number
+// is read so on every call in counts-only mode).
 func (b *builder) sysExit() asm.Instructions {
 	out := b.label("out")
 	readRegs := b.label("regs")
@@ -205,18 +210,30 @@ func (b *builder) sysExit() asm.Instructions {
 			asm.Ja.Label(haveNr),
 		)
 	}
-	insns = append(insns,
-		// No entry record (counts only; a call denied by seccomp, which
-		// never reaches sys_enter; a call in flight at attach): the
-		// number from the registers, 32 bits (arm64's syscallno is s32).
-		asm.Mov.Reg(asm.R1, asm.RFP).WithSymbol(readRegs),
-		asm.Add.Imm(asm.R1, fpStatsK+8),
-		asm.Mov.Imm(asm.R2, 4),
-		asm.LoadMem(asm.R3, asm.R6, 0, asm.DWord),
-		asm.Add.Imm(asm.R3, b.o.cfg.Offsets.RegsSyscall),
-		asm.FnProbeReadKernel.Call(),
-		asm.JEq.Imm(asm.R0, 0, haveNr),
-	)
+	// No entry record (counts only; a call denied by seccomp, which
+	// never reaches sys_enter; a call in flight at attach): the number
+	// from the registers, 32 bits (arm64's syscallno is s32).
+	if b.btf {
+		noRegs := b.label("noregs")
+		insns = append(insns,
+			asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord).WithSymbol(readRegs),
+			asm.JEq.Imm(asm.R1, 0, noRegs),
+			asm.LoadMem(asm.R1, asm.R1, int16(b.o.cfg.Offsets.RegsSyscall), asm.Word),
+			asm.StoreMem(asm.RFP, fpStatsK+8, asm.R1, asm.Word),
+			asm.Ja.Label(haveNr),
+			asm.Mov.Imm(asm.R0, 0).WithSymbol(noRegs),
+		)
+	} else {
+		insns = append(insns,
+			asm.Mov.Reg(asm.R1, asm.RFP).WithSymbol(readRegs),
+			asm.Add.Imm(asm.R1, fpStatsK+8),
+			asm.Mov.Imm(asm.R2, 4),
+			asm.LoadMem(asm.R3, asm.R6, 0, asm.DWord),
+			asm.Add.Imm(asm.R3, b.o.cfg.Offsets.RegsSyscall),
+			asm.FnProbeReadKernel.Call(),
+			asm.JEq.Imm(asm.R0, 0, haveNr),
+		)
+	}
 	insns = append(insns, b.count(CounterNoNumber, out)...)
 	insns = append(insns, asm.Ja.Label(out))
 	insns = append(insns,
