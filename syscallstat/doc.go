@@ -210,8 +210,13 @@
 //   - A new thread or process returns from its parent's clone or fork
 //     through sys_exit; that return is not a call of its own and is not
 //     counted (strace does not see it either).
-//   - Compat (32-bit) calls are not told apart: they are counted under the
-//     native table's numbers. Use ptrace for 32-bit programs.
+//   - Compat (32-bit) calls are counted in the compat table, told apart by
+//     the code segment in the registers on x86-64 (pstate's 32-bit mode on
+//     arm64); an int 0x80 from 64-bit code, which strace counts as compat,
+//     is counted as native here. An execve is counted in the ABI it was called in
+//     (taken at entry), except in counts-only mode, where an execve that
+//     changes the ABI is counted in the new program's table (the kernel
+//     renumbers it so for its return).
 //   - A thread that execs from a non-leader thread keeps its earlier calls
 //     under its old TID; the execve and what follows are under the process
 //     ID (the ptrace backend moves the whole thread). Per-process tables are
@@ -230,15 +235,17 @@
 // byte (an array lookup the verifier inlines) per hook and returns; a
 // traced call goes from that byte straight to counting. Memory: one byte
 // per possible pid (pid_max; 4 MiB at the largest) for the states, beside
-// the hash maps of traced processes, entry times and counts. bench/ebpf.sh measures this beside
-// libbpf-tools' syscount; keep traces bounded, and know that a
-// syscall-heavy neighbour pays a few tens of percent while one runs.
+// the hash maps of traced processes, entry times and counts. bench/ebpf.sh
+// measures this beside libbpf-tools' syscount and beside empty programs on
+// the same hooks (the floor no tool on them can go below); keep traces
+// bounded, and know that a syscall-heavy neighbour pays a few tens of
+// percent while one runs.
 //
 // When to pick ptrace: no CAP_BPF/CAP_PERFMON or CAP_SYS_ADMIN (ptrace needs
 // only the same uid for one's own processes), a kernel before 5.8 or
-// without BTF, a pid namespace, 32-bit programs, system CPU time per call
-// instead of wall-clock, or when the rest of the machine must not pay
-// anything (ptrace slows only the traced program, but that one by tens to
+// without BTF, a pid namespace, int 0x80 calls from 64-bit code, system
+// CPU time per call instead of wall-clock, or when the rest of the machine
+// must not pay anything (ptrace slows only the traced program, but that one by tens to
 // hundreds of times).
 //
 // # Kernel versions

@@ -170,6 +170,9 @@ func (t *Tracer) newEBPF() error {
 		if nr, ok := SyscallNumber(Native, name); ok {
 			cfg.ForkNrs = append(cfg.ForkNrs, int32(nr))
 		}
+		if nr, ok := SyscallNumber(Compat, name); ok {
+			cfg.CompatForkNrs = append(cfg.CompatForkNrs, int32(nr))
+		}
 	}
 	if t.opts.Cgroup != "" {
 		f, err := openCgroup(t.opts.Cgroup)
@@ -545,25 +548,34 @@ func exitOf(ps *os.ProcessState) Exit {
 	return x
 }
 
-var rtSigreturn, _ = SyscallNumber(Native, "rt_sigreturn")
+var (
+	rtSigreturn, _       = SyscallNumber(Native, "rt_sigreturn")
+	compatRtSigreturn, _ = SyscallNumber(Compat, "rt_sigreturn")
+)
 
 // summary reads the statistics map into a Summary.
 func (e *ebpfTrace) summary() *Summary {
 	type tkey struct{ tgid, tid int }
 	threads := map[tkey]Table{}
 	e.objs.Each(func(k bpfprog.StatsKey, v bpfprog.StatsValue) {
-		nr := int(int32(k.Nr))
+		nr, abi := int(int32(k.Nr)), Native
+		if k.ABI != 0 {
+			abi = Compat
+		}
 		if nr == -1 {
 			// rt_sigreturn sets the number in pt_regs to -1 (x86
 			// orig_ax, arm64 syscallno: no restart after the
 			// handler); its exit without an entry record reads that.
 			nr = rtSigreturn
+			if abi == Compat {
+				nr = compatRtSigreturn
+			}
 		}
-		if !e.t.traced(Native, nr) || v.Calls == 0 {
+		if !e.t.traced(abi, nr) || v.Calls == 0 {
 			return
 		}
 		tk := tkey{int(k.Tgid), int(k.Tid)}
-		threads[tk] = append(threads[tk], Row{Name: nameOf(Native, nr), Number: nr, ABI: Native,
+		threads[tk] = append(threads[tk], Row{Name: nameOf(abi, nr), Number: nr, ABI: abi,
 			Counts: Counts{Calls: v.Calls, Errors: v.Errors, Time: time.Duration(v.Nanos)}})
 	})
 	keys := make([]tkey, 0, len(threads))

@@ -5,8 +5,8 @@
 // package (no C compiler, no object files).
 //
 // Five programs on raw tracepoints (which need neither tracefs nor BTF to
-// attach; sys_exit is a BTF-typed raw tracepoint, tp_btf, where the kernel
-// has them, see [Objects.ExitBTF]) keep their state in maps:
+// attach; the two syscall programs are BTF-typed raw tracepoints, tp_btf, where the kernel
+// has them, see [Objects.BTF]) keep their state in maps:
 //
 //   - states (mmapable array of u64 words, one byte per pid up to
 //     pid_max): the state of every id, 0 when it is not traced; [Pending]
@@ -96,9 +96,12 @@ type Config struct {
 	// strace does not count (it is no call of the child's), so neither
 	// do the programs.
 	ForkNrs []int32
-	// RawTracepoints loads every program as a raw tracepoint, sys_exit
-	// too (which is otherwise a tp_btf program where the kernel allows):
-	// BPF_PROG_TEST_RUN runs raw tracepoints only.
+	// CompatForkNrs are the same calls' numbers in the compat (32-bit)
+	// table.
+	CompatForkNrs []int32
+	// RawTracepoints loads every program as a raw tracepoint, the
+	// syscall programs too (which are otherwise tp_btf programs where the
+	// kernel has them): BPF_PROG_TEST_RUN runs raw tracepoints only.
 	RawTracepoints bool
 	// Map sizes; zero picks the defaults.
 	MaxProcs, MaxThreads, MaxStats int
@@ -114,19 +117,25 @@ type Offsets struct {
 	TaskSignal  int32 // task_struct.signal
 	SignalLive  int32 // signal_struct.live
 	RegsSyscall int32 // pt_regs.orig_ax (x86) or pt_regs.syscallno (arm64)
+	RegsMode    int32 // pt_regs.cs (x86) or pt_regs.pstate (arm64): a compat call's mark
 }
+
+// kernelTypes is the running kernel's BTF, decoded once per process (about
+// 20 ms; the file is mapped, not copied: a few MiB of heap), for the
+// offsets and the tp_btf programs' targets alike.
+var kernelTypes = btf.NewCache()
 
 // KernelOffsets reads the offsets from the running kernel's BTF
 // (/sys/kernel/btf/vmlinux).
 func KernelOffsets() (*Offsets, error) {
-	spec, err := btf.LoadKernelSpec()
+	spec, err := kernelTypes.Kernel()
 	if err != nil {
 		return nil, fmt.Errorf("kernel BTF: %w", err)
 	}
 	var o Offsets
-	regsField := "orig_ax"
+	regsField, modeField := "orig_ax", "cs"
 	if runtime.GOARCH == "arm64" {
-		regsField = "syscallno"
+		regsField, modeField = "syscallno", "pstate"
 	}
 	for _, f := range []struct {
 		out           *int32
@@ -136,6 +145,7 @@ func KernelOffsets() (*Offsets, error) {
 		{&o.TaskSignal, "task_struct", "signal"},
 		{&o.SignalLive, "signal_struct", "live"},
 		{&o.RegsSyscall, "pt_regs", regsField},
+		{&o.RegsMode, "pt_regs", modeField},
 	} {
 		var s *btf.Struct
 		if err := spec.TypeByName(f.struc, &s); err != nil {
@@ -150,8 +160,7 @@ func KernelOffsets() (*Offsets, error) {
 	return &o, nil
 }
 
-// cachedOffsets reads the kernel's BTF once per process: indexing it is
-// most of the start-up time (about 20 ms).
+// cachedOffsets reads the offsets once per process.
 var cachedOffsets = sync.OnceValues(KernelOffsets)
 
 // memberOffset finds name in members, looking into anonymous structs and
@@ -187,14 +196,15 @@ type Objects struct {
 	ExitProc                 *ebpf.Program
 	states                   []byte // the states' mapping: states[id] is id's state
 	links                    []link.Link
-	// ExitBTF: the sys_exit program is a tp_btf program (else a raw
-	// tracepoint).
-	ExitBTF bool
+	// BTF: the syscall programs are tp_btf programs (else raw
+	// tracepoints).
+	BTF bool
 }
 
-// StatsKey is the key of the stats map.
+// StatsKey is the key of the stats map. ABI is 0 for a native call, 1 for
+// a compat (32-bit) one, whose Nr is in the compat table.
 type StatsKey struct {
-	Tgid, Tid, Nr, _ uint32
+	Tgid, Tid, Nr, ABI uint32
 }
 
 // StatsValue is the value of the stats map.
@@ -204,8 +214,8 @@ type StatsValue struct {
 
 // StartValue is the value of the starts map.
 type StartValue struct {
-	Nanos uint64
-	Nr, _ uint32
+	Nanos   uint64
+	Nr, ABI uint32
 }
 
 func pidMax() int {
@@ -282,31 +292,49 @@ func Load(cfg Config) (o *Objects, err error) {
 		return p, nil
 	}
 	b := o.builder()
+	// The syscall programs are tp_btf programs where the kernel has them
+	// (5.5+ with BTF), which read the registers with loads; else raw
+	// tracepoints, which call bpf_probe_read_kernel. Both are built
+	// alike: the first load decides for both.
+	o.BTF = !cfg.RawTracepoints
+	syscallProg := func(name, tp string, build func() asm.Instructions) (*ebpf.Program, error) {
+		if o.BTF {
+			b.btf = true
+			// A collection of one, for its Cache: a lone program would
+			// decode the kernel's BTF again to find its target.
+			var p *ebpf.Program
+			coll, err := ebpf.NewCollectionWithOptions(&ebpf.CollectionSpec{Programs: map[string]*ebpf.ProgramSpec{
+				name: {
+					Name: name, Type: ebpf.Tracing, AttachType: ebpf.AttachTraceRawTp, AttachTo: tp,
+					License: "GPL", Instructions: build(),
+				},
+			}}, ebpf.CollectionOptions{Programs: ebpf.ProgramOptions{LogSizeStart: 1 << 16}, Cache: kernelTypes})
+			if err == nil {
+				p = coll.DetachProgram(name)
+				coll.Close()
+			}
+			b.btf = false
+			var ve *ebpf.VerifierError
+			if err == nil || errors.As(err, &ve) && len(ve.Log) > 0 {
+				if err != nil {
+					err = fmt.Errorf("program %s (tp_btf): %w", name, err) // our bug: the whole log
+				}
+				return p, err
+			}
+			o.BTF = false // no tp_btf here
+		}
+		return load(name, build())
+	}
 	if cfg.Time {
-		if o.Enter, err = load("pscope_enter", b.sysEnter()); err != nil {
+		if o.Enter, err = syscallProg("pscope_enter", "sys_enter", b.sysEnter); err != nil {
 			return nil, err
 		}
 	}
-	// sys_exit as a tp_btf program where the kernel has one (5.5+ with
-	// BTF), which reads the syscall number with a load; else a raw
-	// tracepoint, which calls bpf_probe_read_kernel.
-	if !cfg.RawTracepoints {
-		b.btf = true
-		o.Exit, err = ebpf.NewProgramWithOptions(&ebpf.ProgramSpec{
-			Name: "pscope_exit", Type: ebpf.Tracing, AttachType: ebpf.AttachTraceRawTp, AttachTo: "sys_exit",
-			License: "GPL", Instructions: b.sysExit(),
-		}, ebpf.ProgramOptions{LogSizeStart: 1 << 16})
-		b.btf = false
-		var ve *ebpf.VerifierError
-		if errors.As(err, &ve) && len(ve.Log) > 0 {
-			return nil, fmt.Errorf("program pscope_exit (tp_btf): %w", err) // our bug: the whole log
-		}
-		o.ExitBTF = err == nil
+	if o.Exit, err = syscallProg("pscope_exit", "sys_exit", b.sysExit); err != nil {
+		return nil, err
 	}
-	if !o.ExitBTF {
-		if o.Exit, err = load("pscope_exit", b.sysExit()); err != nil {
-			return nil, err
-		}
+	if o.Enter != nil && o.Enter.Type() != o.Exit.Type() {
+		return nil, fmt.Errorf("program pscope_enter is a %v, pscope_exit a %v", o.Enter.Type(), o.Exit.Type())
 	}
 	if cfg.Follow || cfg.Cgroup != nil {
 		if o.Fork, err = load("pscope_fork", b.fork()); err != nil {

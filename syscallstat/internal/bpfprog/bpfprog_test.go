@@ -107,8 +107,8 @@ func TestLoadAllConfigs(t *testing.T) {
 		{Follow: true, Cgroup: cg},
 	} {
 		o := loadAs(t, cfg)
-		if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err == nil && !o.ExitBTF {
-			t.Errorf("follow=%v time=%v: sys_exit is a raw tracepoint on a kernel with BTF, want tp_btf", cfg.Follow, cfg.Time)
+		if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err == nil && !o.BTF {
+			t.Errorf("follow=%v time=%v: raw tracepoints on a kernel with BTF, want tp_btf", cfg.Follow, cfg.Time)
 		}
 		checkAtomics(t, o)
 		checkAtomics(t, load(t, cfg))

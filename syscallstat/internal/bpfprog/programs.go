@@ -3,6 +3,7 @@
 package bpfprog
 
 import (
+	"runtime"
 	"strconv"
 
 	"github.com/cilium/ebpf/asm"
@@ -16,7 +17,7 @@ const (
 	fpPtr    = -16 // u64 scratch (task->signal)
 	fpStatsK = -32 // StatsKey {tgid, tid, nr, pad}: -32, -28, -24, -20
 	fpStatsV = -56 // StatsValue {calls, errors, nanos}: -56, -48, -40
-	fpStartV = -72 // StartValue {nanos, nr, pad}: -72, -64, -60
+	fpStartV = -72 // StartValue {nanos, nr, abi}: -72, -64, -60
 )
 
 // Registers kept across helper calls: R6 the context (the raw
@@ -126,8 +127,10 @@ func ret(out string) asm.Instructions {
 	}
 }
 
-// sysEnter stores the entry time and number of a traced (or pending)
+// sysEnter stores the entry time, number and ABI of a traced (or pending)
 // thread's call. Raw tracepoint sys_enter: (struct pt_regs *regs, long id).
+// The ABI is taken at entry: an execve that changes it returns in the new
+// one, and strace counts it in the table it was called in.
 func (b *builder) sysEnter() asm.Instructions {
 	out := b.label("out")
 	insert := b.label("insert")
@@ -137,7 +140,11 @@ func (b *builder) sysEnter() asm.Instructions {
 		asm.JNE.Imm(asm.R1, int32(Pending), seen),
 		asm.Mov.Imm(asm.R1, int32(PendingSeen)),
 		asm.StoreMem(asm.R0, 0, asm.R1, asm.Byte),
-		asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word).WithSymbol(seen), // tid
+		asm.Mov.Imm(asm.R0, 0).WithSymbol(seen),
+	)
+	insns = append(insns, b.abi()...) // at fpStatsK+12
+	insns = append(insns,
+		asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word), // tid
 		asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, fpKey),
@@ -146,13 +153,16 @@ func (b *builder) sysEnter() asm.Instructions {
 		asm.Mov.Reg(asm.R9, asm.R0),
 		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
 		asm.StoreMem(asm.R9, 8, asm.R1, asm.Word),
+		asm.LoadMem(asm.R1, asm.RFP, fpStatsK+12, asm.Word),
+		asm.StoreMem(asm.R9, 12, asm.R1, asm.Word),
 		asm.FnKtimeGetNs.Call(),
 		asm.StoreMem(asm.R9, 0, asm.R0, asm.DWord),
 		asm.Ja.Label(out),
 
 		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord).WithSymbol(insert),
 		asm.StoreMem(asm.RFP, fpStartV+8, asm.R1, asm.Word),
-		asm.StoreImm(asm.RFP, fpStartV+12, 0, asm.Word),
+		asm.LoadMem(asm.R1, asm.RFP, fpStatsK+12, asm.Word),
+		asm.StoreMem(asm.RFP, fpStartV+12, asm.R1, asm.Word),
 		asm.FnKtimeGetNs.Call(),
 		asm.StoreMem(asm.RFP, fpStartV, asm.R0, asm.DWord),
 		asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
@@ -201,6 +211,8 @@ func (b *builder) sysExit() asm.Instructions {
 			asm.JEq.Imm(asm.R1, 0, readRegs), // already used: a call that never entered
 			asm.LoadMem(asm.R2, asm.R9, 8, asm.Word),
 			asm.StoreMem(asm.RFP, fpStatsK+8, asm.R2, asm.Word),
+			asm.LoadMem(asm.R2, asm.R9, 12, asm.Word), // the ABI at entry
+			asm.StoreMem(asm.RFP, fpStatsK+12, asm.R2, asm.Word),
 			asm.Mov.Reg(asm.R8, asm.R1),
 			asm.FnKtimeGetNs.Call(),
 			asm.Sub.Reg(asm.R0, asm.R8),
@@ -212,11 +224,13 @@ func (b *builder) sysExit() asm.Instructions {
 	}
 	// No entry record (counts only; a call denied by seccomp, which
 	// never reaches sys_enter; a call in flight at attach): the number
-	// from the registers, 32 bits (arm64's syscallno is s32).
+	// and ABI from the registers, 32 bits (arm64's syscallno is s32).
+	insns = append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol(readRegs))
+	insns = append(insns, b.abi()...)
 	if b.btf {
 		noRegs := b.label("noregs")
 		insns = append(insns,
-			asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord).WithSymbol(readRegs),
+			asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord),
 			asm.JEq.Imm(asm.R1, 0, noRegs),
 			asm.LoadMem(asm.R1, asm.R1, int16(b.o.cfg.Offsets.RegsSyscall), asm.Word),
 			asm.StoreMem(asm.RFP, fpStatsK+8, asm.R1, asm.Word),
@@ -225,7 +239,7 @@ func (b *builder) sysExit() asm.Instructions {
 		)
 	} else {
 		insns = append(insns,
-			asm.Mov.Reg(asm.R1, asm.RFP).WithSymbol(readRegs),
+			asm.Mov.Reg(asm.R1, asm.RFP),
 			asm.Add.Imm(asm.R1, fpStatsK+8),
 			asm.Mov.Imm(asm.R2, 4),
 			asm.LoadMem(asm.R3, asm.R6, 0, asm.DWord),
@@ -241,19 +255,24 @@ func (b *builder) sysExit() asm.Instructions {
 		asm.RSh.Imm(asm.R1, 32),
 		asm.StoreMem(asm.RFP, fpStatsK, asm.R1, asm.Word),
 		asm.StoreMem(asm.RFP, fpStatsK+4, asm.R7, asm.Word),
-		asm.StoreImm(asm.RFP, fpStatsK+12, 0, asm.Word),
 		asm.Mov.Imm(asm.R9, 0),
 		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
 	)
 	if len(b.o.cfg.ForkNrs) > 0 {
 		// A new task's first return (0 from its parent's clone or
 		// fork) is no call of its own.
-		notChild := b.label("notchild")
+		notChild, compat := b.label("notchild"), b.label("compatfork")
 		insns = append(insns,
 			asm.JNE.Imm(asm.R1, 0, notChild),
 			asm.LoadMem(asm.R2, asm.RFP, fpStatsK+8, asm.Word),
+			asm.LoadMem(asm.R3, asm.RFP, fpStatsK+12, asm.Word),
+			asm.JNE.Imm(asm.R3, 0, compat),
 		)
 		for _, nr := range b.o.cfg.ForkNrs {
+			insns = append(insns, asm.JEq.Imm(asm.R2, nr, out))
+		}
+		insns = append(insns, asm.Ja.Label(noErr), asm.Mov.Imm(asm.R0, 0).WithSymbol(compat))
+		for _, nr := range b.o.cfg.CompatForkNrs {
 			insns = append(insns, asm.JEq.Imm(asm.R2, nr, out))
 		}
 		insns = append(insns, asm.Ja.Label(noErr), asm.Mov.Imm(asm.R0, 0).WithSymbol(notChild))
@@ -294,6 +313,49 @@ func (b *builder) sysExit() asm.Instructions {
 	)
 	insns = append(insns, b.count(CounterStatsFull, out)...)
 	return append(insns, ret(out)...)
+}
+
+// compatMode is how a compat (32-bit) task's call shows in its registers
+// (the field at Offsets.RegsMode): x86-64's code segment is __USER32_CS
+// (0x23), as strace tells them apart; arm64's pstate has PSR_MODE32_BIT.
+func compatMode() (size asm.Size, mask, value int32) {
+	if runtime.GOARCH == "arm64" {
+		return asm.Word, 0x10, 0x10
+	}
+	return asm.Half, 0xffff, 0x23
+}
+
+// abi stores the ABI of the current call (0 native, 1 compat) as the
+// stats key's fourth word. It uses R1-R5.
+func (b *builder) abi() asm.Instructions {
+	size, mask, value := compatMode()
+	done, native := b.label("abi"), b.label("native")
+	insns := asm.Instructions{asm.StoreImm(asm.RFP, fpStatsK+12, 0, asm.Word)}
+	if b.btf {
+		insns = append(insns,
+			asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord), // regs: a BTF pointer
+			asm.JEq.Imm(asm.R1, 0, done),
+			asm.LoadMem(asm.R2, asm.R1, int16(b.o.cfg.Offsets.RegsMode), size),
+		)
+	} else {
+		insns = append(insns,
+			asm.Mov.Reg(asm.R1, asm.RFP),
+			asm.Add.Imm(asm.R1, fpStatsK+12),
+			asm.Mov.Imm(asm.R2, int32(size.Sizeof())),
+			asm.LoadMem(asm.R3, asm.R6, 0, asm.DWord),
+			asm.Add.Imm(asm.R3, b.o.cfg.Offsets.RegsMode),
+			asm.FnProbeReadKernel.Call(),
+			asm.LoadMem(asm.R2, asm.RFP, fpStatsK+12, size),
+		)
+	}
+	return append(insns,
+		asm.And.Imm(asm.R2, mask),
+		asm.JNE.Imm(asm.R2, value, native),
+		asm.StoreImm(asm.RFP, fpStatsK+12, 1, asm.Word),
+		asm.Ja.Label(done),
+		asm.StoreImm(asm.RFP, fpStatsK+12, 0, asm.Word).WithSymbol(native),
+		asm.Mov.Imm(asm.R0, 0).WithSymbol(done),
+	)
 }
 
 // underCgroup jumps to no unless the current task is in the configured
