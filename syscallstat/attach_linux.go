@@ -359,14 +359,12 @@ func (t *Tracer) detachThreads() {
 		if t.dying(th) {
 			continue // dying of SIGKILL
 		}
-		if th.listening && !t.kickPending(th) {
-			// Parked in a group-stop: detach at once; the kernel puts it
-			// back into the group-stop, so it stays stopped.
-			ptraceVal(unix.PTRACE_DETACH, th.tid, 0, 0)
-			t.removeThread(th)
-			continue
-		}
-		// A stop comes soon; detachStop detaches it there.
+		// A stop comes soon; detachStop detaches it there. That holds
+		// for a tracee parked in a group-stop (PTRACE_LISTEN) too: the
+		// kernel refuses PTRACE_DETACH of a listening tracee (ESRCH;
+		// ptrace_check_attach), and PTRACE_INTERRUPT brings it to a
+		// PTRACE_EVENT_STOP, where the detach puts it back into the
+		// group-stop, so it stays stopped.
 		ptraceVal(unix.PTRACE_INTERRUPT, th.tid, 0, 0)
 	}
 }
