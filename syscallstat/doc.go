@@ -232,8 +232,9 @@
 // What it costs the rest of the machine: while the programs are attached,
 // every system call of every process runs the two raw syscall tracepoints
 // (one in counts-only mode); an untraced process's call reads its state
-// byte (an array lookup the verifier inlines) per hook and returns; a
-// traced call goes from that byte straight to counting. Memory: one byte
+// byte (addressed directly: a helper call for its pid and four
+// instructions) per hook and returns; a traced call goes from that byte
+// straight to counting. Memory: one byte
 // per possible pid (pid_max; 4 MiB at the largest) for the states, beside
 // the hash maps of traced processes, entry times and counts. bench/ebpf.sh
 // measures this beside libbpf-tools' syscount and beside empty programs on

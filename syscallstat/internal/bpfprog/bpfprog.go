@@ -8,13 +8,12 @@
 // attach; the two syscall programs are BTF-typed raw tracepoints, tp_btf, where the kernel
 // has them, see [Objects.BTF]) keep their state in maps:
 //
-//   - states (mmapable array of u64 words, one byte per pid up to
+//   - states (mmapable array of one element, a byte per pid up to
 //     pid_max): the state of every id, 0 when it is not traced; [Pending]
 //     for the launch trampoline, which counts nothing until its execve,
 //     [Traced] after. Every syscall of every process on the machine reads
-//     its byte (an array lookup the verifier inlines, no hash lookup), so
-//     an untraced call pays the least and a traced one goes straight to
-//     counting. A byte is written by a plain store (each id has its own):
+//     its byte, addressed directly (no lookup, no hash), so an untraced
+//     call pays the least and a traced one goes straight to counting. A byte is written by a plain store (each id has its own):
 //     by the programs on fork, exec and exit, and by user space through
 //     the mapping.
 //   - procs (hash, id -> state when marked): the set of traced ids (thread
@@ -241,7 +240,7 @@ func Load(cfg Config) (o *Objects, err error) {
 	cfg.MaxThreads = cmpOr(cfg.MaxThreads, 32768)
 	cfg.MaxStats = cmpOr(cfg.MaxStats, 32768)
 	o = &Objects{cfg: cfg}
-	stateWords := (pidMax() + 7) / 8
+	nStates := (pidMax() + 7) &^ 7
 	defer func() {
 		if err != nil {
 			o.Close()
@@ -257,12 +256,16 @@ func Load(cfg Config) (o *Objects, err error) {
 	if o.Procs, err = newMap("pscope_procs", ebpf.Hash, 4, 4, uint32(cfg.MaxProcs), 0); err != nil {
 		return nil, err
 	}
-	if o.States, err = newMap("pscope_states", ebpf.Array, 4, 8, uint32(stateWords), unix.BPF_F_MMAPABLE); err != nil {
+	// One element holding every state: the programs address a byte
+	// directly (BPF_PSEUDO_MAP_VALUE), without a lookup. At most 4 MiB
+	// (pid_max's limit), which is what an array value may be.
+	if o.States, err = newMap("pscope_states", ebpf.Array, 4, uint32(nStates), 1, unix.BPF_F_MMAPABLE); err != nil {
 		return nil, err
 	}
-	if o.states, err = unix.Mmap(o.States.FD(), 0, stateWords*8, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED); err != nil {
+	if o.states, err = unix.Mmap(o.States.FD(), 0, nStates, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED); err != nil {
 		return nil, fmt.Errorf("map pscope_states: mmap: %w", err)
 	}
+	o.states = o.states[:nStates]
 	if o.Stats, err = newMap("pscope_stats", ebpf.Hash, 16, 24, uint32(cfg.MaxStats), 0); err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 
 // Stack layout (offsets from the frame pointer R10):
 const (
-	fpKey    = -4  // u32 scratch key: states word, procs id, starts tid, counter index
+	fpKey    = -4  // u32 scratch key: procs id, starts tid, counter index
 	fpKey2   = -8  // u32 second key: child tgid, number read from pt_regs
 	fpVal4   = -12 // u32 scratch value
 	fpPtr    = -16 // u64 scratch (task->signal)
@@ -59,7 +59,7 @@ func Atomic(op asm.AtomicOp, dst, src asm.Register, size asm.Size, off int16) as
 // prologue leaves R6 = ctx, R7 = pid_tgid, R8 = id (tgid with Follow,
 // else tid), R0 = the address of the id's state byte and R1 = the state,
 // or jumps to miss when the id is not traced. An untraced process's call
-// costs this much: one helper call and an inlined array lookup.
+// costs this much: one helper call and a few instructions.
 func (b *builder) prologue(miss string) asm.Instructions {
 	insns := asm.Instructions{
 		asm.Mov.Reg(asm.R6, asm.R1),
@@ -76,21 +76,13 @@ func (b *builder) prologue(miss string) asm.Instructions {
 }
 
 // stateOf leaves R0 = the address of id's state byte and R1 = the state,
-// or jumps to beyond when id is past the states array (an id above
-// pid_max, never traced). It uses fpKey.
+// or jumps to beyond when id is past the states (an id above pid_max,
+// never traced). Four instructions: every call on the machine runs them.
 func (b *builder) stateOf(id asm.Register, beyond string) asm.Instructions {
 	return asm.Instructions{
-		asm.Mov.Reg(asm.R1, id),
-		asm.RSh.Imm(asm.R1, 3),
-		asm.StoreMem(asm.RFP, fpKey, asm.R1, asm.Word),
-		asm.LoadMapPtr(asm.R1, b.o.States.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey),
-		asm.FnMapLookupElem.Call(), // inlined by the verifier (array)
-		asm.JEq.Imm(asm.R0, 0, beyond),
-		asm.Mov.Reg(asm.R1, id),
-		asm.And.Imm(asm.R1, 7),
-		asm.Add.Reg(asm.R0, asm.R1),
+		asm.LoadMapValue(asm.R0, b.o.States.FD(), 0),
+		asm.JGE.Imm(id, int32(len(b.o.states)), beyond),
+		asm.Add.Reg(asm.R0, id),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.Byte),
 	}
 }
