@@ -213,10 +213,10 @@
 //   - Compat (32-bit) calls are counted in the compat table, told apart by
 //     the code segment in the registers on x86-64 (pstate's 32-bit mode on
 //     arm64); an int 0x80 from 64-bit code, which strace counts as compat,
-//     is counted as native here. An execve is counted in the ABI it was called in
-//     (taken at entry), except in counts-only mode, where an execve that
-//     changes the ABI is counted in the new program's table (the kernel
-//     renumbers it so for its return).
+//     is counted as native here. An execve is counted in the ABI it was
+//     called in (taken at entry), except in counts-only mode, where an
+//     execve that changes the ABI is counted in the new program's table
+//     (the kernel renumbers it so for its return).
 //   - A thread that execs from a non-leader thread keeps its earlier calls
 //     under its old TID; the execve and what follows are under the process
 //     ID (the ptrace backend moves the whole thread). Per-process tables are
