@@ -221,6 +221,13 @@ func TestProgramsTestRun(t *testing.T) {
 	if st := o.State(tid); st != 0 {
 		t.Errorf("state after exit = %d, want 0", st)
 	}
+	// Its id reused: nothing is counted any more.
+	before := len(stats(t, o))
+	run(t, o.Enter, 0, 39)
+	run(t, o.Exit, 0, 7)
+	if n, c := len(stats(t, o)), o.Counter(CounterNoNumber); n != before || c != 1 {
+		t.Errorf("after the end: %d stats keys (want %d), no-number counter %d (want 1)", n, before, c)
+	}
 	var sv StartValue
 	if err := o.Starts.Lookup(uint32(tid), &sv); err == nil {
 		t.Errorf("entry record left after exit: %+v", sv)
