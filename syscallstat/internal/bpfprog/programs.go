@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 )
 
@@ -100,16 +101,50 @@ func (b *builder) setState(id asm.Register, next string) asm.Instructions {
 // count adds one to counter i, then goes on at done (the next
 // instruction's symbol).
 func (b *builder) count(i int, done string) asm.Instructions {
-	return asm.Instructions{
-		asm.StoreImm(asm.RFP, fpKey, int64(i), asm.Word),
-		asm.LoadMapPtr(asm.R1, b.o.Counters.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey),
-		asm.FnMapLookupElem.Call(),
+	insns := asm.Instructions{asm.StoreImm(asm.RFP, fpKey, int64(i), asm.Word)}
+	insns = append(insns, lookup(b.o.Counters, fpKey)...)
+	return append(insns,
 		asm.JEq.Imm(asm.R0, 0, done),
 		asm.Mov.Imm(asm.R1, 1),
 		Atomic(asm.AddAtomic, asm.R0, asm.R1, asm.DWord, 0),
+	)
+}
+
+// keyAt loads a map helper's first two arguments: R1 = m and R2 = the
+// address of the key at fp+key.
+func keyAt(m *ebpf.Map, key int32) asm.Instructions {
+	return asm.Instructions{
+		asm.LoadMapPtr(asm.R1, m.FD()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, key),
 	}
+}
+
+// lookup calls bpf_map_lookup_elem(m, fp+key): R0 is the value or 0.
+func lookup(m *ebpf.Map, key int32) asm.Instructions {
+	return append(keyAt(m, key), asm.FnMapLookupElem.Call())
+}
+
+// remove calls bpf_map_delete_elem(m, fp+key).
+func remove(m *ebpf.Map, key int32) asm.Instructions {
+	return append(keyAt(m, key), asm.FnMapDeleteElem.Call())
+}
+
+// update calls bpf_map_update_elem(m, fp+key, fp+val, flags): R0 is 0 on
+// success.
+func update(m *ebpf.Map, key, val, flags int32) asm.Instructions {
+	return append(keyAt(m, key),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, val),
+		asm.Mov.Imm(asm.R4, flags),
+		asm.FnMapUpdateElem.Call(),
+	)
+}
+
+// at gives the first of insns the symbol sym.
+func at(sym string, insns asm.Instructions) asm.Instructions {
+	insns[0] = insns[0].WithSymbol(sym)
+	return insns
 }
 
 func ret(out string) asm.Instructions {
@@ -134,13 +169,11 @@ func (b *builder) sysEnter() asm.Instructions {
 		asm.StoreMem(asm.R0, 0, asm.R1, asm.Byte),
 		asm.Mov.Imm(asm.R0, 0).WithSymbol(seen),
 	)
-	insns = append(insns, b.abi()...) // at fpStatsK+12
+	// The ABI at fpStatsK+12, the tid as the key.
+	insns = append(insns, b.abi()...)
+	insns = append(insns, asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word))
+	insns = append(insns, lookup(b.o.Starts, fpKey)...)
 	insns = append(insns,
-		asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word), // tid
-		asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey),
-		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, insert),
 		asm.Mov.Reg(asm.R9, asm.R0),
 		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
@@ -157,15 +190,9 @@ func (b *builder) sysEnter() asm.Instructions {
 		asm.StoreMem(asm.RFP, fpStartV+12, asm.R1, asm.Word),
 		asm.FnKtimeGetNs.Call(),
 		asm.StoreMem(asm.RFP, fpStartV, asm.R0, asm.DWord),
-		asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey),
-		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, fpStartV),
-		asm.Mov.Imm(asm.R4, updateAny),
-		asm.FnMapUpdateElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, out),
 	)
+	insns = append(insns, update(b.o.Starts, fpKey, fpStartV, updateAny)...)
+	insns = append(insns, asm.JEq.Imm(asm.R0, 0, out))
 	insns = append(insns, b.count(CounterStartsFull, out)...)
 	return append(insns, ret(out)...)
 }
@@ -191,12 +218,9 @@ func (b *builder) sysExit() asm.Instructions {
 		asm.Mov.Imm(asm.R8, 0).WithSymbol(traced), // time in the call
 	)
 	if b.o.cfg.Time {
+		insns = append(insns, asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word)) // tid
+		insns = append(insns, lookup(b.o.Starts, fpKey)...)
 		insns = append(insns,
-			asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word), // tid
-			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
-			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, fpKey),
-			asm.FnMapLookupElem.Call(),
 			asm.JEq.Imm(asm.R0, 0, readRegs),
 			asm.Mov.Reg(asm.R9, asm.R0),
 			asm.LoadMem(asm.R1, asm.R9, 0, asm.DWord),
@@ -272,11 +296,9 @@ func (b *builder) sysExit() asm.Instructions {
 	insns = append(insns,
 		asm.JLT.Imm(asm.R1, errnoMax, noErr), // unsigned: below -4095
 		asm.Mov.Imm(asm.R9, 1),
-
-		asm.LoadMapPtr(asm.R1, b.o.Stats.FD()).WithSymbol(noErr),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpStatsK),
-		asm.FnMapLookupElem.Call(),
+	)
+	insns = append(insns, at(noErr, lookup(b.o.Stats, fpStatsK))...)
+	insns = append(insns,
 		asm.JEq.Imm(asm.R0, 0, insert),
 		// Only this thread writes its keys: plain adds are exact.
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
@@ -294,15 +316,9 @@ func (b *builder) sysExit() asm.Instructions {
 		asm.StoreMem(asm.RFP, fpStatsV, asm.R1, asm.DWord),
 		asm.StoreMem(asm.RFP, fpStatsV+8, asm.R9, asm.DWord),
 		asm.StoreMem(asm.RFP, fpStatsV+16, asm.R8, asm.DWord),
-		asm.LoadMapPtr(asm.R1, b.o.Stats.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpStatsK),
-		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, fpStatsV),
-		asm.Mov.Imm(asm.R4, noExist),
-		asm.FnMapUpdateElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, out),
 	)
+	insns = append(insns, update(b.o.Stats, fpStatsK, fpStatsV, noExist)...)
+	insns = append(insns, asm.JEq.Imm(asm.R0, 0, out))
 	insns = append(insns, b.count(CounterStatsFull, out)...)
 	return append(insns, ret(out)...)
 }
@@ -367,14 +383,8 @@ func (b *builder) markCurrent(done string) asm.Instructions {
 	insns := asm.Instructions{
 		asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word),
 		asm.StoreImm(asm.RFP, fpVal4, int64(Traced), asm.Word),
-		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey),
-		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, fpVal4),
-		asm.Mov.Imm(asm.R4, updateAny),
-		asm.FnMapUpdateElem.Call(),
 	}
+	insns = append(insns, update(b.o.Procs, fpKey, fpVal4, updateAny)...)
 	ok := b.label("marked")
 	insns = append(insns, asm.JEq.Imm(asm.R0, 0, ok))
 	insns = append(insns, b.count(CounterProcsFull, done)...)
@@ -419,15 +429,9 @@ func (b *builder) fork() asm.Instructions {
 		asm.RSh.Imm(asm.R2, 32),
 		asm.JEq.Reg(asm.R1, asm.R2, out), // a thread
 		asm.StoreMem(asm.RFP, fpVal4, asm.R9, asm.Word),
-		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey2),
-		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, fpVal4),
-		asm.Mov.Imm(asm.R4, updateAny),
-		asm.FnMapUpdateElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, setChild),
 	)
+	insns = append(insns, update(b.o.Procs, fpKey2, fpVal4, updateAny)...)
+	insns = append(insns, asm.JEq.Imm(asm.R0, 0, setChild))
 	insns = append(insns, b.count(CounterProcsFull, out)...)
 	insns = append(insns, asm.Ja.Label(out))
 	insns = append(insns, asm.LoadMem(asm.R9, asm.RFP, fpKey2, asm.Word).WithSymbol(setChild))
@@ -473,20 +477,11 @@ func (b *builder) exec() asm.Instructions {
 		insns = append(insns,
 			asm.StoreMem(asm.RFP, fpKey2, asm.R7, asm.Word),
 			asm.StoreImm(asm.RFP, fpVal4, int64(Traced), asm.Word),
-			asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
-			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, fpKey2),
-			asm.Mov.Reg(asm.R3, asm.RFP),
-			asm.Add.Imm(asm.R3, fpVal4),
-			asm.Mov.Imm(asm.R4, updateAny),
-			asm.FnMapUpdateElem.Call(),
-			asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word),
-			asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
-			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, fpKey),
-			asm.FnMapDeleteElem.Call(),
-			asm.Mov.Reg32(asm.R9, asm.R7),
 		)
+		insns = append(insns, update(b.o.Procs, fpKey2, fpVal4, updateAny)...)
+		insns = append(insns, asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word))
+		insns = append(insns, remove(b.o.Procs, fpKey)...)
+		insns = append(insns, asm.Mov.Reg32(asm.R9, asm.R7))
 		set, cleared := b.label("set"), b.label("cleared")
 		insns = append(insns, b.setState(asm.R9, set)...) // Traced, at fpVal4
 		insns = append(insns, asm.StoreImm(asm.RFP, fpVal4, 0, asm.Word).WithSymbol(set))
@@ -497,23 +492,16 @@ func (b *builder) exec() asm.Instructions {
 		insns = append(insns,
 			asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
 			asm.StoreMem(asm.RFP, fpKey, asm.R1, asm.Word),
-			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
-			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, fpKey),
-			asm.FnMapLookupElem.Call(),
+		)
+		insns = append(insns, lookup(b.o.Starts, fpKey)...)
+		insns = append(insns,
 			asm.JEq.Imm(asm.R0, 0, out),
 			asm.Mov.Reg(asm.R3, asm.R0),
 			asm.StoreMem(asm.RFP, fpKey2, asm.R7, asm.Word),
-			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
-			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, fpKey2),
-			asm.Mov.Imm(asm.R4, updateAny),
-			asm.FnMapUpdateElem.Call(),
-			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
-			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, fpKey),
-			asm.FnMapDeleteElem.Call(),
 		)
+		insns = append(insns, keyAt(b.o.Starts, fpKey2)...) // the value: the record found (R3)
+		insns = append(insns, asm.Mov.Imm(asm.R4, updateAny), asm.FnMapUpdateElem.Call())
+		insns = append(insns, remove(b.o.Starts, fpKey)...)
 	}
 	insns = append(insns, asm.Ja.Label(out))
 	insns = append(insns, asm.Ja.Label(out).WithSymbol(miss))
@@ -535,13 +523,8 @@ func (b *builder) procExit() asm.Instructions {
 	out := b.label("out")
 	insns := b.prologue(out)
 	if b.o.cfg.Time {
-		insns = append(insns,
-			asm.StoreMem(asm.RFP, fpKey2, asm.R7, asm.Word),
-			asm.LoadMapPtr(asm.R1, b.o.Starts.FD()),
-			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, fpKey2),
-			asm.FnMapDeleteElem.Call(),
-		)
+		insns = append(insns, asm.StoreMem(asm.RFP, fpKey2, asm.R7, asm.Word))
+		insns = append(insns, remove(b.o.Starts, fpKey2)...)
 	}
 	if b.o.cfg.Follow {
 		// do_exit decrements signal->live before this tracepoint: zero
@@ -565,14 +548,9 @@ func (b *builder) procExit() asm.Instructions {
 			asm.JNE.Imm(asm.R1, 0, out),
 		)
 	}
-	insns = append(insns,
-		asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word),
-		asm.LoadMapPtr(asm.R1, b.o.Procs.FD()),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, fpKey),
-		asm.FnMapDeleteElem.Call(),
-		asm.StoreImm(asm.RFP, fpVal4, 0, asm.Word),
-	)
+	insns = append(insns, asm.StoreMem(asm.RFP, fpKey, asm.R8, asm.Word))
+	insns = append(insns, remove(b.o.Procs, fpKey)...)
+	insns = append(insns, asm.StoreImm(asm.RFP, fpVal4, 0, asm.Word))
 	insns = append(insns, b.setState(asm.R8, out)...)
 	return append(insns, ret(out)...)
 }
