@@ -166,9 +166,8 @@
 // because another eBPF program was running on the CPU); nothing is dropped
 // silently. [Options.CountsOnly] attaches sys_exit alone (calls and
 // errors, no time): the cheapest run. Where the kernel has BTF-typed raw
-// tracepoints (tp_btf, Linux 5.5 with BTF), the sys_exit program is one, and
-// reads the call's number from the registers with a plain load rather than
-// a helper call.
+// tracepoints (tp_btf, Linux 5.5 with BTF), the two syscall programs are
+// such, and read the registers with plain loads rather than helper calls.
 //
 // [Start] reuses the launch trampoline: the trampoline, the caller's child,
 // is marked pending and counts nothing until its execve succeeds, and that
