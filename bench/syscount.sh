@@ -3,6 +3,9 @@
 # workloads of TOTAL getppid calls (default 1000000): one thread, four
 # threads, fifty forked children; unpinned and pinned to CPU 0 (taskset -c 0).
 #
+# syscount runs with -backend ptrace throughout: its default (auto) takes
+# eBPF where it can, which bench/ebpf.sh measures.
+#
 # Columns (seconds, then slowdown = time / untraced time):
 #   untraced        the workload alone
 #   strace          strace -c -f
@@ -55,11 +58,11 @@ for pin in none cpu0; do
 		W=("$tmp/workload" "$w" "$TOTAL")
 		u=$(run "${pre[@]}" "${W[@]}")
 		st=$(run "${pre[@]}" strace -c -f -o /dev/null "${W[@]}")
-		ss=$(run "${pre[@]}" "$tmp/syscount" -f -seccomp-bpf=false -o /dev/null -- "${W[@]}")
-		sf=$(run "${pre[@]}" "$tmp/syscount" -f -o /dev/null -- "${W[@]}")
-		sc=$(run "${pre[@]}" "$tmp/syscount" -f -counts -o /dev/null -- "${W[@]}")
+		ss=$(run "${pre[@]}" "$tmp/syscount" -backend ptrace -f -seccomp-bpf=false -o /dev/null -- "${W[@]}")
+		sf=$(run "${pre[@]}" "$tmp/syscount" -backend ptrace -f -o /dev/null -- "${W[@]}")
+		sc=$(run "${pre[@]}" "$tmp/syscount" -backend ptrace -f -counts -o /dev/null -- "${W[@]}")
 		sbe=$(run "${pre[@]}" strace -c -f --seccomp-bpf -e trace=getppid,exit_group -o /dev/null "${W[@]}")
-		sfe=$(run "${pre[@]}" "$tmp/syscount" -f -e trace=getppid,exit_group -o /dev/null -- "${W[@]}")
+		sfe=$(run "${pre[@]}" "$tmp/syscount" -backend ptrace -f -e trace=getppid,exit_group -o /dev/null -- "${W[@]}")
 		d() { ratio "$1" "$u"; }
 		printf '%-8s %-5s %9s %9s %9s %9s %9s %9s %9s | strace %sx sc-slow %sx sc-fast %sx sc-counts %sx strace-bpf-e %sx sc-fast-e %sx | sc-slow/strace %s sc-counts/strace %s sc-fast-e/strace-bpf-e %s\n' \
 			"$w" "$pin" "$u" "$st" "$ss" "$sf" "$sc" "$sbe" "$sfe" \
