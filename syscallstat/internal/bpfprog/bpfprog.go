@@ -5,23 +5,25 @@
 // package (no C compiler, no object files).
 //
 // Five programs on raw tracepoints (which need neither tracefs nor BTF to
-// attach; the two syscall programs are BTF-typed raw tracepoints, tp_btf, where the kernel
-// has them, see [Objects.BTF]) keep their state in maps:
+// attach; the two syscall programs are BTF-typed raw tracepoints, tp_btf,
+// where the kernel has them, see [Objects.BTF]) keep their state in maps:
 //
 //   - states (mmapable array of one element, a byte per pid up to
 //     pid_max): the state of every id, 0 when it is not traced; [Pending]
 //     for the launch trampoline, which counts nothing until its execve,
 //     [Traced] after. Every syscall of every process on the machine reads
 //     its byte, addressed directly (no lookup, no hash), so an untraced
-//     call pays the least and a traced one goes straight to counting. A byte is written by a plain store (each id has its own):
-//     by the programs on fork, exec and exit, and by user space through
-//     the mapping.
+//     call pays the least and a traced one goes straight to counting. A
+//     byte is written by a plain store (each id has its own): by the
+//     programs on fork, exec and exit, and by user space through the
+//     mapping.
 //   - procs (hash, id -> state when marked): the set of traced ids (thread
 //     groups, or threads, see [Config.Follow]), which user space lists;
 //     entered and removed together with the state byte.
 //   - starts (hash, tid -> entry time and number), with time only.
-//   - stats (hash, {tgid, tid, nr} -> calls, errors, nanoseconds). Only
-//     the thread itself ever writes its keys, so plain adds are exact.
+//   - stats (hash, {tgid, tid, nr, abi} -> calls, errors, nanoseconds).
+//     Only the thread itself ever writes its keys, so plain adds are
+//     exact.
 //   - counters (array): events that lost data (full maps, unreadable
 //     registers) and execs of the launch trampoline.
 //
@@ -265,7 +267,6 @@ func Load(cfg Config) (o *Objects, err error) {
 	if o.states, err = unix.Mmap(o.States.FD(), 0, nStates, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED); err != nil {
 		return nil, fmt.Errorf("map pscope_states: mmap: %w", err)
 	}
-	o.states = o.states[:nStates]
 	if o.Stats, err = newMap("pscope_stats", ebpf.Hash, 16, 24, uint32(cfg.MaxStats), 0); err != nil {
 		return nil, err
 	}
