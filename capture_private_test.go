@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/procscope/procscope/internal/testexe"
 )
 
 const (
@@ -31,7 +33,7 @@ func TestCapturePrivate(t *testing.T) {
 	if _, err := exec.LookPath("setpriv"); err != nil {
 		t.Skip("setpriv (util-linux) not installed")
 	}
-	bin := worldDir(t)
+	bin := testexe.Dir(t)
 	build := exec.Command("go", "build", "-o", bin+"/", "./examples/capture", "./examples/inspect", "./examples/procenv")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -53,7 +55,7 @@ func TestCapturePrivate(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	dir := filepath.Join(worldDir(t), "capture")
+	dir := filepath.Join(testexe.Dir(t), "capture")
 	if out, err := exec.Command(filepath.Join(bin, "capture"), "-o", dir, pid).CombinedOutput(); err != nil {
 		t.Fatalf("capture: %v\n%s", err, out)
 	}

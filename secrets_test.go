@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/procscope/procscope/proctest"
+
+	"github.com/procscope/procscope/internal/testexe"
 )
 
 // secretPlant is one known secret planted in the child of
@@ -100,7 +102,7 @@ type exampleOutput struct {
 // value, the output and the line that leaked it.
 func TestPlantedSecrets(t *testing.T) {
 	plants := plantedSecrets()
-	dir := worldDir(t)
+	dir := testexe.Dir(t)
 	bin := examplesDir(t)
 
 	child := proctest.HelperCommand(t, "sleeper")

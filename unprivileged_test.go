@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/procscope/procscope/environ"
 	"github.com/procscope/procscope/fd"
+	"github.com/procscope/procscope/internal/testexe"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/syscallstat"
@@ -46,13 +46,8 @@ func asNobody(t *testing.T, test string, wrap []string, env ...string) string {
 	if _, err := exec.LookPath("setpriv"); err != nil {
 		t.Skip("setpriv (util-linux) not installed")
 	}
-	dir := worldDir(t)
-	bin := filepath.Join(dir, "procscope.test")
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	copyFile(t, self, bin)
+	bin := testexe.Public(t)
+	dir := filepath.Dir(bin)
 	args := append(wrap, "setpriv", "--reuid="+nobody, "--regid="+nobody, "--clear-groups", "--",
 		bin, "-test.run=^"+test+"$", "-test.v")
 	cmd := exec.Command(args[0], args[1:]...)
@@ -100,39 +95,6 @@ func examplesDir(t *testing.T) string {
 func removeExamples() {
 	if examples.dir != "" {
 		os.RemoveAll(examples.dir)
-	}
-}
-
-// worldDir makes a temporary directory that user 65534 can read and enter.
-func worldDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "procscope-nobody-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	in, err := os.Open(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -206,7 +168,7 @@ func TestHidepid(t *testing.T) {
 	if _, err := exec.LookPath("unshare"); err != nil {
 		t.Skip("unshare (util-linux) not installed")
 	}
-	mnt := worldDir(t)
+	mnt := testexe.Dir(t)
 	wrap := []string{"unshare", "--mount", "--propagation", "private", "sh", "-c",
 		"mount -t proc -o hidepid=2 proc " + mnt + ` && exec "$@"`, "sh"}
 	t.Log(asNobody(t, "TestHidepidInside", wrap, hidepidEnv+"="+mnt))

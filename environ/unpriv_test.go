@@ -10,11 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"syscall"
 	"testing"
 
+	"github.com/procscope/procscope/internal/testexe"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/proctest"
 )
@@ -64,26 +64,7 @@ func TestScanUnprivileged(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to switch to uid 65534")
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The test binary sits in a private build directory: copy it where
-	// uid 65534 can execute it.
-	dir := t.TempDir() // TMP/TestName123/001, both made 0700
-	for _, d := range []string{filepath.Dir(dir), dir} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := os.ReadFile(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "environ.test")
-	if err := os.WriteFile(bin, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := testexe.Public(t)
 	c := startChild(t, liveEnv) // root's, with secrets
 	cmd := exec.Command(bin, proctest.HelperArgs(scanArg, strconv.Itoa(c.p.Pid))...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}

@@ -23,6 +23,7 @@ import (
 	"github.com/cilium/ebpf"
 	seccomp "github.com/elastic/go-seccomp-bpf"
 
+	"github.com/procscope/procscope/internal/testexe"
 	"github.com/procscope/procscope/proctest"
 	"github.com/procscope/procscope/syscallstat"
 )
@@ -435,22 +436,7 @@ func TestEBPFNoCapabilities(t *testing.T) {
 	if os.Getuid() != 0 {
 		t.Skip("needs root to run the check as nobody")
 	}
-	// The test binary's directory is private: run a copy others can run.
-	dir, err := os.MkdirTemp("", "syscallstat-caps")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	exe, _ := os.Executable()
-	b, err := os.ReadFile(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "test")
-	if err := os.WriteFile(bin, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := testexe.Public(t)
 	for _, c := range []struct {
 		ambient []uintptr
 		want    string

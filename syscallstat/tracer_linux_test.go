@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procscope/procscope/internal/testexe"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/syscallstat"
 )
@@ -537,21 +538,7 @@ func TestAttachPermission(t *testing.T) {
 		t.Skip("needs root to run the attacher as another user")
 	}
 	target := startSpinner(t)
-	dir, err := os.MkdirTemp("", "syscallstat-perm")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	os.Chmod(dir, 0o755)
-	exe, _ := os.Executable()
-	b, err := os.ReadFile(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "test")
-	if err := os.WriteFile(bin, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := testexe.Public(t)
 	cmd := exec.Command(bin, workloadArgs("attachas", target.Process.Pid)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.CombinedOutput()

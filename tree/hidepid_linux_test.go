@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/procscope/procscope/internal/testexe"
 	"github.com/procscope/procscope/proc"
 	"github.com/procscope/procscope/tree"
 )
@@ -92,16 +92,8 @@ func TestHidepidMatchesPstree(t *testing.T) {
 		t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
 	}
 
-	dir, err := os.MkdirTemp("", "procscope-tree-hidepid-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "tree.test")
-	copyExe(t, bin)
+	bin := testexe.Public(t)
+	dir := filepath.Dir(bin)
 	args := []string{"unshare", "--mount", "--propagation", "private", "sh", "-c",
 		`mount -t proc -o hidepid=2 proc /proc && exec "$@"`, "sh"}
 	args = append(args, drop...)
@@ -115,29 +107,6 @@ func TestHidepidMatchesPstree(t *testing.T) {
 		t.Fatalf("TestHidepidInside as uid %s: %v\n%s", nobody, err, b)
 	}
 	t.Logf("%s", b)
-}
-
-func copyExe(t *testing.T, to string) {
-	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := os.Open(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestHidepidInside(t *testing.T) {
