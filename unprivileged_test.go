@@ -205,10 +205,15 @@ func TestHidepidInside(t *testing.T) {
 	if n == nil || !n.Orphan {
 		t.Errorf("tree.Scan: this process %v; want it present and marked orphan (its parent is hidden)", n)
 	}
+	// Hidden processes are absent, not failures. A visible one may still
+	// be unreadable: another package's test helper running as nobody at
+	// the same time, which changed its uid and so is not dumpable.
 	res, err := environ.Scan(context.Background(), f, nil)
-	if err != nil || slices.ContainsFunc(res.Failures, func(f proc.Failure) bool { return !errors.Is(f, fs.ErrNotExist) }) ||
-		len(res.Failures) >= res.Processes {
-		t.Errorf("environ.Scan = %+v, %v; want only our own, readable processes", res, err)
+	bad := func(f proc.Failure) bool {
+		return f.PID == self || !errors.Is(f, fs.ErrNotExist) && !errors.Is(f, fs.ErrPermission)
+	}
+	if err != nil || slices.ContainsFunc(res.Failures, bad) || len(res.Failures) >= res.Processes {
+		t.Errorf("environ.Scan = %+v, %v; want our own process readable and hidden ones absent", res, err)
 	}
 }
 
