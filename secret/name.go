@@ -310,23 +310,8 @@ func isObjectPath(v string) bool {
 		if seg == "" {
 			return false
 		}
-		var lower, upper, digit, sep bool
-		for i := 0; i < len(seg); i++ {
-			c := seg[i]
-			switch {
-			case c >= 'a' && c <= 'z':
-				lower = true
-			case c >= 'A' && c <= 'Z':
-				upper = true
-			case c >= '0' && c <= '9':
-				digit = true
-			case c == '.' || c == '-' || c == '_':
-				sep = true
-			default:
-				return false
-			}
-		}
-		if len(seg) >= 16 && lower && upper && digit && !sep {
+		c := classesOf(seg, ".-_")
+		if c.symbol || c.other || len(seg) >= 16 && c.lower && c.upper && c.digit && !c.sep {
 			return false
 		}
 	}
@@ -423,26 +408,9 @@ func credentialLike(v string, min int) bool {
 	if len(v) < min {
 		return false
 	}
-	var lower, upper, digit, symbol, other bool
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		case c >= '0' && c <= '9':
-			digit = true
-		case c == '-' || c == '_' || c == '.':
-			// separators of identifiers: no class
-		case c < utf8.RuneSelf:
-			symbol = true
-		default:
-			other = true
-		}
-	}
+	c := classesOf(v, "-_.") // separators of identifiers: no class
 	classes := 0
-	for _, b := range [...]bool{lower, upper, digit, symbol, other} {
+	for _, b := range [...]bool{c.lower, c.upper, c.digit, c.symbol, c.other} {
 		if b {
 			classes++
 		}
@@ -464,22 +432,33 @@ func randomBase64(v string) bool {
 	if len(v) < 20 {
 		return false
 	}
-	var lower, upper, digit bool
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		case c >= '0' && c <= '9':
-			digit = true
-		case c == '+' || c == '/' || c == '=':
+	c := classesOf(v, "+/=")
+	return !c.symbol && !c.other && c.lower && c.upper && c.digit && entropy(v) >= 4.0
+}
+
+// charClasses says which kinds of byte a string holds: lower, upper and
+// digit; sep, a byte of the separators asked for; symbol, any other ASCII
+// byte; other, a byte of a multi-byte (or invalid) UTF-8 sequence.
+type charClasses struct{ lower, upper, digit, sep, symbol, other bool }
+
+func classesOf(s, seps string) (c charClasses) {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case 'a' <= b && b <= 'z':
+			c.lower = true
+		case 'A' <= b && b <= 'Z':
+			c.upper = true
+		case '0' <= b && b <= '9':
+			c.digit = true
+		case strings.IndexByte(seps, b) >= 0:
+			c.sep = true
+		case b < utf8.RuneSelf:
+			c.symbol = true
 		default:
-			return false
+			c.other = true
 		}
 	}
-	return lower && upper && digit && entropy(v) >= 4.0
+	return c
 }
 
 // notCredentialKey: KEY after these words is a data key, not a credential
