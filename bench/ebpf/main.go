@@ -24,12 +24,10 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -37,6 +35,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/link"
 
+	"github.com/procscope/procscope/bench/internal/workload"
 	"github.com/procscope/procscope/syscallstat"
 )
 
@@ -60,7 +59,10 @@ func main() {
 		}
 		n, _ := strconv.Atoi(os.Args[3])
 		start := time.Now()
-		runLoop(os.Args[2], n)
+		if err := workload.Run(os.Args[2], n, loop); err != nil {
+			fmt.Fprintln(os.Stderr, "ebpf-bench:", err)
+			os.Exit(2)
+		}
 		fmt.Printf("%.4f\n", time.Since(start).Seconds())
 	case "child":
 		n, _ := strconv.Atoi(os.Args[2])
@@ -87,43 +89,6 @@ func main() {
 func usage() {
 	fmt.Fprintln(os.Stderr, "usage: ebpf-bench loop single|threads|forks N | startup [-counts] REPS | hold PREFIX... | floor exit|both")
 	os.Exit(2)
-}
-
-func runLoop(mode string, n int) {
-	switch mode {
-	case "single":
-		loop(n)
-	case "threads":
-		var wg sync.WaitGroup
-		for range 4 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				runtime.LockOSThread()
-				loop(n / 4)
-			}()
-		}
-		wg.Wait()
-	case "forks":
-		exe, _ := os.Executable()
-		cmds := make([]*exec.Cmd, 50)
-		for i := range cmds {
-			cmds[i] = exec.Command(exe, "child", strconv.Itoa(n/50))
-			cmds[i].Stdout, cmds[i].Stderr = os.Stdout, os.Stderr
-			if err := cmds[i].Start(); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
-		}
-		for _, c := range cmds {
-			if err := c.Wait(); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
-		}
-	default:
-		usage()
-	}
 }
 
 // startup times Attach (checks, kernel BTF, maps, verification, attach)

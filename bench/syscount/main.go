@@ -10,11 +10,10 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"runtime"
 	"strconv"
-	"sync"
 	"syscall"
+
+	"github.com/procscope/procscope/bench/internal/workload"
 )
 
 func loop(n int) {
@@ -32,41 +31,12 @@ func main() {
 	if len(os.Args) > 2 {
 		total, _ = strconv.Atoi(os.Args[2])
 	}
-	switch os.Args[1] {
-	case "single", "child":
-		loop(total)
-	case "threads":
-		var wg sync.WaitGroup
-		for range 4 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				runtime.LockOSThread()
-				loop(total / 4)
-			}()
-		}
-		wg.Wait()
-	case "forks":
-		// Fifty children, run one after another's start (all at once),
-		// each making total/50 calls.
-		exe, _ := os.Executable()
-		cmds := make([]*exec.Cmd, 50)
-		for i := range cmds {
-			cmds[i] = exec.Command(exe, "child", strconv.Itoa(total/50))
-			cmds[i].Stdout, cmds[i].Stderr = os.Stdout, os.Stderr
-			if err := cmds[i].Start(); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
-		}
-		for _, c := range cmds {
-			if err := c.Wait(); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
-		}
-	default:
-		fmt.Fprintln(os.Stderr, "unknown mode", os.Args[1])
+	mode := os.Args[1]
+	if mode == "child" {
+		mode = "single"
+	}
+	if err := workload.Run(mode, total, loop); err != nil {
+		fmt.Fprintln(os.Stderr, "syscount-workload:", err)
 		os.Exit(2)
 	}
 }
