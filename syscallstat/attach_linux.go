@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"syscall"
@@ -54,41 +55,64 @@ const (
 	envSeccomp = "PROCSCOPE_SYSCALLSTAT_SECCOMP" // filter to install before the exec
 )
 
-// launch starts the trampoline (this same binary, see trampoline), seizes it
-// while it waits on the sync pipe, and lets it exec the command.
+// checkExec fails as exec would on a command that cannot run, before any
+// tracing is set up for it.
+func checkExec(path string) error {
+	if err := unix.Access(path, unix.X_OK); err != nil {
+		return fmt.Errorf("syscallstat: start: %w", &os.PathError{Op: "exec", Path: path, Err: err})
+	}
+	return nil
+}
+
+// startTrampoline starts cmd through the launch trampoline (this same
+// binary, see trampoline), with env added to its environment: the
+// trampoline waits on a pipe before it execs the command. It returns the
+// pipe's write end: a byte written to it lets the trampoline go on, and
+// closing it unwritten makes the trampoline exit 127. Both backends launch
+// so.
+func startTrampoline(cmd *exec.Cmd, env ...string) (*os.File, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("syscallstat: start: %w", err)
+	}
+	cmd.Env = append(slices.Clone(cmd.Environ()), envExec+"="+cmd.Path, envSync+"="+strconv.Itoa(3+len(cmd.ExtraFiles)))
+	cmd.Env = append(cmd.Env, env...)
+	cmd.ExtraFiles = append(cmd.ExtraFiles, r)
+	cmd.Path = "/proc/self/exe"
+	err = cmd.Start()
+	r.Close()
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("syscallstat: start: %w", err)
+	}
+	return w, nil
+}
+
+// launch starts the trampoline, seizes it while it waits on the sync pipe,
+// and lets it exec the command.
 func (t *Tracer) launch() error {
 	cmd := t.cmd
 	t.execPath = cmd.Path
-	if err := unix.Access(cmd.Path, unix.X_OK); err != nil {
-		return fmt.Errorf("syscallstat: start: %w", &os.PathError{Op: "exec", Path: cmd.Path, Err: err})
+	if err := checkExec(cmd.Path); err != nil {
+		return err
 	}
-	r, w, err := os.Pipe()
+	var env []string
+	if t.opts.SeccompBPF {
+		spec, err := t.traceFilterSpec()
+		if err != nil {
+			return err
+		}
+		env = append(env, envSeccomp+"="+spec)
+	}
+	w, err := startTrampoline(cmd, env...)
 	if err != nil {
-		return fmt.Errorf("syscallstat: start: %w", err)
+		return err
 	}
 	defer func() {
 		if w != nil {
 			w.Close()
 		}
 	}()
-	env := slices.Clone(cmd.Environ())
-	env = append(env, envExec+"="+cmd.Path, envSync+"="+strconv.Itoa(3+len(cmd.ExtraFiles)))
-	if t.opts.SeccompBPF {
-		spec, err := t.traceFilterSpec()
-		if err != nil {
-			r.Close()
-			return err
-		}
-		env = append(env, envSeccomp+"="+spec)
-	}
-	cmd.Env = env
-	cmd.ExtraFiles = append(cmd.ExtraFiles, r)
-	cmd.Path = "/proc/self/exe"
-	err = cmd.Start()
-	r.Close()
-	if err != nil {
-		return fmt.Errorf("syscallstat: start: %w", err)
-	}
 	pid := cmd.Process.Pid
 	t.pid = pid
 	if e := ptraceVal(unix.PTRACE_SEIZE, pid, 0, t.ptraceOptions()); e != 0 {

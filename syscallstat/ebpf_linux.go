@@ -232,29 +232,17 @@ func (t *Tracer) startEBPF() (*Tracer, error) {
 	}
 	cmd := t.cmd
 	t.execPath = cmd.Path
-	if err := unix.Access(cmd.Path, unix.X_OK); err != nil {
-		return nil, fmt.Errorf("syscallstat: start: %w", &os.PathError{Op: "exec", Path: cmd.Path, Err: err})
+	if err := checkExec(cmd.Path); err != nil {
+		return nil, err
 	}
 	if err := t.newEBPF(); err != nil {
 		return nil, err
 	}
 	e := t.bpf
-	r, w, err := os.Pipe()
+	w, err := startTrampoline(cmd)
 	if err != nil {
 		e.close()
-		return nil, fmt.Errorf("syscallstat: start: %w", err)
-	}
-	env := slices.Clone(cmd.Environ())
-	env = append(env, envExec+"="+cmd.Path, envSync+"="+strconv.Itoa(3+len(cmd.ExtraFiles)))
-	cmd.Env = env
-	cmd.ExtraFiles = append(cmd.ExtraFiles, r)
-	cmd.Path = "/proc/self/exe"
-	err = cmd.Start()
-	r.Close()
-	if err != nil {
-		w.Close()
-		e.close()
-		return nil, fmt.Errorf("syscallstat: start: %w", err)
+		return nil, err
 	}
 	t.pid = cmd.Process.Pid
 	go func() {
