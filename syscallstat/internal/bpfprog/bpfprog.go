@@ -197,10 +197,11 @@ type Objects struct {
 	ExitProc                 *ebpf.Program
 	states                   []byte // the states' mapping: states[id] is id's state
 	links                    []link.Link
-	// BTF: the syscall programs are tp_btf programs (else raw
-	// tracepoints).
-	BTF bool
 }
+
+// BTF reports whether the syscall programs are tp_btf programs (else raw
+// tracepoints).
+func (o *Objects) BTF() bool { return o.Exit.Type() == ebpf.Tracing }
 
 // StatsKey is the key of the stats map. ABI is 0 for a native call, 1 for
 // a compat (32-bit) one, whose Nr is in the compat table.
@@ -300,9 +301,9 @@ func Load(cfg Config) (o *Objects, err error) {
 	// (5.5+ with BTF), which read the registers with loads; else raw
 	// tracepoints, which call bpf_probe_read_kernel. Both are built
 	// alike: the first load decides for both.
-	o.BTF = !cfg.RawTracepoints
+	tryBTF := !cfg.RawTracepoints
 	syscallProg := func(name, tp string, build func() asm.Instructions) (*ebpf.Program, error) {
-		if o.BTF {
+		if tryBTF {
 			b.btf = true
 			// A collection of one, for its Cache: a lone program would
 			// decode the kernel's BTF again to find its target.
@@ -325,7 +326,7 @@ func Load(cfg Config) (o *Objects, err error) {
 				}
 				return p, err
 			}
-			o.BTF = false // no tp_btf here
+			tryBTF = false // no tp_btf here
 		}
 		return load(name, build())
 	}

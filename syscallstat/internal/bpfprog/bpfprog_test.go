@@ -107,7 +107,7 @@ func TestLoadAllConfigs(t *testing.T) {
 		{Follow: true, Cgroup: cg},
 	} {
 		o := loadAs(t, cfg)
-		if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err == nil && !o.BTF {
+		if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err == nil && !o.BTF() {
 			t.Errorf("follow=%v time=%v: raw tracepoints on a kernel with BTF, want tp_btf", cfg.Follow, cfg.Time)
 		}
 		checkAtomics(t, o)
