@@ -13,7 +13,7 @@ import (
 // Stack layout (offsets from the frame pointer R10):
 const (
 	fpKey    = -4  // u32 scratch key: procs id, starts tid, counter index
-	fpKey2   = -8  // u32 second key: child tgid, number read from pt_regs
+	fpKey2   = -8  // u32 second key: child tgid, the mode read from pt_regs
 	fpVal4   = -12 // u32 scratch value
 	fpPtr    = -16 // u64 scratch (task->signal)
 	fpStatsK = -32 // StatsKey {tgid, tid, nr, pad}: -32, -28, -24, -20
@@ -170,7 +170,7 @@ func (b *builder) sysEnter() asm.Instructions {
 		asm.Mov.Imm(asm.R0, 0).WithSymbol(seen),
 	)
 	// The ABI at fpStatsK+12, the tid as the key.
-	insns = append(insns, b.abi()...)
+	insns = append(insns, b.abi(false)...)
 	insns = append(insns, asm.StoreMem(asm.RFP, fpKey, asm.R7, asm.Word))
 	insns = append(insns, lookup(b.o.Starts, fpKey)...)
 	insns = append(insns,
@@ -241,19 +241,21 @@ func (b *builder) sysExit() asm.Instructions {
 	// No entry record (counts only; a call denied by seccomp, which
 	// never reaches sys_enter; a call in flight at attach): the number
 	// and ABI from the registers, 32 bits (arm64's syscallno is s32).
-	insns = append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol(readRegs))
-	insns = append(insns, b.abi()...)
 	if b.btf {
+		// One load of the registers' address for the number and the ABI:
+		// in counts-only mode every call comes this way.
 		noRegs := b.label("noregs")
 		insns = append(insns,
-			asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord),
+			asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord).WithSymbol(readRegs),
 			asm.JEq.Imm(asm.R1, 0, noRegs),
-			asm.LoadMem(asm.R1, asm.R1, int16(b.o.cfg.Offsets.RegsSyscall), asm.Word),
-			asm.StoreMem(asm.RFP, fpStatsK+8, asm.R1, asm.Word),
-			asm.Ja.Label(haveNr),
-			asm.Mov.Imm(asm.R0, 0).WithSymbol(noRegs),
+			asm.LoadMem(asm.R2, asm.R1, int16(b.o.cfg.Offsets.RegsSyscall), asm.Word),
+			asm.StoreMem(asm.RFP, fpStatsK+8, asm.R2, asm.Word),
 		)
+		insns = append(insns, b.abi(true)...)
+		insns = append(insns, asm.Ja.Label(haveNr), asm.Mov.Imm(asm.R0, 0).WithSymbol(noRegs))
 	} else {
+		insns = append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol(readRegs))
+		insns = append(insns, b.abi(false)...)
 		insns = append(insns,
 			asm.Mov.Reg(asm.R1, asm.RFP),
 			asm.Add.Imm(asm.R1, fpStatsK+8),
@@ -334,34 +336,37 @@ func compatMode() (size asm.Size, mask, value int32) {
 }
 
 // abi stores the ABI of the current call (0 native, 1 compat) as the
-// stats key's fourth word. It uses R1-R5.
-func (b *builder) abi() asm.Instructions {
+// stats key's fourth word. With haveRegs (tp_btf only), R1 holds the
+// pt_regs pointer, already checked not nil. It uses R1-R5.
+func (b *builder) abi(haveRegs bool) asm.Instructions {
 	size, mask, value := compatMode()
-	done, native := b.label("abi"), b.label("native")
+	done := b.label("abi")
 	insns := asm.Instructions{asm.StoreImm(asm.RFP, fpStatsK+12, 0, asm.Word)}
-	if b.btf {
+	switch {
+	case b.btf && haveRegs:
+		insns = append(insns, asm.LoadMem(asm.R2, asm.R1, int16(b.o.cfg.Offsets.RegsMode), size))
+	case b.btf:
 		insns = append(insns,
 			asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord), // regs: a BTF pointer
 			asm.JEq.Imm(asm.R1, 0, done),
 			asm.LoadMem(asm.R2, asm.R1, int16(b.o.cfg.Offsets.RegsMode), size),
 		)
-	} else {
+	default:
 		insns = append(insns,
+			asm.StoreImm(asm.RFP, fpKey2, 0, asm.Word),
 			asm.Mov.Reg(asm.R1, asm.RFP),
-			asm.Add.Imm(asm.R1, fpStatsK+12),
+			asm.Add.Imm(asm.R1, fpKey2),
 			asm.Mov.Imm(asm.R2, int32(size.Sizeof())),
 			asm.LoadMem(asm.R3, asm.R6, 0, asm.DWord),
 			asm.Add.Imm(asm.R3, b.o.cfg.Offsets.RegsMode),
 			asm.FnProbeReadKernel.Call(),
-			asm.LoadMem(asm.R2, asm.RFP, fpStatsK+12, size),
+			asm.LoadMem(asm.R2, asm.RFP, fpKey2, size),
 		)
 	}
 	return append(insns,
 		asm.And.Imm(asm.R2, mask),
-		asm.JNE.Imm(asm.R2, value, native),
+		asm.JNE.Imm(asm.R2, value, done),
 		asm.StoreImm(asm.RFP, fpStatsK+12, 1, asm.Word),
-		asm.Ja.Label(done),
-		asm.StoreImm(asm.RFP, fpStatsK+12, 0, asm.Word).WithSymbol(native),
 		asm.Mov.Imm(asm.R0, 0).WithSymbol(done),
 	)
 }
