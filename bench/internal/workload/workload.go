@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package workload runs a loop of system calls the way the bench scripts
 // compare tracers: in one thread, in four threads, or in fifty forked
 // children.
